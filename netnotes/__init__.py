@@ -1,0 +1,1 @@
+"""netnotes: a plain-text, git-friendly personal CRM."""

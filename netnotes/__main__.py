@@ -1,0 +1,3 @@
+from netnotes.cli import main
+
+main()

@@ -1,0 +1,111 @@
+"""`netnotes.toml` → Config: the defaults of the brief, overridden by the vault's file."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from netnotes.dates import Duration, parse_duration
+from netnotes.errors import NetnotesError
+from netnotes.model import Problem, Severity
+
+CONFIG_NAME = "netnotes.toml"
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    contacts: str = "contacts"
+    digest: str = "DUE.md"
+    horizon: Duration = Duration(days=7)
+    default_cadence: Duration = Duration()  # zero means "none"
+    tag_cadences: dict[str, Duration] = field(default_factory=dict)
+    nudge_after: Duration = Duration(days=7)
+    max_nudges: int = 3
+    thank_within: Duration = Duration(days=7)
+    reconnect_after: Duration = Duration(months=6)
+    reconnect_per_digest: int = 3
+
+
+_TOP_KEYS = {"contacts", "digest", "horizon", "cadence", "rules"}
+_RULE_KEYS = {
+    "nudge_after",
+    "max_nudges",
+    "thank_within",
+    "reconnect_after",
+    "reconnect_per_digest",
+}
+
+
+class ConfigError(NetnotesError):
+    pass
+
+
+def load_config(text: str) -> tuple[Config, list[Problem]]:
+    """Parse the text of `netnotes.toml`; raise ConfigError for what cannot be used."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{CONFIG_NAME}: not valid TOML: {error}") from None
+    problems = [
+        Problem(CONFIG_NAME, None, Severity.WARNING, f"unknown setting '{key}'")
+        for key in sorted(set(data) - _TOP_KEYS)
+    ]
+    cadence = _table(data, "cadence")
+    rules = _table(data, "rules")
+    problems += [
+        Problem(CONFIG_NAME, None, Severity.WARNING, f"unknown setting 'rules.{key}'")
+        for key in sorted(set(rules) - _RULE_KEYS)
+    ]
+    tags = _table(cadence, "tags", "cadence.tags")
+    defaults = Config()
+    config = Config(
+        contacts=_folder(data.get("contacts", defaults.contacts), "contacts"),
+        digest=_folder(data.get("digest", defaults.digest), "digest"),
+        horizon=_duration(data, "horizon", defaults.horizon),
+        default_cadence=_duration(cadence, "default", defaults.default_cadence, "cadence."),
+        tag_cadences={
+            tag.casefold(): _duration(tags, tag, Duration(), "cadence.tags.") for tag in tags
+        },
+        nudge_after=_duration(rules, "nudge_after", defaults.nudge_after, "rules."),
+        max_nudges=_count(rules, "max_nudges", defaults.max_nudges),
+        thank_within=_duration(rules, "thank_within", defaults.thank_within, "rules."),
+        reconnect_after=_duration(rules, "reconnect_after", defaults.reconnect_after, "rules."),
+        reconnect_per_digest=_count(rules, "reconnect_per_digest", defaults.reconnect_per_digest),
+    )
+    return config, problems
+
+
+def _table(data: dict, key: str, label: str | None = None) -> dict:
+    value = data.get(key, {})
+    if not isinstance(value, dict):
+        raise ConfigError(f"{CONFIG_NAME}: '{label or key}' must be a table ([{label or key}])")
+    return value
+
+
+def _duration(data: dict, key: str, default: Duration, prefix: str = "") -> Duration:
+    if key not in data:
+        return default
+    try:
+        return parse_duration(data[key])
+    except ValueError as error:
+        raise ConfigError(f"{CONFIG_NAME}: {prefix}{key}: {error}") from None
+
+
+def _count(data: dict, key: str, default: int) -> int:
+    value = data.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ConfigError(f"{CONFIG_NAME}: rules.{key}: must be a whole number, 0 or more")
+    return value
+
+
+def _folder(value: object, key: str) -> str:
+    """A path inside the vault, relative, with `/`."""
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(f"{CONFIG_NAME}: {key}: must be a path inside the vault")
+    path = PurePosixPath(value.strip().replace("\\", "/"))
+    if path.is_absolute() or ".." in path.parts:
+        raise ConfigError(
+            f"{CONFIG_NAME}: {key}: '{value}' must be a relative path inside the vault"
+        )
+    return str(path)

@@ -1,0 +1,145 @@
+"""Dates, durations with calendar months, and birthdays.
+
+Everything here is pure. Errors are `ValueError`s whose message is written for
+the user, so callers can put it straight into a Problem.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def parse_date(text: str) -> date:
+    """A strict ISO date, `YYYY-MM-DD`."""
+    match = ISO_DATE.fullmatch(text.strip())
+    if not match:
+        raise ValueError(f"'{text}' is not a date: write YYYY-MM-DD")
+    try:
+        return date(*map(int, match.groups()))
+    except ValueError as error:
+        raise ValueError(f"'{text}' is not a valid date ({error})") from None
+
+
+def add_months(start: date, months: int) -> date:
+    """Calendar-month arithmetic: 31 January + 1 month is the last day of February."""
+    index = start.year * 12 + (start.month - 1) + months
+    year, month = divmod(index, 12)
+    last_day = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(start.day, last_day))
+
+
+@dataclass(frozen=True, slots=True)
+class Duration:
+    """A span of calendar months plus days. The zero duration means "none"."""
+
+    months: int = 0
+    days: int = 0
+
+    def __bool__(self) -> bool:
+        return bool(self.months or self.days)
+
+    def after(self, start: date) -> date:
+        return add_months(start, self.months) + timedelta(days=self.days)
+
+    def before(self, end: date) -> date:
+        return add_months(end, -self.months) - timedelta(days=self.days)
+
+    def approx_days(self) -> float:
+        """For comparing durations ("the shortest cadence wins"), not for arithmetic."""
+        return self.months * 30.436875 + self.days
+
+    def __str__(self) -> str:
+        if not self:
+            return "none"
+        parts = []
+        years, months = divmod(self.months, 12)
+        weeks, days = divmod(self.days, 7) if self.days % 7 == 0 else (0, self.days)
+        for count, unit in ((years, "year"), (months, "month"), (weeks, "week"), (days, "day")):
+            if count:
+                parts.append(f"{count} {unit}{'' if count == 1 else 's'}")
+        return " ".join(parts)
+
+
+_UNITS = {
+    **dict.fromkeys(("d", "day", "days"), Duration(days=1)),
+    **dict.fromkeys(("w", "wk", "wks", "week", "weeks"), Duration(days=7)),
+    **dict.fromkeys(("mo", "mos", "month", "months"), Duration(months=1)),
+    **dict.fromkeys(("y", "yr", "yrs", "year", "years"), Duration(months=12)),
+}
+_WORDS = {
+    "none": Duration(),
+    "never": Duration(),
+    "daily": Duration(days=1),
+    "weekly": Duration(days=7),
+    "fortnightly": Duration(days=14),
+    "monthly": Duration(months=1),
+    "quarterly": Duration(months=3),
+    "yearly": Duration(months=12),
+    "annually": Duration(months=12),
+}
+_PART = re.compile(r"(\d+)\s*([a-z]+)")
+# What may stand between parts: "1 year 6 months", "1y, 6mo", "1 year and 6 months".
+_GLUE = re.compile(r"(?:[\s,]|\band\b)*")
+
+
+def parse_duration(text: object) -> Duration:
+    """`2 weeks`, `3 months`, `1 year`, `90d`, `6w`, `3mo`, `1y`, `weekly`, `none`, ..."""
+    raw = str(text).strip().lower()
+    if raw in _WORDS:
+        return _WORDS[raw]
+    parts = _PART.findall(raw)
+    leftover = _GLUE.sub("", _PART.sub("", raw))
+    if not parts or leftover or any(unit not in _UNITS for _, unit in parts):
+        raise ValueError(
+            f"'{text}' is not a duration: write e.g. '2 weeks', '3 months', '1 year', "
+            "'90d', '6w', '3mo', '1y', 'monthly', 'quarterly' or 'none'"
+        )
+    months = sum(int(count) * _UNITS[unit].months for count, unit in parts)
+    days = sum(int(count) * _UNITS[unit].days for count, unit in parts)
+    if not (months or days):
+        raise ValueError(f"'{text}' is zero: write 'none' for no cadence")
+    return Duration(months=months, days=days)
+
+
+@dataclass(frozen=True, slots=True)
+class Birthday:
+    month: int
+    day: int
+    year: int | None = None
+
+    def on_or_after(self, start: date) -> date:
+        """The next birthday on or after `start`; 29 February is 28 February in common years."""
+        for year in (start.year, start.year + 1):
+            candidate = self.in_year(year)
+            if candidate >= start:
+                return candidate
+        raise AssertionError("unreachable: a birthday recurs every year")
+
+    def in_year(self, year: int) -> date:
+        if self.month == 2 and self.day == 29 and not calendar.isleap(year):
+            return date(year, 2, 28)
+        return date(year, self.month, self.day)
+
+
+_BIRTHDAY = re.compile(r"(?:(\d{4})|-)?-(\d{2})-(\d{2})")
+
+
+def parse_birthday(text: object) -> Birthday:
+    """`YYYY-MM-DD`, `MM-DD` or `--MM-DD` (the vCard form without a year)."""
+    raw = str(text).strip()
+    match = _BIRTHDAY.fullmatch(raw) or _BIRTHDAY.fullmatch("-" + raw)
+    if not match:
+        raise ValueError(f"'{text}' is not a birthday: write YYYY-MM-DD, MM-DD or --MM-DD")
+    year = int(match.group(1)) if match.group(1) else None
+    month, day = int(match.group(2)), int(match.group(3))
+    try:
+        # A leap year accepts 29 February when the year is unknown.
+        date(year if year is not None else 2000, month, day)
+    except ValueError as error:
+        raise ValueError(f"'{text}' is not a valid birthday ({error})") from None
+    return Birthday(month=month, day=day, year=year)

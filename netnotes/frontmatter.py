@@ -1,0 +1,165 @@
+"""Split a note into front matter and body, and load the front matter safely.
+
+We split ourselves instead of using python-frontmatter because we need the
+line numbers of both parts, and we load with a YAML loader of our own making:
+
+- the C loader (libyaml) when PyYAML has it, the pure-Python one otherwise;
+- only `true`/`false`, `null` and plain decimal integers are resolved; every
+  other plain scalar stays text. YAML 1.1 would turn `no` into False, `1:30`
+  into 90, `012345` into 5349 and `1.10` into 1.1, and dates into `date`
+  objects that raise on `2026-02-30`; we parse dates ourselves and report them;
+- anchors and aliases are refused (a "billion laughs" note must not hang a
+  digest), and the front matter's size is capped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.resolver import BaseResolver
+
+try:
+    from yaml import CParser as _Parser
+
+    _PARSER_IS_C = True
+except ImportError:  # PyYAML built without libyaml
+    from yaml.composer import Composer
+    from yaml.parser import Parser
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
+
+    class _Parser(Reader, Scanner, Parser, Composer):  # type: ignore[no-redef]
+        def __init__(self, stream: str) -> None:
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            Parser.__init__(self)
+            Composer.__init__(self)
+
+    _PARSER_IS_C = False
+
+MAX_FRONT_MATTER_BYTES = 64 * 1024
+
+
+class _TextFirstResolver(BaseResolver):
+    """Resolves plain scalars to bool, null and int only; everything else is text."""
+
+
+_TextFirstResolver.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+_TextFirstResolver.add_implicit_resolver(
+    "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
+)
+_TextFirstResolver.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789")
+)
+
+
+class NoteLoader(_Parser, SafeConstructor, _TextFirstResolver):
+    def __init__(self, stream: str) -> None:
+        _Parser.__init__(self, stream)
+        SafeConstructor.__init__(self)
+        _TextFirstResolver.__init__(self)
+
+
+class FrontMatterError(ValueError):
+    """A front matter that cannot be trusted. `line` is 1-based in the whole file."""
+
+    def __init__(self, line: int | None, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class SplitNote:
+    yaml_text: str | None  # None: the note has no front matter
+    yaml_first_line: int  # 1-based line of the first YAML line
+    body: str
+    body_first_line: int  # 1-based line of the first body line
+
+
+_OPEN = re.compile(r"---[ \t]*")
+_CLOSE = re.compile(r"(?:---|\.\.\.)[ \t]*")
+
+
+def split_front_matter(text: str) -> SplitNote:
+    """`text` has LF line endings and no BOM. The opening line must be exactly `---`."""
+    first_end = text.find("\n")
+    first_line = text if first_end < 0 else text[:first_end]
+    if not _OPEN.fullmatch(first_line):
+        return SplitNote(None, 1, text, 1)
+    position = first_end + 1
+    line_number = 2
+    while first_end >= 0 and position <= len(text):
+        end = text.find("\n", position)
+        line = text[position:] if end < 0 else text[position:end]
+        if _CLOSE.fullmatch(line):
+            yaml_text = text[first_end + 1 : position]
+            body = "" if end < 0 else text[end + 1 :]
+            return SplitNote(yaml_text, 2, body, line_number + 1)
+        if end < 0:
+            break
+        position = end + 1
+        line_number += 1
+    raise FrontMatterError(1, "front matter opened with '---' is never closed with '---'")
+
+
+def load_front_matter(yaml_text: str, first_line: int) -> dict:
+    """Load the YAML of a note's front matter; raise FrontMatterError with the file's line."""
+    if len(yaml_text.encode("utf-8")) > MAX_FRONT_MATTER_BYTES:
+        raise FrontMatterError(
+            first_line, f"front matter is larger than {MAX_FRONT_MATTER_BYTES // 1024} KiB"
+        )
+    # Only documents that could hold an anchor or alias pay for the event scan.
+    if "&" in yaml_text or "*" in yaml_text:
+        _refuse_anchors(yaml_text, first_line)
+    try:
+        data = yaml.load(yaml_text, Loader=NoteLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = first_line + mark.line if mark else first_line
+        raise FrontMatterError(line, f"front matter: {error.problem or error.context}") from None
+    except yaml.YAMLError as error:
+        raise FrontMatterError(first_line, f"front matter: {error}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        kind = "a list" if isinstance(data, list) else "a single value"
+        raise FrontMatterError(
+            first_line, f"front matter must be a mapping of keys to values, not {kind}"
+        )
+    return {str(key): value for key, value in data.items()}
+
+
+def _refuse_anchors(yaml_text: str, first_line: int) -> None:
+    try:
+        for event in yaml.parse(yaml_text, Loader=NoteLoader):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                raise FrontMatterError(
+                    first_line + event.start_mark.line,
+                    "front matter: anchors and aliases (&name, *name) are not allowed",
+                )
+    except yaml.YAMLError:
+        return  # the load that follows reports the syntax error with its line
+
+
+_KEY_LINE = re.compile(
+    r"""(?:"([^"]+)"|'([^']+)'|([^\s#'"\-?:][^:]*?|-[^\s:][^:]*?))[ \t]*:(?:[ \t]|$)"""
+)
+
+
+def key_lines(yaml_text: str, first_line: int) -> dict[str, int]:
+    """The 1-based file line of each top-level key (the first time it appears)."""
+    lines: dict[str, int] = {}
+    for offset, line in enumerate(yaml_text.split("\n")):
+        if not line or line[0] in " \t#":
+            continue
+        match = _KEY_LINE.match(line)
+        if match:
+            key = next(group for group in match.groups() if group is not None)
+            lines.setdefault(key, first_line + offset)
+    return lines

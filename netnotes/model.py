@@ -1,0 +1,154 @@
+"""The records that flow through the pipeline: contacts, their log and tasks, items, problems.
+
+Every record is a frozen dataclass so that a stage can never change what an
+earlier stage produced, and so that a parsed contact can be cached and
+compared as a value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+from netnotes.dates import Birthday, Duration
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something wrong in the vault, reported instead of raised.
+
+    `path` is relative to the vault with `/`; `line` is 1-based or None when
+    the problem concerns the whole file.
+    """
+
+    path: str
+    line: int | None
+    severity: Severity
+    message: str
+
+    def format(self) -> str:
+        """`path:line: severity: message`, the form editors jump to."""
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        return f"{where}: {self.severity}: {self.message}"
+
+    def sort_key(self) -> tuple[str, int, str]:
+        return (self.path, self.line or 0, self.message)
+
+
+class Direction(StrEnum):
+    OUT = "out"  # I reached out and await an answer
+    IN = "in"  # they reached out or replied
+    BOTH = "both"  # we talked
+
+
+MEETING_KINDS = frozenset(
+    {"coffee", "meeting", "lunch", "dinner", "breakfast", "drinks", "interview"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Interaction:
+    """One dated entry of a contact's log, or a dated heading.
+
+    `sequence` orders entries of the same day chronologically: it is derived
+    from the position in the file and the order the log section is written in
+    (see parse.py), so "the newest entry" means what the writer meant.
+    """
+
+    on: date
+    direction: Direction
+    kind: str | None
+    text: str
+    line: int
+    sequence: int
+    from_heading: bool = False
+
+    @property
+    def is_meeting(self) -> bool:
+        return self.from_heading or (
+            self.direction is Direction.BOTH and self.kind in MEETING_KINDS
+        )
+
+
+class TaskState(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    text: str
+    state: TaskState
+    due: date | None
+    done_on: date | None
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """A parsed contact note. Dates that failed to parse are None (and reported)."""
+
+    path: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    emails: tuple[str, ...] = ()
+    phones: tuple[str, ...] = ()
+    interests: tuple[str, ...] = ()
+    company: str | None = None
+    role: str | None = None
+    # None: not set, so tag and default cadences apply; a zero Duration: "none".
+    cadence: Duration | None = None
+    last_contact: date | None = None
+    met: date | None = None
+    follow_up: date | None = None
+    birthday: Birthday | None = None
+    snooze: date | None = None
+    archived: bool = False
+    interactions: tuple[Interaction, ...] = ()
+    tasks: tuple[Task, ...] = ()
+    # 1-based line of each top-level front-matter key, for pointing at it.
+    key_lines: dict[str, int] = field(default_factory=dict, compare=False)
+    # The front matter as loaded (text values kept as text), for display.
+    fields: dict[str, object] = field(default_factory=dict, compare=False)
+
+
+class Status(StrEnum):
+    OVERDUE = "overdue"
+    TODAY = "today"
+    UPCOMING = "upcoming"
+    SUGGESTED = "suggested"
+
+
+class ItemKind(StrEnum):
+    CADENCE = "cadence"
+    FOLLOW_UP = "follow_up"
+    TASK = "task"
+    BIRTHDAY = "birthday"
+    WAITING = "waiting"
+    THANKS = "thanks"
+    MEETING = "meeting"
+    RECONNECT = "reconnect"
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One thing the digest asks of the user."""
+
+    kind: ItemKind
+    status: Status
+    due: date
+    contact: str
+    path: str
+    line: int | None
+    text: str
+
+    def sort_key(self) -> tuple[date, str, str, str, int]:
+        return (self.due, self.contact.casefold(), self.path, self.kind, self.line or 0)

@@ -1,0 +1,12 @@
+"""How names compare: case and accents never matter ("José" is "jose")."""
+
+from __future__ import annotations
+
+import unicodedata
+
+
+def fold(text: str) -> str:
+    """Case-folded, accents removed, spaces collapsed: the key names are compared on."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(bare.casefold().split())

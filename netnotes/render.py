@@ -1,0 +1,172 @@
+"""Items and problems → Markdown, terminal text or JSON. Pure and deterministic.
+
+The same items and the same `today` always give the same bytes: no clock,
+no locale, no dict-order accidents, so a committed digest changes only when
+the index does.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from urllib.parse import quote
+
+from netnotes.model import Item, Problem, Severity, Status
+
+JSON_VERSION = 1
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+GROUPS = (
+    (Status.OVERDUE, "Overdue"),
+    (Status.TODAY, "Today"),
+    (Status.UPCOMING, "Upcoming"),
+    (Status.SUGGESTED, "Reconnect"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Digest:
+    today: date
+    horizon_days: int
+    items: Sequence[Item]
+    problems: Sequence[Problem]
+
+    def grouped(self) -> list[tuple[str, list[Item]]]:
+        return [
+            (title, members)
+            for status, title in GROUPS
+            if (members := [item for item in self.items if item.status is status])
+        ]
+
+    def summary(self) -> str:
+        counts = {status: 0 for status, _ in GROUPS}
+        for item in self.items:
+            counts[item.status] += 1
+        parts = [
+            f"{counts[Status.OVERDUE]} overdue",
+            f"{counts[Status.TODAY]} today",
+            f"{counts[Status.UPCOMING]} upcoming",
+            f"{counts[Status.SUGGESTED]} to reconnect",
+        ]
+        if self.problems:
+            count = len(self.problems)
+            parts.append(f"{count} problem{'' if count == 1 else 's'}")
+        return " · ".join(parts)
+
+
+def day_label(day: date, today: date) -> str:
+    label = f"{WEEKDAYS[day.weekday()]} {day.isoformat()}"
+    late = (today - day).days
+    if late > 0:
+        label += f" ({late} day{'' if late == 1 else 's'} late)"
+    return label
+
+
+# -- Markdown -----------------------------------------------------------------
+
+
+def render_markdown(digest: Digest, link_from: str = "") -> str:
+    """The digest as Markdown; links are relative to the folder `link_from` (vault-relative)."""
+
+    def link(label: str, path: str) -> str:
+        target = posixpath.relpath(path, link_from or ".")
+        return f"[{_escape_label(label)}]({quote(target, safe='/')})"
+
+    lines = [f"# Due on {digest.today.isoformat()}", "", digest.summary(), ""]
+    if digest.problems:
+        lines += ["## Problems", ""]
+        for problem in digest.problems:
+            where = problem.path if problem.line is None else f"{problem.path}:{problem.line}"
+            lines.append(f"- {link(where, problem.path)}: {problem.severity}: {problem.message}")
+        lines.append("")
+    for title, members in digest.grouped():
+        lines += [f"## {title}", ""]
+        for item in members:
+            when = (
+                ""
+                if item.status is Status.SUGGESTED
+                else f"**{day_label(item.due, digest.today)}** · "
+            )
+            lines.append(f"- {when}{link(item.contact, item.path)} — {item.text}")
+        lines.append("")
+    if not digest.items:
+        lines += ["Nothing due. Your network is in good shape.", ""]
+    return "\n".join(lines)
+
+
+def _escape_label(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+
+
+# -- terminal text ------------------------------------------------------------
+
+_STATUS_COLOURS = {
+    Status.OVERDUE: "red",
+    Status.TODAY: "yellow",
+    Status.UPCOMING: "cyan",
+    Status.SUGGESTED: "magenta",
+}
+
+
+def render_text(digest: Digest, style: Callable[..., str] | None = None) -> str:
+    """For a terminal. `style` is click.style when colour is wanted, else nothing is styled."""
+    paint = style or (lambda text, **_: text)
+    lines = [paint(f"Due on {digest.today.isoformat()}", bold=True) + f" — {digest.summary()}"]
+    if digest.problems:
+        lines += ["", paint("Problems", bold=True)]
+        for problem in digest.problems:
+            colour = "red" if problem.severity is Severity.ERROR else "yellow"
+            lines.append("  " + paint(problem.format(), fg=colour))
+    name_width = max((len(item.contact) for item in digest.items), default=0)
+    for title, members in digest.grouped():
+        lines += ["", paint(title, bold=True, fg=_STATUS_COLOURS[members[0].status])]
+        for item in members:
+            where = item.path if item.line is None else f"{item.path}:{item.line}"
+            when = (
+                "" if item.status is Status.SUGGESTED else f"{day_label(item.due, digest.today)}  "
+            )
+            lines.append(
+                f"  {when}{item.contact.ljust(name_width)}  {item.text}  " + paint(where, dim=True)
+            )
+    if not digest.items:
+        lines += ["", "Nothing due. Your network is in good shape."]
+    return "\n".join(lines) + "\n"
+
+
+# -- JSON ---------------------------------------------------------------------
+
+
+def digest_document(digest: Digest) -> dict:
+    return {
+        "version": JSON_VERSION,
+        "today": digest.today.isoformat(),
+        "horizon_days": digest.horizon_days,
+        "items": [
+            {
+                "kind": str(item.kind),
+                "status": str(item.status),
+                "due": item.due.isoformat(),
+                "contact": item.contact,
+                "path": item.path,
+                "line": item.line,
+                "text": item.text,
+            }
+            for item in digest.items
+        ],
+        "problems": [problem_document(problem) for problem in digest.problems],
+    }
+
+
+def problem_document(problem: Problem) -> dict:
+    return {
+        "path": problem.path,
+        "line": problem.line,
+        "severity": str(problem.severity),
+        "message": problem.message,
+    }
+
+
+def render_json(document: dict) -> str:
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,230 @@
+"""(contacts, today, config) → items: the follow-up rules of the brief, all pure.
+
+Each rule is a small function of one contact; `due_items` applies them,
+drops what is past the horizon, and picks the week's reconnect suggestions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from netnotes.config import Config
+from netnotes.dates import Duration
+from netnotes.model import Contact, Direction, Interaction, Item, ItemKind, Status, TaskState
+
+# Not strftime: the digest must not change with the machine's locale.
+MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    today: date
+    horizon_end: date
+    config: Config
+
+
+def due_items(contacts: Iterable[Contact], today: date, config: Config) -> list[Item]:
+    """Every item due on or before today + horizon, sorted by due date, then name."""
+    context = Context(today, config.horizon.after(today), config)
+    items: list[Item] = []
+    reconnect: list[Item] = []
+    for contact in contacts:
+        if contact.archived:
+            continue
+        snoozed = contact.snooze is not None and contact.snooze > today
+        rules = (birthday_items,) if snoozed else _RULES
+        for rule in rules:
+            items.extend(item for item in rule(contact, context) if item.due <= context.horizon_end)
+        if not snoozed:
+            reconnect.extend(reconnect_items(contact, context))
+    items.extend(pick_reconnects(reconnect, today, config.reconnect_per_digest))
+    return sorted(items, key=Item.sort_key)
+
+
+def status_for(due: date, today: date) -> Status:
+    if due < today:
+        return Status.OVERDUE
+    return Status.TODAY if due == today else Status.UPCOMING
+
+
+def _item(kind: ItemKind, contact: Contact, due: date, line: int | None, text: str, today: date):
+    return Item(kind, status_for(due, today), due, contact.name, contact.path, line, text)
+
+
+# -- what the rules share ------------------------------------------------------
+
+
+def past_interactions(contact: Contact, today: date) -> list[Interaction]:
+    """Interactions on or before today, oldest first (same-day ties in written order)."""
+    return [entry for entry in contact.interactions if entry.on <= today]
+
+
+def last_contact(contact: Contact, today: date) -> date | None:
+    """The later of `last_contact`, the `met` date and the newest interaction up to today."""
+    candidates = [day for day in (contact.last_contact, contact.met) if day and day <= today]
+    past = past_interactions(contact, today)
+    if past:
+        candidates.append(past[-1].on)
+    return max(candidates, default=None)
+
+
+def effective_cadence(contact: Contact, config: Config) -> tuple[Duration, str]:
+    """The contact's own cadence, else the shortest of its tags', else the default.
+
+    Returns the cadence (zero for none) and the front-matter key it came from.
+    """
+    if contact.cadence is not None:
+        return contact.cadence, "cadence"
+    tagged = [
+        config.tag_cadences[tag.casefold()]
+        for tag in contact.tags
+        if tag.casefold() in config.tag_cadences
+    ]
+    if tagged:
+        return min(tagged, key=Duration.approx_days), "tags"
+    return config.default_cadence, ""
+
+
+# -- the rules -----------------------------------------------------------------
+
+
+def cadence_items(contact: Contact, context: Context) -> Iterator[Item]:
+    cadence, source = effective_cadence(contact, context.config)
+    if not cadence:
+        return
+    last = last_contact(contact, context.today)
+    line = contact.key_lines.get(source)
+    if last is None:
+        text = f"keep in touch every {cadence}; never logged"
+        yield _item(ItemKind.CADENCE, contact, context.today, line, text, context.today)
+        return
+    text = f"keep in touch every {cadence}; last contact {last.isoformat()}"
+    yield _item(ItemKind.CADENCE, contact, cadence.after(last), line, text, context.today)
+
+
+def follow_up_items(contact: Contact, context: Context) -> Iterator[Item]:
+    promised = contact.follow_up
+    if promised is None:
+        return
+    if any(promised <= entry.on <= context.today for entry in contact.interactions):
+        return
+    line = contact.key_lines.get("follow_up")
+    text = f"follow up as planned for {promised.isoformat()}"
+    yield _item(ItemKind.FOLLOW_UP, contact, promised, line, text, context.today)
+
+
+def task_items(contact: Contact, context: Context) -> Iterator[Item]:
+    for task in contact.tasks:
+        if task.state is TaskState.OPEN and task.due is not None:
+            text = f"task: {task.text}"
+            yield _item(ItemKind.TASK, contact, task.due, task.line, text, context.today)
+
+
+def birthday_items(contact: Contact, context: Context) -> Iterator[Item]:
+    if contact.birthday is None:
+        return
+    day = contact.birthday.on_or_after(context.today)
+    text = f"birthday on {day.day} {MONTH_NAMES[day.month - 1]}"
+    if contact.birthday.year is not None:
+        text += f" (turns {day.year - contact.birthday.year})"
+    line = contact.key_lines.get("birthday")
+    yield _item(ItemKind.BIRTHDAY, contact, day, line, text, context.today)
+
+
+def waiting_items(contact: Contact, context: Context) -> Iterator[Item]:
+    past = past_interactions(contact, context.today)
+    if not past or past[-1].direction is not Direction.OUT:
+        return
+    run = 0
+    for entry in reversed(past):
+        if entry.direction is not Direction.OUT:
+            break
+        run += 1
+    if run >= context.config.max_nudges:
+        return  # they have had enough messages from us; the digest stops nagging
+    sent = past[-1]
+    due = context.config.nudge_after.after(sent.on)
+    if due > context.today:
+        return
+    what = f"{sent.kind} " if sent.kind else ""
+    text = f"no reply to {what}sent {sent.on.isoformat()}"
+    if sent.text:
+        text += f": {sent.text}"
+    if run > 1:
+        text += f" ({run} unanswered)"
+    yield _item(ItemKind.WAITING, contact, due, sent.line, text, context.today)
+
+
+def thanks_items(contact: Contact, context: Context) -> Iterator[Item]:
+    past = past_interactions(contact, context.today)
+    if not past or not past[-1].is_meeting:
+        return
+    meeting = past[-1]
+    if context.config.thank_within.after(meeting.on) < context.today:
+        return
+    text = f"send a thank-you for the {meeting.kind} on {meeting.on.isoformat()}"
+    if meeting.text:
+        text += f": {meeting.text}"
+    due = meeting.on + timedelta(days=1)
+    yield _item(ItemKind.THANKS, contact, due, meeting.line, text, context.today)
+
+
+def meeting_items(contact: Contact, context: Context) -> Iterator[Item]:
+    for entry in contact.interactions:
+        if context.today < entry.on <= context.horizon_end:
+            what = f"{entry.kind}: " if entry.kind and not entry.from_heading else ""
+            text = f"planned {what}{entry.text}".rstrip(": ")
+            yield _item(ItemKind.MEETING, contact, entry.on, entry.line, text, context.today)
+
+
+def reconnect_items(contact: Contact, context: Context) -> Iterator[Item]:
+    """Candidates only: `pick_reconnects` chooses the few the digest shows."""
+    cadence, _ = effective_cadence(contact, context.config)
+    if cadence:
+        return
+    last = last_contact(contact, context.today)
+    if last is None or context.config.reconnect_after.after(last) > context.today:
+        return
+    past = past_interactions(contact, context.today)
+    line = past[-1].line if past and past[-1].on == last else None
+    text = f"reconnect: last contact {last.isoformat()}"
+    yield Item(
+        ItemKind.RECONNECT, Status.SUGGESTED, context.today, contact.name, contact.path, line, text
+    )
+
+
+def pick_reconnects(candidates: list[Item], today: date, limit: int) -> list[Item]:
+    """A rotation by ISO week: each week shows the next `limit` candidates in a stable order.
+
+    The order is a hash of each path, so it does not favour the start of the
+    alphabet, and it does not change when a contact is added elsewhere in it.
+    Over enough weeks every candidate comes up.
+    """
+    if not candidates or limit <= 0:
+        return []
+    ordered = sorted(candidates, key=lambda item: (_stable_hash(item.path), item.path))
+    week = (today - date(1, 1, 1)).days // 7  # weeks since a Monday: the ISO week's index
+    start = (week * limit) % len(ordered)
+    count = min(limit, len(ordered))
+    return [ordered[(start + offset) % len(ordered)] for offset in range(count)]
+
+
+def _stable_hash(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest()
+
+
+_RULES: tuple[Callable[[Contact, Context], Iterator[Item]], ...] = (
+    cadence_items,
+    follow_up_items,
+    task_items,
+    birthday_items,
+    waiting_items,
+    thanks_items,
+    meeting_items,
+)

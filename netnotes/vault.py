@@ -1,0 +1,146 @@
+"""Find the vault, list its contact notes, and load them into contacts and problems."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from netnotes.config import CONFIG_NAME, Config, ConfigError, load_config
+from netnotes.errors import NetnotesError
+from netnotes.model import Contact, Problem, Severity
+from netnotes.names import fold
+from netnotes.parse import parse_note
+
+VAULT_ENV = "NETNOTES_VAULT"
+CACHE_DIR = ".netnotes"
+# Folders that never hold contacts, wherever they sit under the contacts folder.
+SKIPPED_DIRS = frozenset({"templates", CACHE_DIR, ".git"})
+
+
+class VaultNotFound(NetnotesError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Vault:
+    root: Path
+    config: Config
+    config_problems: tuple[Problem, ...] = ()
+
+    @property
+    def contacts_dir(self) -> Path:
+        return self.root / self.config.contacts
+
+    @property
+    def digest_path(self) -> Path:
+        return self.root / self.config.digest
+
+    def relative(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
+
+def find_vault_root(explicit: str | None, environ: Mapping[str, str], cwd: Path) -> Path:
+    """`--vault DIR`, else `$NETNOTES_VAULT`, else the nearest ancestor with netnotes.toml."""
+    chosen = explicit or environ.get(VAULT_ENV)
+    if chosen:
+        root = Path(chosen).expanduser().resolve()
+        if not (root / CONFIG_NAME).is_file():
+            source = "--vault" if explicit else f"${VAULT_ENV}"
+            raise VaultNotFound(
+                f"{root} ({source}) is not a netnotes vault: it has no {CONFIG_NAME}.\n"
+                f"Create one there with: netnotes init {chosen}"
+            )
+        return root
+    for folder in (cwd, *cwd.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder
+    raise VaultNotFound(
+        f"No netnotes vault here: neither {cwd} nor any folder above it has a {CONFIG_NAME}.\n"
+        "Create one with: netnotes init DIR   (or point at one with --vault DIR "
+        f"or ${VAULT_ENV})"
+    )
+
+
+def open_vault(root: Path) -> Vault:
+    config_path = root / CONFIG_NAME
+    try:
+        text = config_path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{config_path}: cannot read: {error}") from None
+    config, problems = load_config(text)
+    return Vault(root, config, tuple(problems))
+
+
+def contact_files(vault: Vault) -> list[Path]:
+    """Every `*.md` under the contacts folder, sorted, minus hidden, cache and template files."""
+    found: list[Path] = []
+    top = vault.contacts_dir
+    digest = vault.digest_path
+    for folder, subfolders, files in os.walk(top):
+        subfolders[:] = sorted(
+            name for name in subfolders if not name.startswith(".") and name not in SKIPPED_DIRS
+        )
+        for name in files:
+            if name.endswith(".md") and not name.startswith("."):
+                path = Path(folder, name)
+                if path != digest:
+                    found.append(path)
+    return sorted(found, key=lambda path: vault.relative(path))
+
+
+def read_note(vault: Vault, path: Path) -> tuple[Contact | None, list[Problem]]:
+    relative = vault.relative(path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return None, [Problem(relative, None, Severity.ERROR, f"cannot read: {error.strerror}")]
+    return parse_note(relative, data)
+
+
+def load_contacts(vault: Vault) -> tuple[list[Contact], list[Problem]]:
+    """All contacts of the vault and every problem found reading them."""
+    contacts: list[Contact] = []
+    problems: list[Problem] = list(vault.config_problems)
+    if not vault.contacts_dir.is_dir():
+        problems.append(
+            Problem(
+                CONFIG_NAME,
+                None,
+                Severity.ERROR,
+                f"the contacts folder '{vault.config.contacts}' does not exist",
+            )
+        )
+        return contacts, problems
+    for path in contact_files(vault):
+        contact, found = read_note(vault, path)
+        problems.extend(found)
+        if contact is not None:
+            contacts.append(contact)
+    problems.extend(duplicate_problems(contacts))
+    return contacts, sorted(problems, key=Problem.sort_key)
+
+
+def duplicate_problems(contacts: list[Contact]) -> list[Problem]:
+    """A name, alias or email that two files share: one person, or a name to tell apart."""
+    first_owner: dict[tuple[str, str], Contact] = {}
+    problems: list[Problem] = []
+    for contact in contacts:
+        keys = {("name", fold(contact.name))}
+        keys |= {("name", fold(alias)) for alias in contact.aliases}
+        keys |= {("email", email.strip().lower()) for email in contact.emails}
+        for what, key in sorted(keys):
+            owner = first_owner.setdefault((what, key), contact)
+            if owner is contact:
+                continue
+            field_key = "emails" if what == "email" else "name"
+            problems.append(
+                Problem(
+                    contact.path,
+                    contact.key_lines.get(field_key),
+                    Severity.WARNING,
+                    f"same {what} as {owner.path} ('{key}'): one person in two files?",
+                )
+            )
+    return problems
