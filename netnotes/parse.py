@@ -74,7 +74,7 @@ def parse_note(path: str, data: bytes) -> tuple[Contact | None, list[Problem]]:
     """Parse one note. `path` is vault-relative with `/`; it names the problems."""
     reader = _NoteReader(path)
     contact = reader.read(data)
-    return contact, reader.problems
+    return contact, sorted(reader.problems, key=Problem.sort_key)
 
 
 @cache

@@ -120,13 +120,13 @@ def render_text(digest: Digest, style: Callable[..., str] | None = None) -> str:
             colour = "red" if problem.severity is Severity.ERROR else "yellow"
             lines.append("  " + paint(problem.format(), fg=colour))
     name_width = max((len(item.contact) for item in digest.items), default=0)
+    when_width = max((len(day_label(item.due, digest.today)) for item in digest.items), default=0)
     for title, members in digest.grouped():
         lines += ["", paint(title, bold=True, fg=_STATUS_COLOURS[members[0].status])]
         for item in members:
             where = item.path if item.line is None else f"{item.path}:{item.line}"
-            when = (
-                "" if item.status is Status.SUGGESTED else f"{day_label(item.due, digest.today)}  "
-            )
+            when = "" if item.status is Status.SUGGESTED else day_label(item.due, digest.today)
+            when = when.ljust(when_width) + "  " if when else ""
             lines.append(
                 f"  {when}{item.contact.ljust(name_width)}  {item.text}  " + paint(where, dim=True)
             )

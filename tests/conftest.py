@@ -1,0 +1,61 @@
+"""Shared helpers: notes written inline in tests, and temporary vaults."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from netnotes.config import Config
+from netnotes.model import Contact
+from netnotes.parse import parse_note
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE_VAULT = ROOT / "vault-example"
+SHARED_CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+def dedent(text: str) -> str:
+    return textwrap.dedent(text).lstrip("\n")
+
+
+def contact_from(text: str, path: str = "contacts/someone.md") -> Contact:
+    """Parse inline note text; fail the test if the parser dropped the contact."""
+    contact, problems = parse_note(path, dedent(text).encode("utf-8"))
+    assert contact is not None, problems
+    return contact
+
+
+def day(text: str) -> date:
+    return date.fromisoformat(text)
+
+
+@pytest.fixture
+def config() -> Config:
+    return Config()
+
+
+@pytest.fixture
+def vault(tmp_path: Path) -> Path:
+    """An empty vault: netnotes.toml and contacts/."""
+    (tmp_path / "netnotes.toml").write_text("")
+    (tmp_path / "contacts").mkdir()
+    return tmp_path
+
+
+@pytest.fixture
+def example_vault(tmp_path: Path) -> Path:
+    """A private copy of vault-example/, safe to write into."""
+    target = tmp_path / "vault"
+    shutil.copytree(EXAMPLE_VAULT, target, ignore=shutil.ignore_patterns("DUE.md", ".netnotes"))
+    return target
+
+
+@pytest.fixture
+def corpus() -> Path:
+    if not SHARED_CORPUS.is_dir():
+        pytest.skip(f"the shared corpus is not beside the project ({SHARED_CORPUS})")
+    return SHARED_CORPUS

@@ -1,0 +1,252 @@
+"""`netnotes digest` and `netnotes check` as a user runs them: output, exit code, files."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from netnotes.cli import cli
+
+from .conftest import ROOT, dedent
+
+GOLDEN = ROOT / "tests" / "golden"
+
+
+def run(*args: str, env: dict | None = None, cwd: Path | None = None):
+    runner = CliRunner()
+    if cwd is None:
+        return runner.invoke(cli, list(args), env=env, catch_exceptions=False)
+    previous = Path.cwd()
+    os.chdir(cwd)
+    try:
+        return runner.invoke(cli, list(args), env=env, catch_exceptions=False)
+    finally:
+        os.chdir(previous)
+
+
+def write(vault: Path, relative: str, text: str) -> Path:
+    path = vault / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(dedent(text), encoding="utf-8")
+    return path
+
+
+# -- golden: the example vault at its fixed date ------------------------------
+
+
+@pytest.mark.parametrize(("fmt", "golden"), [("markdown", "digest.md"), ("json", "digest.json")])
+def test_example_vault_digest_matches_the_golden_file(example_vault, fmt, golden):
+    result = run("--vault", str(example_vault), "digest", "--today", "2026-11-21", "--format", fmt)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (GOLDEN / golden).read_text(encoding="utf-8")
+
+
+def test_every_rule_fires_in_the_example_vault(example_vault):
+    result = run(
+        "--vault", str(example_vault), "digest", "--today", "2026-11-21", "--format", "json"
+    )
+    document = json.loads(result.stdout)
+    assert {item["kind"] for item in document["items"]} == {
+        "cadence", "follow_up", "task", "birthday", "waiting", "thanks", "meeting", "reconnect",
+    }  # fmt: skip
+    assert document["problems"] == []
+
+
+def test_the_same_vault_and_day_give_byte_identical_output(example_vault):
+    args = ("--vault", str(example_vault), "digest", "--today", "2026-11-21", "--format")
+    for fmt in ("markdown", "json", "text"):
+        assert run(*args, fmt).stdout_bytes == run(*args, fmt).stdout_bytes
+
+
+# -- a broken note never stops the digest ---------------------------------------
+
+
+def test_a_broken_note_is_a_problem_and_every_other_contact_still_counts(vault):
+    write(vault, "contacts/good.md", "---\nname: Good\ncadence: 1 week\n---\n")
+    write(vault, "contacts/bad.md", "---\nname: Bad\ncompany: Acme: Inc\ncadence: 1 day\n---\n")
+    result = run("--vault", str(vault), "digest", "--today", "2026-11-21", "--format", "json")
+    assert result.exit_code == 0
+    document = json.loads(result.stdout)
+    assert [(i["contact"], i["kind"]) for i in document["items"]] == [("Good", "cadence")]
+    assert document["problems"] == [
+        {
+            "path": "contacts/bad.md",
+            "line": 3,
+            "severity": "error",
+            "message": "front matter: mapping values are not allowed here; "
+            "this note is left out until fixed",
+        }
+    ]
+    markdown = run("--vault", str(vault), "digest", "--today", "2026-11-21", "--format", "markdown")
+    assert (
+        "- [contacts/bad.md:3](contacts/bad.md): error: front matter: mapping values are not "
+        "allowed here; this note is left out until fixed"
+    ) in markdown.stdout.splitlines()
+    assert markdown.stdout.index("## Problems") < markdown.stdout.index("## Today")
+
+
+def test_an_unreadable_note_is_a_problem_not_a_crash(vault):
+    write(vault, "contacts/good.md", "---\nname: Good\ncadence: 1 week\n---\n")
+    (vault / "contacts" / "binary.md").write_bytes(b"---\nname: \xff\xfe\n---\n")
+    document = json.loads(run("--vault", str(vault), "digest", "--format", "json").stdout)
+    assert [i["contact"] for i in document["items"]] == ["Good"]
+    assert document["problems"][0]["path"] == "contacts/binary.md"
+    assert document["problems"][0]["line"] == 2
+
+
+# -- digest options and the digest file ------------------------------------------
+
+
+def test_write_creates_the_digest_file_once_and_leaves_it_alone_when_unchanged(example_vault):
+    args = ("--vault", str(example_vault), "digest", "--today", "2026-11-21", "--write")
+    first = run(*args)
+    assert first.exit_code == 0
+    assert first.stdout == ""
+    assert first.stderr.startswith("DUE.md: written (")
+    digest_file = example_vault / "DUE.md"
+    assert digest_file.read_text(encoding="utf-8") == (GOLDEN / "digest.md").read_text(
+        encoding="utf-8"
+    )
+    before = digest_file.stat().st_mtime_ns
+    second = run(*args)
+    assert second.stderr.startswith("DUE.md: unchanged (")
+    assert digest_file.stat().st_mtime_ns == before
+
+
+def test_digest_links_are_relative_to_where_the_digest_file_lives(vault):
+    (vault / "netnotes.toml").write_text('digest = "notes/due/DUE.md"\n')
+    write(vault, "contacts/team/jo ann.md", "---\nname: Jo Ann\ncadence: 1 week\n---\n")
+    run("--vault", str(vault), "digest", "--today", "2026-11-21", "--write")
+    text = (vault / "notes" / "due" / "DUE.md").read_text(encoding="utf-8")
+    assert "[Jo Ann](../../contacts/team/jo%20ann.md)" in text
+
+
+def test_horizon_option_widens_upcoming(vault):
+    write(vault, "contacts/a.md", "---\nname: A\nbirthday: 12-01\n---\n")
+    args = ("--vault", str(vault), "digest", "--today", "2026-11-21", "--format", "json")
+    assert json.loads(run(*args).stdout)["items"] == []
+    wide = json.loads(run(*args, "--horizon", "2 weeks").stdout)
+    assert wide["horizon_days"] == 14
+    assert [i["kind"] for i in wide["items"]] == ["birthday"]
+
+
+def test_bad_today_and_horizon_values_are_usage_errors(vault):
+    result = run("--vault", str(vault), "digest", "--today", "2026-02-30")
+    assert result.exit_code == 2
+    assert "'2026-02-30' is not a valid date" in result.stderr
+    result = run("--vault", str(vault), "digest", "--horizon", "soon")
+    assert result.exit_code == 2
+    assert "'soon' is not a duration" in result.stderr
+
+
+def test_text_format_has_no_colour_when_not_a_terminal(example_vault):
+    result = run(
+        "--vault", str(example_vault), "digest", "--today", "2026-11-21", "--format", "text"
+    )
+    assert "\x1b[" not in result.stdout
+    assert result.stdout.startswith(
+        "Due on 2026-11-21 — 4 overdue · 2 today · 5 upcoming · 3 to reconnect\n"
+    )
+
+
+def test_empty_vault_says_nothing_is_due(vault):
+    result = run("--vault", str(vault), "digest", "--today", "2026-11-21", "--format", "markdown")
+    assert "Nothing due. Your network is in good shape." in result.stdout
+
+
+# -- finding the vault -----------------------------------------------------------
+
+
+def test_vault_from_environment_and_from_an_ancestor_folder(example_vault, tmp_path):
+    env_result = run("digest", "--format", "json", env={"NETNOTES_VAULT": str(example_vault)})
+    assert env_result.exit_code == 0
+    nested = example_vault / "contacts" / "school"
+    ancestor = run("digest", "--today", "2026-11-21", "--format", "json", cwd=nested)
+    assert ancestor.exit_code == 0
+    assert len(json.loads(ancestor.stdout)["items"]) == 14
+
+
+def test_no_vault_is_a_clear_error_that_says_how_to_make_one(tmp_path):
+    result = run("digest", cwd=tmp_path, env={"NETNOTES_VAULT": ""})
+    assert result.exit_code == 1
+    assert "No netnotes vault here" in result.stderr
+    assert "netnotes init DIR" in result.stderr
+    result = run("--vault", str(tmp_path), "digest")
+    assert result.exit_code == 1
+    assert "is not a netnotes vault: it has no netnotes.toml" in result.stderr
+
+
+def test_a_broken_config_names_the_file_and_the_setting(vault):
+    (vault / "netnotes.toml").write_text('[rules]\nnudge_after = "a while"\n')
+    result = run("--vault", str(vault), "digest")
+    assert result.exit_code == 1
+    assert "netnotes.toml: rules.nudge_after: 'a while' is not a duration" in result.stderr
+    (vault / "netnotes.toml").write_text("horizon = \n")
+    result = run("--vault", str(vault), "digest")
+    assert result.exit_code == 1
+    assert "netnotes.toml: not valid TOML" in result.stderr
+    assert "line 1" in result.stderr
+
+
+def test_hidden_template_and_cache_folders_are_not_contacts(vault):
+    for relative in ("contacts/.hidden.md", "contacts/.obsidian/x.md", "contacts/templates/t.md",
+                     "contacts/.netnotes/c.md", "contacts/.git/g.md", "templates/contact.md"):  # fmt: skip
+        write(vault, relative, "---\nname: Ghost\ncadence: 1 day\n---\n")
+    write(vault, "contacts/deep/er/real.md", "---\nname: Real\ncadence: 1 day\n---\n")
+    items = json.loads(run("--vault", str(vault), "digest", "--format", "json").stdout)["items"]
+    assert [(i["contact"], i["path"]) for i in items] == [("Real", "contacts/deep/er/real.md")]
+
+
+# -- check -------------------------------------------------------------------------
+
+
+def test_check_lists_problems_as_path_line_and_exits_1_on_errors(vault):
+    write(
+        vault, "contacts/a.md", "---\nname: Ann\nemails: [ann@x.example]\ncadance: 1 month\n---\n"
+    )
+    write(
+        vault,
+        "contacts/b.md",
+        "---\nname: Bea\nemails: [ANN@x.example]\n---\n## Log\n- 2026-02-30 call\n",
+    )
+    write(vault, "contacts/c.md", "---\nname: ann\ncadence: sometimes\n---\n")
+    result = run("--vault", str(vault), "check")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "contacts/a.md:4: warning: unknown key 'cadance': did you mean 'cadence'?",
+        "contacts/b.md:3: warning: same email as contacts/a.md ('ann@x.example'): one person in two files?",
+        "contacts/b.md:6: error: log entry: '2026-02-30' is not a valid date "
+        "(day is out of range for month); entry skipped",
+        "contacts/c.md:2: warning: same name as contacts/a.md ('ann'): one person in two files?",
+        "contacts/c.md:3: error: cadence: 'sometimes' is not a duration: write e.g. '2 weeks', "
+        "'3 months', '1 year', '90d', '6w', '3mo', '1y', 'monthly', 'quarterly' or 'none'",
+    ]
+    assert result.stderr == "3 notes checked: 2 errors, 3 warnings\n"
+
+
+def test_check_on_a_clean_vault_exits_0(example_vault):
+    result = run("--vault", str(example_vault), "check")
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert result.stderr == "15 notes checked: 0 errors, 0 warnings\n"
+
+
+def test_check_with_only_warnings_exits_0(vault):
+    write(vault, "contacts/a.md", "---\nname: A\nbirthdate: 01-01\n---\n")
+    result = run("--vault", str(vault), "check")
+    assert result.exit_code == 0
+    assert (
+        result.stdout
+        == "contacts/a.md:3: warning: unknown key 'birthdate': did you mean 'birthday'?\n"
+    )
+
+
+def test_debug_shows_the_traceback(tmp_path):
+    runner = CliRunner()
+    result = runner.invoke(cli, ["--debug", "--vault", str(tmp_path), "digest"])
+    assert result.exit_code == 1
+    assert type(result.exception).__name__ == "VaultNotFound"
