@@ -157,5 +157,276 @@ def check(ctx: click.Context) -> None:
         ctx.exit(1)
 
 
+def _today() -> date:
+    """Today, or $NETNOTES_TODAY (YYYY-MM-DD) so scripts and tests can pin the date."""
+    pinned = os.environ.get("NETNOTES_TODAY")
+    return parse_date(pinned) if pinned else date.today()
+
+
+@cli.command()
+@click.argument("directory", default=".", type=click.Path(file_okay=False))
+def init(directory: str) -> None:
+    """Create a vault: netnotes.toml, contacts/, a contact template and a .gitignore.
+
+    Safe to run again: it adds only what is missing and never overwrites a file.
+
+    Example: netnotes init ~/network
+    """
+    from netnotes.actions import init_vault
+
+    created = init_vault(Path(directory))
+    if created:
+        for relative in created:
+            click.echo(f"created {Path(directory) / relative}")
+    else:
+        click.echo(f"{directory} is already a vault; nothing to add")
+
+
+@cli.command()
+@click.argument("name")
+@click.option("--email", "emails", multiple=True, help="An email address (repeatable).")
+@click.option("--company")
+@click.option("--role")
+@click.option("--tag", "tags", multiple=True, help="A tag (repeatable).")
+@click.option("--cadence", help="How often to keep in touch, e.g. '3 months'.")
+@click.option("--birthday", help="YYYY-MM-DD, MM-DD or --MM-DD.")
+@click.option("--met", type=DATE, help="The day you met (YYYY-MM-DD).")
+@click.option("--edit", "open_editor", is_flag=True, help="Open the new note in $EDITOR.")
+@click.pass_context
+def add(ctx, name, emails, company, role, tags, cadence, birthday, met, open_editor) -> None:
+    """Add a contact from the vault's template (templates/contact.md).
+
+    Example: netnotes add "Jill Moreno" --company "Brightside PR" --tag pr --cadence "3 months"
+    """
+    from netnotes.actions import NewContact, add_contact
+
+    vault = _vault(ctx)
+    new = NewContact(name, tuple(emails), company, role, tuple(tags), cadence, birthday,
+                     met.isoformat() if met else None)  # fmt: skip
+    path = add_contact(vault, new, _today())
+    click.echo(f"created {vault.relative(path)}")
+    if open_editor:
+        _open_in_editor(path, None)
+
+
+@cli.command()
+@click.argument("name")
+@click.argument("text", required=False, default="")
+@click.option("--kind", help="One word: coffee, email, call, lunch, ...")
+@click.option("--out", "direction", flag_value="out", help="I reached out and await an answer.")
+@click.option("--in", "direction", flag_value="in", help="They reached out or replied.")
+@click.option("--date", "on", type=DATE, help="The day it happened (default: today).")
+@click.option("--next", "next_when", help="Set follow_up: a date or a duration ('3 months').")
+@click.pass_context
+def log(ctx, name, text, kind, direction, on, next_when) -> None:
+    """Record an interaction in the contact's Log section. TEXT '-' reads standard input.
+
+    Example: netnotes log jill "talked about Berlin" --kind coffee --next "3 months"
+    """
+    from netnotes.actions import log_interaction, parse_when
+
+    if text == "-":
+        text = click.get_text_stream("stdin").read()
+    vault = _vault(ctx)
+    today = _today()
+    follow_up = parse_when(next_when, today) if next_when else None
+    written = log_interaction(vault, name, text, on=on or today, kind=kind,
+                              direction=direction or "", next_follow_up=follow_up)  # fmt: skip
+    click.echo(f"{written.contact.path}:{written.line}: {written.summary}")
+
+
+@cli.command()
+@click.argument("name")
+@click.argument("match", required=False)
+@click.pass_context
+def done(ctx, name, match) -> None:
+    """Check off the contact's one open task (or the one whose text contains MATCH).
+
+    Example: netnotes done jill article
+    """
+    from netnotes.actions import complete_task
+
+    written = complete_task(_vault(ctx), name, match, _today())
+    click.echo(f"{written.contact.path}:{written.line}: {written.summary}")
+
+
+@cli.command()
+@click.argument("name")
+@click.argument("when", required=False)
+@click.option("--clear", is_flag=True, help="Remove the snooze.")
+@click.pass_context
+def snooze(ctx, name, when, clear) -> None:
+    """Hide a contact's items (but its birthday) until WHEN: a date or a duration.
+
+    Example: netnotes snooze raj 2026-12-15    (or: netnotes snooze raj "3 weeks")
+    """
+    from netnotes.actions import parse_when, snooze_contact
+
+    if clear == bool(when):
+        raise click.UsageError("give WHEN, or --clear")
+    until = None if clear else parse_when(when, _today())
+    written = snooze_contact(_vault(ctx), name, until)
+    click.echo(f"{written.contact.path}: {written.summary}")
+
+
+@cli.command()
+@click.argument("name")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
+@click.pass_context
+def show(ctx, name, output_format) -> None:
+    """A contact's card: fields, last contact, what is due, open tasks, recent log.
+
+    Example: netnotes show jill --format json
+    """
+    from netnotes.lookup import find_contact
+    from netnotes.render import render_json
+    from netnotes.vault import load_contacts
+    from netnotes.views import contact_document, render_card
+
+    vault = _vault(ctx)
+    contacts, _ = load_contacts(vault)
+    document = contact_document(find_contact(name, contacts), _today(), vault.config)
+    if output_format == "json":
+        click.echo(render_json(document), nl=False)
+    else:
+        click.echo(render_card(document, _today()), nl=False)
+
+
+@cli.command(name="list")
+@click.option("--tag", help="Only contacts with this tag.")
+@click.option("--company", help="Only contacts whose company contains this.")
+@click.option("--due", is_flag=True, help="Only contacts with something due.")
+@click.option(
+    "--format", "output_format", type=click.Choice(["table", "json", "paths"]), default="table"
+)
+@click.pass_context
+def list_contacts(ctx, tag, company, due, output_format) -> None:
+    """List contacts, sorted by name.
+
+    Example: netnotes list --tag pr --format paths
+    """
+    import json
+
+    from netnotes.names import fold
+    from netnotes.rules import due_items, last_contact
+    from netnotes.vault import load_contacts
+
+    vault = _vault(ctx)
+    today = _today()
+    contacts, _ = load_contacts(vault)
+    if tag:
+        contacts = [c for c in contacts if fold(tag.lstrip("#")) in map(fold, c.tags)]
+    if company:
+        contacts = [c for c in contacts if fold(company) in fold(c.company or "")]
+    if due:
+        owing = {item.path for item in due_items(contacts, today, vault.config)}
+        contacts = [c for c in contacts if c.path in owing]
+    contacts.sort(key=lambda c: (fold(c.name), c.path))
+    rows = []
+    for contact in contacts:
+        last = last_contact(contact, today)
+        rows.append(
+            {
+                "name": contact.name,
+                "company": contact.company,
+                "tags": list(contact.tags),
+                "last_contact": last.isoformat() if last else None,
+                "path": contact.path,
+            }
+        )
+    if output_format == "json":
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+    elif output_format == "paths":
+        for row in rows:
+            click.echo(row["path"])
+    else:
+        width = max((len(row["name"]) for row in rows), default=0)
+        for row in rows:
+            details = "  ".join(filter(None, [row["last_contact"] or "never", row["company"] or "",
+                                              ", ".join(row["tags"])]))  # fmt: skip
+            click.echo(f"{row['name'].ljust(width)}  {details}  {row['path']}")
+
+
+@cli.command()
+@click.argument("query")
+@click.pass_context
+def find(ctx, query) -> None:
+    """Search names, aliases, company, tags, notes and log text (case and accents ignored).
+
+    Example: netnotes find berlin
+    """
+    from netnotes.vault import load_contacts
+    from netnotes.views import find_hits
+
+    vault = _vault(ctx)
+    contacts, _ = load_contacts(vault)
+    texts = {}
+    for contact in contacts:
+        try:
+            texts[contact.path] = (vault.root / contact.path).read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            continue
+    hits = find_hits(query, contacts, texts)
+    for hit in hits:
+        where = hit.contact.path if hit.line is None else f"{hit.contact.path}:{hit.line}"
+        click.echo(f"{where}: {hit.contact.name}: {hit.text}")
+    if not hits:
+        click.echo(f"nothing matches '{query}'", err=True)
+        ctx.exit(1)
+
+
+@cli.command()
+@click.argument("name")
+@click.pass_context
+def edit(ctx, name) -> None:
+    """Open the contact's note in $VISUAL or $EDITOR, at its Log section when the editor can.
+
+    Example: EDITOR=vim netnotes edit jill
+    """
+    from netnotes.lookup import find_contact
+    from netnotes.parse import LOG_HEADINGS
+    from netnotes.vault import load_contacts
+
+    vault = _vault(ctx)
+    contacts, _ = load_contacts(vault)
+    contact = find_contact(name, contacts)
+    path = vault.root / contact.path
+    line = None
+    for number, text in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), start=1):
+        if text.startswith("#") and text.lstrip("#").strip().rstrip(":").casefold() in LOG_HEADINGS:
+            line = number
+            break
+    _open_in_editor(path, line)
+
+
+# Editors that take `+N file` to open at a line; VS Code-likes take `-g file:N`.
+_PLUS_LINE_EDITORS = {"vi", "vim", "nvim", "gvim", "nano", "emacs", "emacsclient", "micro", "kak",
+                      "hx", "helix", "joe", "ne", "mg", "jed"}  # fmt: skip
+_GOTO_EDITORS = {"code", "codium", "code-insiders", "cursor"}
+
+
+def editor_command(editor: str, path: Path, line: int | None) -> list[str]:
+    import shlex
+
+    command = shlex.split(editor)
+    program = Path(command[0]).name
+    if line and program in _PLUS_LINE_EDITORS:
+        return [*command, f"+{line}", str(path)]
+    if line and program in _GOTO_EDITORS:
+        return [*command, "-g", f"{path}:{line}"]
+    return [*command, str(path)]
+
+
+def _open_in_editor(path: Path, line: int | None) -> None:
+    import subprocess
+
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    if not editor:
+        raise NetnotesError(f"set $EDITOR (or $VISUAL) to open {path}")
+    status = subprocess.call(editor_command(editor, path, line))
+    if status:
+        raise NetnotesError(f"the editor exited with status {status}")
+
+
 def main() -> None:
     cli(prog_name="netnotes")

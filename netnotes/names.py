@@ -10,3 +10,7 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     bare = "".join(char for char in decomposed if not unicodedata.combining(char))
     return " ".join(bare.casefold().split())
+
+
+def words(text: str) -> list[str]:
+    return fold(text.replace("-", " ").replace("_", " ").replace(".", " ")).split()

@@ -52,7 +52,7 @@ LIST_KEYS = ("aliases", "tags", "emails", "phones", "interests")
 LOG_HEADINGS = frozenset({"log", "interactions", "history", "timeline"})
 
 _ARROWS = {"->": Direction.OUT, "→": Direction.OUT, "<-": Direction.IN, "←": Direction.IN}
-_ENTRY = re.compile(
+ENTRY = re.compile(
     r"(?P<date>\d{4}-\d{2}-\d{2})(?=\s|$)\s*"
     r"(?:(?P<arrow>->|<-|→|←)\s*)?"
     r"(?:(?P<kind>[^\W\d_][\w-]*):(?=\s|$)\s*)?"
@@ -78,7 +78,7 @@ def parse_note(path: str, data: bytes) -> tuple[Contact | None, list[Problem]]:
 
 
 @cache
-def _markdown() -> MarkdownIt:
+def markdown_parser() -> MarkdownIt:
     from markdown_it import MarkdownIt
 
     # Only block structure matters; skipping inline parsing halves the cost.
@@ -259,7 +259,7 @@ class _Body:
         # in file order; the order each group is written in decides same-day ties.
         self.groups: list[list[_LogEntry]] = []
         self.headings: list[_LogEntry] = []
-        self.walk(_markdown().parse(body))
+        self.walk(markdown_parser().parse(body))
 
     def walk(self, tokens: list[Token]) -> None:
         quote_depth = 0
@@ -298,7 +298,7 @@ class _Body:
         return self.offset + token.map[0] if token.map else self.offset
 
     def read_entry(self, content: str, line: int) -> None:
-        match = _ENTRY.match(content)
+        match = ENTRY.match(content)
         if not match:
             if _DATE_LIKE.match(content):
                 self.reader.problem(

@@ -48,3 +48,30 @@ def write_if_changed(path: Path, data: bytes) -> bool:
         pass
     atomic_write(path, data)
     return True
+
+
+class StaleNote(Exception):
+    """The note kept changing on disk while we edited it."""
+
+
+def update_file(path: Path, edit, *, on_read=None) -> tuple[str, str]:
+    """Apply the pure `edit(text) -> text` to a note and write it back atomically.
+
+    If the note changed on disk after we read it (an editor saved meanwhile),
+    the edit is applied once more to the new text, so that save is not lost;
+    if the note changes yet again, or the edit no longer applies, the note is
+    left as it is and the error propagates. `on_read` is a test seam called
+    after each read. Returns (old text, new text).
+    """
+    for _attempt in range(2):
+        original = path.read_bytes()
+        if on_read:
+            on_read()
+        old_text = original.decode("utf-8")
+        new_text = edit(old_text)
+        if path.read_bytes() != original:
+            continue  # someone saved while we worked: start again from their text
+        if new_text != old_text:
+            atomic_write(path, new_text.encode("utf-8"))
+        return old_text, new_text
+    raise StaleNote(f"{path} keeps changing on disk; nothing was written, try again")

@@ -1,0 +1,310 @@
+"""The writing commands as domain operations: init, add, log, done, snooze.
+
+Each finds its contact, applies a pure edit from edit.py through the
+stale-safe writer, and returns what it did for the CLI to print. None of them
+prints, and every refusal raises before anything is written.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from netnotes.config import CONFIG_NAME
+from netnotes.dates import parse_date, parse_duration
+from netnotes.edit import (
+    EditRefused,
+    add_log_entry,
+    check_off_task,
+    format_entry,
+    set_key,
+    yaml_flow_list,
+    yaml_scalar,
+)
+from netnotes.errors import NetnotesError
+from netnotes.lookup import AmbiguousName, find_contact
+from netnotes.model import Contact, TaskState
+from netnotes.names import fold
+from netnotes.vault import CACHE_DIR, Vault, load_contacts
+from netnotes.writer import StaleNote, atomic_write, update_file
+
+DEFAULT_CONFIG = """\
+# netnotes vault settings. Every key is optional; the values below are the defaults.
+# Durations: "2 weeks", "3 months", "1 year", "90d", "6w", "3mo", "1y", "weekly",
+# "monthly", "quarterly", "yearly" or "none".
+
+contacts = "contacts"        # folder of contact notes
+digest = "DUE.md"            # file written by `digest --write` and by `watch`
+horizon = "7 days"           # how far ahead "upcoming" reaches
+
+[cadence]
+default = "none"             # cadence for contacts that set none
+[cadence.tags]               # cadence by tag; the shortest matching one wins
+# inner = "1 month"
+
+[rules]
+nudge_after = "7 days"       # an unanswered outreach becomes a nudge after this
+max_nudges = 3               # after this many unanswered outreaches in a row, stop nagging
+thank_within = "7 days"      # a meeting older than this no longer asks for a thank-you
+reconnect_after = "6 months" # a contact with no cadence, silent this long, is a reconnect candidate
+reconnect_per_digest = 3     # at most this many reconnect suggestions per digest
+"""
+
+DEFAULT_TEMPLATE = """\
+---
+name: {name}
+company:
+role:
+emails: []
+tags: []
+---
+
+# {name}
+
+## Next
+
+## Log
+"""
+
+
+def parse_when(text: str, today: date) -> date:
+    """A date (`2026-12-15`) or a duration from today (`2 weeks`)."""
+    try:
+        return parse_date(text)
+    except ValueError as date_error:
+        if re.fullmatch(r"\d{4}\D.*", text.strip()):
+            raise NetnotesError(str(date_error)) from None
+    try:
+        return parse_duration(text).after(today)
+    except ValueError:
+        raise NetnotesError(
+            f"'{text}' is neither a date (YYYY-MM-DD) nor a duration (2 weeks, 3 months, ...)"
+        ) from None
+
+
+# -- init --------------------------------------------------------------------------
+
+
+def init_vault(root: Path, *, digest_name: str = "DUE.md") -> list[str]:
+    """Create what a vault needs and is missing; never overwrite. Returns what was created."""
+    created: list[str] = []
+    root.mkdir(parents=True, exist_ok=True)
+    files = {
+        CONFIG_NAME: DEFAULT_CONFIG,
+        "templates/contact.md": DEFAULT_TEMPLATE,
+    }
+    for relative, content in files.items():
+        path = root / relative
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(path, content.encode("utf-8"))
+            created.append(relative)
+    contacts = root / "contacts"
+    if not contacts.exists():
+        contacts.mkdir()
+        created.append("contacts/")
+    if _add_missing_lines(root / ".gitignore", [f"/{CACHE_DIR}/", f"/{digest_name}"]):
+        created.append(".gitignore")
+    return created
+
+
+def _add_missing_lines(path: Path, wanted: list[str]) -> bool:
+    """Append the lines `path` lacks; True if it changed."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    present = {line.strip() for line in text.splitlines()}
+    missing = [line for line in wanted if line not in present]
+    if not missing:
+        return False
+    if text and not text.endswith("\n"):
+        text += "\n"
+    atomic_write(path, (text + "\n".join(missing) + "\n").encode("utf-8"))
+    return True
+
+
+# -- add -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class NewContact:
+    name: str
+    emails: tuple[str, ...] = ()
+    company: str | None = None
+    role: str | None = None
+    tags: tuple[str, ...] = ()
+    cadence: str | None = None
+    birthday: str | None = None
+    met: str | None = None
+
+
+def slug(name: str) -> str:
+    """A safe file name: accents folded, lower case, words joined by '-'."""
+    words = re.findall(r"[a-z0-9]+", fold(name))
+    return "-".join(words)[:80].strip("-") or "contact"
+
+
+def add_contact(vault: Vault, new: NewContact, today: date) -> Path:
+    """Write a new note from the vault's template; refuse a name, alias or email in use."""
+    if not new.name.strip():
+        raise NetnotesError("a contact needs a name")
+    _validate_new(new)
+    contacts, _ = load_contacts(vault)
+    _refuse_duplicate(new, contacts)
+    folder = vault.contacts_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    base = slug(new.name)
+    path = folder / f"{base}.md"
+    counter = 2
+    while path.exists():
+        path = folder / f"{base}-{counter}.md"
+        counter += 1
+    template_path = vault.root / "templates" / "contact.md"
+    template = (
+        template_path.read_text(encoding="utf-8") if template_path.is_file() else DEFAULT_TEMPLATE
+    )
+    text = fill_template(template, new, today)
+    # Exclusive create: a file that appeared meanwhile is never overwritten.
+    with open(path, "x", encoding="utf-8", newline="") as handle:
+        handle.write(text)
+    return path
+
+
+def _validate_new(new: NewContact) -> None:
+    try:
+        if new.cadence:
+            parse_duration(new.cadence)
+        if new.birthday:
+            from netnotes.dates import parse_birthday
+
+            parse_birthday(new.birthday)
+        if new.met:
+            parse_date(new.met)
+    except ValueError as error:
+        raise NetnotesError(str(error)) from None
+
+
+def _refuse_duplicate(new: NewContact, contacts: list[Contact]) -> None:
+    names = {fold(new.name)}
+    emails = {email.lower() for email in new.emails}
+    for contact in contacts:
+        theirs = {fold(name) for name in (contact.name, *contact.aliases)}
+        if names & theirs:
+            raise NetnotesError(f"{contact.path} already has a contact named '{contact.name}'")
+        if emails & {email.lower() for email in contact.emails}:
+            raise NetnotesError(f"{contact.path} already has the email {', '.join(emails)}")
+
+
+def fill_template(template: str, new: NewContact, today: date) -> str:
+    """The template with `{name}` and `{today}` filled, then each given field set by key."""
+    end = _front_matter_end(template)
+    head, body = template[:end], template[end:]
+    head = head.replace("{name}", yaml_scalar(new.name)).replace("{today}", today.isoformat())
+    body = body.replace("{name}", new.name).replace("{today}", today.isoformat())
+    text = head + body
+    fields = {
+        "company": new.company and yaml_scalar(new.company),
+        "role": new.role and yaml_scalar(new.role),
+        "emails": new.emails and yaml_flow_list(list(new.emails)),
+        "tags": new.tags and yaml_flow_list(list(new.tags)),
+        "cadence": new.cadence and yaml_scalar(new.cadence),
+        "birthday": new.birthday and yaml_scalar(new.birthday),
+        "met": new.met,
+    }
+    if "name:" not in head:
+        text = set_key(text, "name", yaml_scalar(new.name))
+    for key, value in fields.items():
+        if value:
+            text = set_key(text, key, value, allow_flow=True)
+    return text
+
+
+def _front_matter_end(text: str) -> int:
+    match = re.match(r"\ufeff?---[ \t]*\r?\n.*?^(?:---|\.\.\.)[ \t]*(?:\r?\n|$)", text, re.S | re.M)
+    return match.end() if match else 0
+
+
+# -- log, done, snooze -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    contact: Contact
+    path: Path
+    line: int | None
+    summary: str
+    changed: bool = True
+
+
+def _contact(vault: Vault, name: str) -> tuple[Contact, Path]:
+    contacts, _ = load_contacts(vault)
+    contact = find_contact(name, contacts)
+    path = (vault.root / contact.path).resolve()
+    if not path.is_relative_to(vault.root.resolve()):
+        raise NetnotesError(f"{contact.path} links outside the vault; not writing through it")
+    return contact, path
+
+
+def _write(path: Path, edit) -> tuple[str, str]:
+    try:
+        return update_file(path, edit)
+    except StaleNote as error:
+        raise NetnotesError(str(error)) from None
+    except UnicodeDecodeError:
+        raise EditRefused(f"{path.name} is not UTF-8 text; not editing it") from None
+
+
+def log_interaction(
+    vault: Vault,
+    name: str,
+    text: str,
+    *,
+    on: date,
+    kind: str | None = None,
+    direction: str = "",
+    next_follow_up: date | None = None,
+) -> Written:
+    if not text.strip() and not kind:
+        raise NetnotesError("say what happened: give TEXT or --kind")
+    if kind and not re.fullmatch(r"[^\W\d_][\w-]*", kind):
+        raise NetnotesError(f"--kind must be one word, not '{kind}'")
+    contact, path = _contact(vault, name)
+    entry = format_entry(on, text, kind, direction)
+    where: list[int] = []
+
+    def edit(note: str) -> str:
+        if next_follow_up is not None:
+            note = set_key(note, "follow_up", next_follow_up.isoformat())
+        note, line = add_log_entry(note, on, entry)
+        where[:] = [line]
+        return note
+
+    _write(path, edit)
+    summary = f"- {entry}"
+    if next_follow_up:
+        summary += f"\nfollow_up: {next_follow_up.isoformat()}"
+    return Written(contact, path, where[-1], summary)
+
+
+def complete_task(vault: Vault, name: str, match: str | None, today: date) -> Written:
+    contact, path = _contact(vault, name)
+    open_tasks = [task for task in contact.tasks if task.state is TaskState.OPEN]
+    if match:
+        open_tasks = [task for task in open_tasks if fold(match) in fold(task.text)]
+    if not open_tasks:
+        what = f" matching '{match}'" if match else ""
+        raise NetnotesError(f"{contact.name} has no open task{what}")
+    if len(open_tasks) > 1:
+        listing = "\n".join(f"  {contact.path}:{t.line}: {t.text}" for t in open_tasks)
+        raise AmbiguousName(f"{len(open_tasks)} open tasks match; say which:\n{listing}")
+    task = open_tasks[0]
+    _write(path, lambda note: check_off_task(note, task.line, today))
+    return Written(contact, path, task.line, f"- [x] {task.text} ✅ {today.isoformat()}")
+
+
+def snooze_contact(vault: Vault, name: str, until: date | None) -> Written:
+    contact, path = _contact(vault, name)
+    value = until.isoformat() if until else None
+    old, new = _write(path, lambda note: set_key(note, "snooze", value))
+    summary = f"snooze: {value}" if value else "snooze cleared"
+    return Written(contact, path, contact.key_lines.get("snooze"), summary, old != new)

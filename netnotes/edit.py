@@ -1,0 +1,296 @@
+"""Minimal-diff edits to note text: pure functions from text to new text.
+
+Each edit changes only the lines it must. The BOM, the line endings (LF or
+CRLF), a missing final newline, comments, key order, quoting, indentation and
+blank lines stay byte for byte everywhere else. Front matter is never dumped
+back through a YAML library: a key is changed by replacing its one line, and
+a key whose value we cannot safely replace line by line is refused.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from netnotes.errors import NetnotesError
+from netnotes.parse import LOG_HEADINGS, log_is_oldest_first
+
+BOM = "\ufeff"
+
+
+class EditRefused(NetnotesError):
+    """The edit cannot be made safely; the note is left as it was."""
+
+
+@dataclass(slots=True)
+class Lines:
+    """A note as lines with their own endings, so untouched lines keep every byte."""
+
+    bom: str
+    lines: list[str]  # each with its line ending, except possibly the last
+    eol: str  # the note's line ending, for new lines
+
+    @classmethod
+    def of(cls, text: str) -> Lines:
+        bom = BOM if text.startswith(BOM) else ""
+        body = text[len(bom) :]
+        lines = re.findall(r"[^\n]*\n|[^\n]+$", body)
+        eol = "\r\n" if "\r\n" in body else "\n"
+        return cls(bom, lines, eol)
+
+    def text(self) -> str:
+        return self.bom + "".join(self.lines)
+
+    def content(self, index: int) -> str:
+        """Line `index` (0-based) without its ending."""
+        return self.lines[index].rstrip("\r\n")
+
+    def ending(self, index: int) -> str:
+        line = self.lines[index]
+        return line[len(line.rstrip("\r\n")) :]
+
+    def insert(self, index: int, new_lines: list[str]) -> None:
+        """Insert whole lines before `index`; at the end, keep a missing final newline missing."""
+        if not new_lines:
+            return
+        if index >= len(self.lines):
+            if self.lines and not self.ending(len(self.lines) - 1):
+                # The old last line gains the ending it needs; the new last line goes without.
+                self.lines[-1] += self.eol
+                self.lines.extend(line + self.eol for line in new_lines[:-1])
+                self.lines.append(new_lines[-1])
+                return
+            index = len(self.lines)
+        self.lines[index:index] = [line + self.eol for line in new_lines]
+
+    def replace(self, index: int, content: str) -> None:
+        self.lines[index] = content + self.ending(index)
+
+
+# -- front matter ----------------------------------------------------------------
+
+_FENCE = re.compile(r"---[ \t]*")
+_FENCE_END = re.compile(r"(?:---|\.\.\.)[ \t]*")
+
+
+def _front_matter_span(note: Lines) -> tuple[int, int] | None:
+    """(index of the opening '---', index of the closing line), or None."""
+    if not note.lines or not _FENCE.fullmatch(note.content(0)):
+        return None
+    for index in range(1, len(note.lines)):
+        if _FENCE_END.fullmatch(note.content(index)):
+            return 0, index
+    raise EditRefused("the front matter is not closed with '---': fix the note first")
+
+
+_PLAIN_SAFE = re.compile(r"[A-Za-z0-9À-￿][A-Za-z0-9À-￿ _.@+/()'-]*")
+_YAML_WORDS = re.compile(r"(?i)(?:y|n|yes|no|on|off|true|false|null|~)")
+
+
+def yaml_scalar(value: str) -> str:
+    """A YAML scalar for `value`: plain when that reads back as the same text, else quoted."""
+    if (
+        _PLAIN_SAFE.fullmatch(value)
+        and not _YAML_WORDS.fullmatch(value)
+        and not value.endswith(" ")
+        and not re.fullmatch(r"[-+]?[0-9][0-9_]*", value)
+    ):
+        return value
+    return json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML double-quoted one
+
+
+def yaml_flow_list(values: list[str]) -> str:
+    return "[" + ", ".join(yaml_scalar(value) for value in values) + "]"
+
+
+def set_key(text: str, key: str, value: str | None, *, allow_flow: bool = False) -> str:
+    """Set front-matter `key` to the already-formatted YAML `value`; None removes the key.
+
+    A new key goes at the end of the front matter (a front matter is created
+    when the note has none). An existing key is changed on its own line, its
+    trailing comment kept. Refused: a value over several lines, block scalars,
+    anchors or aliases, and flow collections unless `allow_flow`.
+    """
+    note = Lines.of(text)
+    span = _front_matter_span(note)
+    if span is None:
+        if value is None:
+            return text
+        note.lines[0:0] = ["---" + note.eol, f"{key}: {value}{note.eol}", "---" + note.eol]
+        return note.text()
+    start, end = span
+    name = re.escape(key)
+    pattern = re.compile(rf"(?P<head>(?:{name}|\"{name}\"|'{name}')[ \t]*:)(?P<rest>.*)")
+    for index in range(start + 1, end):
+        match = pattern.fullmatch(note.content(index))
+        if not match:
+            continue
+        _refuse_unsafe_value(note, index, end, key, match["rest"], allow_flow)
+        if value is None:
+            del note.lines[index]
+        else:
+            comment = re.search(r"[ \t]+#.*$", match["rest"])
+            note.replace(index, f"{match['head']} {value}{comment.group(0) if comment else ''}")
+        return note.text()
+    if value is not None:
+        note.lines.insert(end, f"{key}: {value}{note.eol}")
+    return note.text()
+
+
+def _refuse_unsafe_value(
+    note: Lines, index: int, end: int, key: str, rest: str, allow_flow: bool
+) -> None:
+    value = re.sub(r"[ \t]+#.*$", "", rest).strip()
+    continues = index + 1 < end and (
+        note.content(index + 1)[:1] in (" ", "\t") or note.content(index + 1).startswith("-")
+    )
+    why = None
+    if continues:
+        why = "its value spans several lines"
+    elif value[:1] in ("|", ">"):
+        why = "its value is a block scalar"
+    elif value[:1] in ("&", "*"):
+        why = "it uses a YAML anchor or alias"
+    elif value[:1] in ("[", "{") and not allow_flow:
+        why = "its value is written in flow style ([...] or {...})"
+    if why:
+        raise EditRefused(
+            f"line {index + 1}: will not rewrite '{key}' because {why}; edit it by hand"
+        )
+
+
+# -- the log ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Section:
+    heading: int  # 0-based line of the Log heading
+    end: int  # 0-based line where the section ends (exclusive)
+    entries: list[tuple[int, int, date]]  # (first line, end line exclusive, date), file order
+
+
+def _log_section(text: str) -> _Section | None:
+    """The first Log section of the note, located with the same parser that reads it."""
+    from netnotes.frontmatter import split_front_matter
+    from netnotes.parse import ENTRY, markdown_parser
+
+    plain = text.lstrip(BOM).replace("\r\n", "\n")
+    split = split_front_matter(plain)
+    offset = split.body_first_line - 1
+    tokens = markdown_parser().parse(split.body)
+    section: _Section | None = None
+    quote_depth = 0
+    level = 0
+    for index, token in enumerate(tokens):
+        if token.type == "blockquote_open":
+            quote_depth += 1
+        elif token.type == "blockquote_close":
+            quote_depth -= 1
+        elif quote_depth:
+            continue
+        elif token.type == "heading_open":
+            heading_level = int(token.tag[1])
+            if section is not None and heading_level <= level:
+                return _Section(section.heading, offset + token.map[0], section.entries)
+            name = tokens[index + 1].content.strip().rstrip(":").strip().casefold()
+            if section is None and name in LOG_HEADINGS:
+                level = heading_level
+                section = _Section(offset + token.map[0], -1, [])
+        elif (
+            section is not None
+            and token.type == "list_item_open"
+            and token.level == 1  # a top-level item of a list directly under the heading
+            and tokens[index + 1].type == "paragraph_open"
+        ):
+            match = ENTRY.match(tokens[index + 2].content)
+            if match:
+                try:
+                    on = date.fromisoformat(match["date"])
+                except ValueError:
+                    continue
+                section.entries.append((offset + token.map[0], offset + token.map[1], on))
+    if section is None:
+        return None
+    return _Section(section.heading, len(plain.split("\n")), section.entries)
+
+
+def format_entry(on: date, text: str, kind: str | None = None, direction: str = "") -> str:
+    """`YYYY-MM-DD [->|<-] [kind:] text` on one line."""
+    arrow = {"out": "-> ", "in": "<- "}.get(direction, "")
+    label = f"{kind.strip().lower()}: " if kind else ""
+    return f"{on.isoformat()} {arrow}{label}{' '.join(text.split())}".rstrip()
+
+
+def add_log_entry(text: str, on: date, entry: str) -> tuple[str, int]:
+    """Insert `- entry` into the Log section, in the order that section uses.
+
+    Returns the new text and the 1-based line of the new entry. A note with
+    no Log section gets one at its end.
+    """
+    note = Lines.of(text)
+    section = _log_section(text)
+    if section is None:
+        new = ["## Log", f"- {entry}"]
+        if note.lines and note.content(len(note.lines) - 1).strip():
+            new.insert(0, "")
+        at = len(note.lines)
+        note.insert(at, new)
+        return note.text(), at + len(new)
+    marker = "- "
+    if section.entries:
+        first_line = note.content(section.entries[0][0])
+        marker = re.match(r"\s*[-*+]\s+|\s*\d+[.)]\s+", first_line).group(0)
+        if re.match(r"\s*\d", marker):
+            marker = re.sub(r"\d+", "1", marker)
+    line = marker + entry
+    at = _insertion_line(note, section, on)
+    note.insert(at, [line])
+    return note.text(), at + 1
+
+
+def _insertion_line(note: Lines, section: _Section, on: date) -> int:
+    entries = section.entries
+    if not entries:
+        return section.heading + 1
+    if log_is_oldest_first(day for _, _, day in entries):
+        # After the last entry on or before the new date: a same-day entry goes below.
+        before = [entry for entry in entries if entry[2] <= on]
+        if not before:
+            return entries[0][0]
+        return _end_of_item(note, before[-1], entries)
+    # Newest first: before the first entry on or before the new date (same day: above).
+    for entry in entries:
+        if entry[2] <= on:
+            return entry[0]
+    return _end_of_item(note, entries[-1], entries)
+
+
+def _end_of_item(note: Lines, item: tuple[int, int, date], entries) -> int:
+    """The line after `item`: the next entry's start, or its last non-blank line + 1."""
+    following = [entry for entry in entries if entry[0] > item[0]]
+    if following:
+        return following[0][0]
+    end = min(item[1], len(note.lines))
+    while end > item[0] + 1 and not note.content(end - 1).strip():
+        end -= 1
+    return end
+
+
+# -- tasks -----------------------------------------------------------------------
+
+_OPEN_BOX = re.compile(r"(\s*(?:[-*+]|\d+[.)])\s+)\[ \]")
+
+
+def check_off_task(text: str, line: int, on: date) -> str:
+    """Tick the open task on 1-based `line` and record `✅ on` at the end of that line."""
+    note = Lines.of(text)
+    index = line - 1
+    content = note.content(index)
+    match = _OPEN_BOX.match(content)
+    if not match:
+        raise EditRefused(f"line {line} is not an open task any more; nothing changed")
+    ticked = match.group(1) + "[x]" + content[match.end() :]
+    note.replace(index, f"{ticked.rstrip()} ✅ {on.isoformat()}")
+    return note.text()

@@ -1,0 +1,114 @@
+"""Read-only views of contacts: the `show` card, `list` rows and `find` hits. Pure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from netnotes.config import Config
+from netnotes.model import Contact, Item, TaskState
+from netnotes.names import fold
+from netnotes.rules import due_items, effective_cadence, last_contact
+
+
+def contact_document(contact: Contact, today: date, config: Config) -> dict:
+    """Everything `show` says about a contact, as plain data (the JSON form)."""
+    last = last_contact(contact, today)
+    cadence, _ = effective_cadence(contact, config)
+    items = [item for item in due_items([contact], today, config) if item.kind != "reconnect"]
+    return {
+        "name": contact.name,
+        "path": contact.path,
+        "fields": {key: _plain(value) for key, value in contact.fields.items()},
+        "cadence": str(cadence) if cadence else None,
+        "last_contact": last.isoformat() if last else None,
+        "due": [_item_document(item) for item in items],
+        "open_tasks": [
+            {"text": task.text, "due": task.due and task.due.isoformat(), "line": task.line}
+            for task in contact.tasks
+            if task.state is TaskState.OPEN
+        ],
+        "recent": [
+            {
+                "date": entry.on.isoformat(),
+                "direction": str(entry.direction),
+                "kind": entry.kind,
+                "text": entry.text,
+                "line": entry.line,
+            }
+            for entry in reversed(contact.interactions[-5:])
+        ],
+    }
+
+
+def _item_document(item: Item) -> dict:
+    return {"kind": str(item.kind), "status": str(item.status), "due": item.due.isoformat(),
+            "line": item.line, "text": item.text}  # fmt: skip
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return str(value)
+
+
+def render_card(document: dict, today: date) -> str:
+    fields = document["fields"]
+    title = document["name"]
+    where = ", ".join(str(fields[k]) for k in ("role", "company") if fields.get(k))
+    lines = [f"{title} — {where}" if where else title, document["path"], ""]
+    for key in ("emails", "phones", "tags", "aliases", "interests", "location", "birthday", "met"):
+        value = fields.get(key)
+        if value not in (None, "", []):
+            shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+            lines.append(f"{key}: {shown}")
+    last = document["last_contact"]
+    if last:
+        days = (today - date.fromisoformat(last)).days
+        lines.append(f"last contact: {last} ({days} day{'' if days == 1 else 's'} ago)")
+    else:
+        lines.append("last contact: never logged")
+    lines.append(f"cadence: {document['cadence'] or 'none'}")
+    sections = (
+        ("Due", [f"{d['status']} {d['due']}  {d['text']}" for d in document["due"]]),
+        ("Open tasks", [f"[ ] {t['text']}" + (f" (due {t['due']})" if t["due"] else "")
+                        for t in document["open_tasks"]]),
+        ("Recent", [f"{r['date']} {_arrow(r['direction'])}{r['kind'] + ': ' if r['kind'] else ''}"
+                    f"{r['text']}" for r in document["recent"]]),
+    )  # fmt: skip
+    for heading, rows in sections:
+        if rows:
+            lines += ["", heading, *(f"  {row}" for row in rows)]
+    return "\n".join(lines) + "\n"
+
+
+def _arrow(direction: str) -> str:
+    return {"out": "-> ", "in": "<- "}.get(direction, "")
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    contact: Contact
+    line: int | None
+    text: str
+
+
+def find_hits(query: str, contacts: list[Contact], texts: dict[str, str]) -> list[Hit]:
+    """Contacts whose name, aliases, company, tags or note text hold `query` (folded)."""
+    wanted = fold(query)
+    hits: list[Hit] = []
+    for contact in contacts:
+        searchable = [contact.name, *contact.aliases, contact.company or "", contact.role or "",
+                      *contact.tags, *contact.emails, *contact.interests]  # fmt: skip
+        if any(wanted in fold(value) for value in searchable):
+            hits.append(Hit(contact, contact.key_lines.get("name"), contact.name))
+            continue
+        for number, line in enumerate(texts.get(contact.path, "").splitlines(), start=1):
+            if wanted in fold(line):
+                hits.append(Hit(contact, number, line.strip()))
+                break
+    return hits
