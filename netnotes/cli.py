@@ -226,7 +226,7 @@ def log(ctx, name, text, kind, direction, on, next_when) -> None:
     from netnotes.actions import log_interaction, parse_when
 
     if text == "-":
-        text = click.get_text_stream("stdin").read()
+        text = sys.stdin.read()
     vault = _vault(ctx)
     today = _today()
     follow_up = parse_when(next_when, today) if next_when else None
