@@ -32,32 +32,24 @@ class _NetnotesGroup(click.Group):
             raise failure from None
 
 
-class _DateType(click.ParamType):
-    name = "DATE"
+class _ParsedType(click.ParamType):
+    """An option value read by one of our parsers, whose ValueError message is for the user."""
 
-    def convert(self, value, param, ctx) -> date:
-        if isinstance(value, date):
+    def __init__(self, name: str, parser) -> None:
+        self.name = name
+        self.parser = parser
+
+    def convert(self, value, param, ctx):
+        if not isinstance(value, str):
             return value
         try:
-            return parse_date(value)
+            return self.parser(value)
         except ValueError as error:
             self.fail(str(error), param, ctx)
 
 
-class _DurationType(click.ParamType):
-    name = "DURATION"
-
-    def convert(self, value, param, ctx) -> Duration:
-        if isinstance(value, Duration):
-            return value
-        try:
-            return parse_duration(value)
-        except ValueError as error:
-            self.fail(str(error), param, ctx)
-
-
-DATE = _DateType()
-DURATION = _DurationType()
+DATE = _ParsedType("DATE", parse_date)
+DURATION = _ParsedType("DURATION", parse_duration)
 
 
 @click.group(cls=_NetnotesGroup, context_settings={"help_option_names": ["-h", "--help"]})
