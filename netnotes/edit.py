@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from netnotes.errors import NetnotesError
-from netnotes.parse import LOG_HEADINGS, log_is_oldest_first
+from netnotes.parse import LogSection, first_log_section, log_is_oldest_first
 
 BOM = "\ufeff"
 
@@ -164,58 +164,6 @@ def _refuse_unsafe_value(
 # -- the log ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class _Section:
-    heading: int  # 0-based line of the Log heading
-    end: int  # 0-based line where the section ends (exclusive)
-    entries: list[tuple[int, int, date]]  # (first line, end line exclusive, date), file order
-
-
-def _log_section(text: str) -> _Section | None:
-    """The first Log section of the note, located with the same parser that reads it."""
-    from netnotes.frontmatter import split_front_matter
-    from netnotes.parse import ENTRY, markdown_parser
-
-    plain = text.lstrip(BOM).replace("\r\n", "\n")
-    split = split_front_matter(plain)
-    offset = split.body_first_line - 1
-    tokens = markdown_parser().parse(split.body)
-    section: _Section | None = None
-    quote_depth = 0
-    level = 0
-    for index, token in enumerate(tokens):
-        if token.type == "blockquote_open":
-            quote_depth += 1
-        elif token.type == "blockquote_close":
-            quote_depth -= 1
-        elif quote_depth:
-            continue
-        elif token.type == "heading_open":
-            heading_level = int(token.tag[1])
-            if section is not None and heading_level <= level:
-                return _Section(section.heading, offset + token.map[0], section.entries)
-            name = tokens[index + 1].content.strip().rstrip(":").strip().casefold()
-            if section is None and name in LOG_HEADINGS:
-                level = heading_level
-                section = _Section(offset + token.map[0], -1, [])
-        elif (
-            section is not None
-            and token.type == "list_item_open"
-            and token.level == 1  # a top-level item of a list directly under the heading
-            and tokens[index + 1].type == "paragraph_open"
-        ):
-            match = ENTRY.match(tokens[index + 2].content)
-            if match:
-                try:
-                    on = date.fromisoformat(match["date"])
-                except ValueError:
-                    continue
-                section.entries.append((offset + token.map[0], offset + token.map[1], on))
-    if section is None:
-        return None
-    return _Section(section.heading, len(plain.split("\n")), section.entries)
-
-
 def format_entry(on: date, text: str, kind: str | None = None, direction: str = "") -> str:
     """`YYYY-MM-DD [->|<-] [kind:] text` on one line."""
     arrow = {"out": "-> ", "in": "<- "}.get(direction, "")
@@ -230,7 +178,7 @@ def add_log_entry(text: str, on: date, entry: str) -> tuple[str, int]:
     no Log section gets one at its end.
     """
     note = Lines.of(text)
-    section = _log_section(text)
+    section = first_log_section(text)
     if section is None:
         new = ["## Log", f"- {entry}"]
         if note.lines and note.content(len(note.lines) - 1).strip():
@@ -250,7 +198,7 @@ def add_log_entry(text: str, on: date, entry: str) -> tuple[str, int]:
     return note.text(), at + 1
 
 
-def _insertion_line(note: Lines, section: _Section, on: date) -> int:
+def _insertion_line(note: Lines, section: LogSection, on: date) -> int:
     entries = section.entries
     if not entries:
         return section.heading + 1

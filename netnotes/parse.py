@@ -93,6 +93,36 @@ class _LogEntry:
     text: str
     line: int
     from_heading: bool = False
+    item_lines: tuple[int, int] = (0, 0)  # first and last file line of the list item
+    top_level: bool = True  # an item of a list directly under the heading, not nested
+
+
+@dataclass(frozen=True, slots=True)
+class LogSection:
+    """Where a Log section sits in a note, for the editor that inserts entries.
+
+    Line indexes are 0-based; each entry is (first line, end exclusive, date), top-level
+    entries only, in file order.
+    """
+
+    heading: int
+    entries: tuple[tuple[int, int, date], ...]
+
+
+def first_log_section(text: str) -> LogSection | None:
+    """The first Log section of a note's text, read by the same walk that parses notes."""
+    plain = text.lstrip("\ufeff").replace("\r\n", "\n")
+    split = split_front_matter(plain)
+    body = _Body(_NoteReader(""), split.body, split.body_first_line)
+    if not body.log_headings:
+        return None
+    heading = body.log_headings[0]
+    entries = tuple(
+        (entry.item_lines[0] - 1, entry.item_lines[1], entry.on)
+        for entry in body.groups[0]
+        if entry.top_level
+    )
+    return LogSection(heading - 1, entries)
 
 
 class _NoteReader:
@@ -259,6 +289,7 @@ class _Body:
         # in file order; the order each group is written in decides same-day ties.
         self.groups: list[list[_LogEntry]] = []
         self.headings: list[_LogEntry] = []
+        self.log_headings: list[int] = []  # the 1-based line of each Log heading
         self.walk(markdown_parser().parse(body))
 
     def walk(self, tokens: list[Token]) -> None:
@@ -281,6 +312,7 @@ class _Body:
                 if text.rstrip(":").strip().casefold() in LOG_HEADINGS:
                     log_level = level
                     self.groups.append([])
+                    self.log_headings.append(line)
                 elif level == 1 and self.title is None:
                     self.title = text
                 self.read_dated_heading(text, line)
@@ -292,12 +324,15 @@ class _Body:
                 if task:
                     self.read_task(task, line)
                 elif log_level is not None:
-                    self.read_entry(content, line)
+                    item = (self.line_of(token), self.offset + token.map[1] - 1)
+                    self.read_entry(content, line, item, token.level == 1)
 
     def line_of(self, token: Token) -> int:
         return self.offset + token.map[0] if token.map else self.offset
 
-    def read_entry(self, content: str, line: int) -> None:
+    def read_entry(
+        self, content: str, line: int, item_lines: tuple[int, int], top_level: bool
+    ) -> None:
         match = ENTRY.match(content)
         if not match:
             if _DATE_LIKE.match(content):
@@ -312,7 +347,9 @@ class _Body:
             return
         kind = match["kind"].lower() if match["kind"] else None
         direction = _ARROWS.get(match["arrow"] or "", Direction.BOTH)
-        self.groups[-1].append(_LogEntry(on, direction, kind, _one_line(match["text"]), line))
+        text = _one_line(match["text"])
+        entry = _LogEntry(on, direction, kind, text, line, False, item_lines, top_level)
+        self.groups[-1].append(entry)
 
     def read_dated_heading(self, text: str, line: int) -> None:
         match = _HEADING_DATE.match(text)
