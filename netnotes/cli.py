@@ -420,5 +420,44 @@ def _open_in_editor(path: Path, line: int | None) -> None:
         raise NetnotesError(f"the editor exited with status {status}")
 
 
+@cli.command()
+@click.option("--poll", is_flag=True, help="Poll for changes (network drives, containers).")
+@click.pass_context
+def watch(ctx, poll) -> None:
+    """Keep the digest file current: rewrite it when notes change and when the day changes.
+
+    Runs until Ctrl-C or SIGTERM. One log line per regeneration on stderr.
+
+    Example: netnotes watch &
+    """
+    import signal
+
+    from netnotes.watch import Watcher, start_observer
+
+    vault = _vault(ctx)
+
+    def say(line: str) -> None:
+        click.echo(line, err=True)
+
+    watcher = Watcher(vault.root, log=say)
+    watcher.start()
+    observers = [start_observer(watcher, poll=poll, warn=say)]
+
+    def re_point() -> None:  # the contacts folder moved in netnotes.toml
+        observers[0].stop()
+        observers[0] = start_observer(watcher, poll=poll, warn=say)
+
+    watcher.on_reload = re_point
+    for signal_number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signal_number, lambda *_: watcher.stop())
+    say(f"watching {vault.contacts_dir} (Ctrl-C to stop)")
+    try:
+        watcher.run()
+    finally:
+        observers[0].stop()
+        observers[0].join(timeout=5)
+    say("stopped")
+
+
 def main() -> None:
     cli(prog_name="netnotes")

@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import date
 
 from netnotes.dates import Duration
+from netnotes.model import Contact, Problem
 from netnotes.render import Digest, render_markdown
 from netnotes.rules import due_items
 from netnotes.vault import Vault, load_contacts
@@ -18,6 +19,10 @@ def build_digest(vault: Vault, today: date, horizon: Duration | None = None) -> 
     if horizon is not None:
         config = replace(config, horizon=horizon)
     contacts, problems = load_contacts(vault)
+    return digest_of(contacts, problems, today, config)
+
+
+def digest_of(contacts: list[Contact], problems: list[Problem], today: date, config) -> Digest:
     items = due_items(contacts, today, config)
     horizon_days = (config.horizon.after(today) - today).days
     return Digest(today, horizon_days, items, problems)

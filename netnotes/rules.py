@@ -31,19 +31,39 @@ class Context:
 
 def due_items(contacts: Iterable[Contact], today: date, config: Config) -> list[Item]:
     """Every item due on or before today + horizon, sorted by due date, then name."""
-    context = Context(today, config.horizon.after(today), config)
+    context = make_context(today, config)
+    per_contact = [contact_items(contact, context) for contact in contacts]
+    return combine(per_contact, context)
+
+
+def make_context(today: date, config: Config) -> Context:
+    return Context(today, config.horizon.after(today), config)
+
+
+def contact_items(contact: Contact, context: Context) -> tuple[list[Item], list[Item]]:
+    """One contact's items, and its reconnect candidacy (chosen among all by `combine`).
+
+    Split out so that a long-running watcher can recompute only changed contacts.
+    """
+    if contact.archived:
+        return [], []
+    snoozed = contact.snooze is not None and contact.snooze > context.today
+    rules = (birthday_items,) if snoozed else _RULES
+    items = [
+        item for rule in rules for item in rule(contact, context) if item.due <= context.horizon_end
+    ]
+    reconnect = [] if snoozed else list(reconnect_items(contact, context))
+    return items, reconnect
+
+
+def combine(per_contact: Iterable[tuple[list[Item], list[Item]]], context: Context) -> list[Item]:
+    """All contacts' items plus this week's reconnect picks, sorted."""
     items: list[Item] = []
-    reconnect: list[Item] = []
-    for contact in contacts:
-        if contact.archived:
-            continue
-        snoozed = contact.snooze is not None and contact.snooze > today
-        rules = (birthday_items,) if snoozed else _RULES
-        for rule in rules:
-            items.extend(item for item in rule(contact, context) if item.due <= context.horizon_end)
-        if not snoozed:
-            reconnect.extend(reconnect_items(contact, context))
-    items.extend(pick_reconnects(reconnect, today, config.reconnect_per_digest))
+    candidates: list[Item] = []
+    for own, reconnect in per_contact:
+        items.extend(own)
+        candidates.extend(reconnect)
+    items.extend(pick_reconnects(candidates, context.today, context.config.reconnect_per_digest))
     return sorted(items, key=Item.sort_key)
 
 

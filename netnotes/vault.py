@@ -76,18 +76,37 @@ def open_vault(root: Path) -> Vault:
 def contact_files(vault: Vault) -> list[Path]:
     """Every `*.md` under the contacts folder, sorted, minus hidden, cache and template files."""
     found: list[Path] = []
-    top = vault.contacts_dir
     digest = vault.digest_path
-    for folder, subfolders, files in os.walk(top):
-        subfolders[:] = sorted(
-            name for name in subfolders if not name.startswith(".") and name not in SKIPPED_DIRS
-        )
+    for folder, subfolders, files in os.walk(vault.contacts_dir):
+        subfolders[:] = sorted(name for name in subfolders if not _skipped_folder(name))
         for name in files:
-            if name.endswith(".md") and not name.startswith("."):
+            if _note_name(name):
                 path = Path(folder, name)
                 if path != digest:
                     found.append(path)
     return sorted(found, key=lambda path: vault.relative(path))
+
+
+def is_contact_path(vault: Vault, path: Path) -> bool:
+    """Would `contact_files` list this path (whether or not it exists now)?"""
+    try:
+        parts = path.relative_to(vault.contacts_dir).parts
+    except ValueError:
+        return False
+    return (
+        bool(parts)
+        and _note_name(parts[-1])
+        and not any(_skipped_folder(part) for part in parts[:-1])
+        and path != vault.digest_path
+    )
+
+
+def _note_name(name: str) -> bool:
+    return name.endswith(".md") and not name.startswith(".")
+
+
+def _skipped_folder(name: str) -> bool:
+    return name.startswith(".") or name in SKIPPED_DIRS
 
 
 def read_note(vault: Vault, path: Path) -> tuple[Contact | None, list[Problem]]:
@@ -102,7 +121,7 @@ def read_note(vault: Vault, path: Path) -> tuple[Contact | None, list[Problem]]:
 def load_contacts(vault: Vault) -> tuple[list[Contact], list[Problem]]:
     """All contacts of the vault and every problem found reading them."""
     contacts: list[Contact] = []
-    problems: list[Problem] = list(vault.config_problems)
+    problems: list[Problem] = []
     if not vault.contacts_dir.is_dir():
         problems.append(
             Problem(
@@ -112,14 +131,19 @@ def load_contacts(vault: Vault) -> tuple[list[Contact], list[Problem]]:
                 f"the contacts folder '{vault.config.contacts}' does not exist",
             )
         )
-        return contacts, problems
+        return contacts, vault_problems(vault, contacts, problems)
     for path in contact_files(vault):
         contact, found = read_note(vault, path)
         problems.extend(found)
         if contact is not None:
             contacts.append(contact)
-    problems.extend(duplicate_problems(contacts))
-    return contacts, sorted(problems, key=Problem.sort_key)
+    return contacts, vault_problems(vault, contacts, problems)
+
+
+def vault_problems(vault: Vault, contacts: list[Contact], note_problems: list[Problem]):
+    """The notes' own problems plus the config's and the vault-wide ones, sorted."""
+    problems = [*vault.config_problems, *note_problems, *duplicate_problems(contacts)]
+    return sorted(problems, key=Problem.sort_key)
 
 
 def duplicate_problems(contacts: list[Contact]) -> list[Problem]:

@@ -1,0 +1,91 @@
+"""Edit-to-digest latency of `netnotes watch` on generated vaults.
+
+    python -m bench.watch_latency [--sizes 1000 10000] [--saves 20]
+
+For each size: generate a vault, start a watcher with a real observer and
+the default debounce, then save one note at a time the way an editor does
+(write a temporary file, rename it over the note) and time how long until
+the digest file holds the change. Prints the median and the worst.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from bench.generate import generate
+from netnotes.watch import Watcher, start_observer
+
+
+def measure(size: int, saves: int) -> dict:
+    with tempfile.TemporaryDirectory() as folder:
+        root = generate(Path(folder) / "vault", size)
+        regenerated = threading.Event()
+
+        def log(line: str) -> None:
+            regenerated.set()
+
+        watcher = Watcher(root, log=log)
+        started = time.perf_counter()
+        watcher.start()
+        cold = time.perf_counter() - started
+        observer = start_observer(watcher, poll=False, warn=print)
+        thread = threading.Thread(target=watcher.run, daemon=True)
+        thread.start()
+        notes = sorted((root / "contacts").rglob("*.md"))
+        latencies = []
+        digest = root / "DUE.md"
+        for number in range(saves):
+            note = notes[(number * 7919) % len(notes)]
+            marker = f"Latency Marker {number}"
+            text = f"---\nname: {marker}\ncadence: 1 day\n---\n## Log\n- 2026-01-01 call\n"
+            temporary = note.with_name(f".{note.name}.tmp")
+            temporary.write_text(text, encoding="utf-8")
+            regenerated.clear()
+            saved = time.perf_counter()
+            os.replace(temporary, note)
+            deadline = saved + 30
+            while marker not in digest.read_text(encoding="utf-8"):
+                regenerated.wait(0.005)
+                regenerated.clear()
+                if time.perf_counter() > deadline:
+                    raise SystemExit(f"no digest update within 30 s at {size} contacts")
+            latencies.append(time.perf_counter() - saved)
+        watcher.stop()
+        thread.join(5)
+        observer.stop()
+        observer.join(5)
+    return {
+        "size": size,
+        "cold_start": cold,
+        "median": statistics.median(latencies),
+        "worst": max(latencies),
+        "saves": len(latencies),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--saves", type=int, default=20)
+    arguments = parser.parse_args()
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
+    print(f"{'contacts':>9}  {'cold start':>10}  {'median':>8}  {'worst':>8}  saves")
+    for size in arguments.sizes:
+        result = measure(size, arguments.saves)
+        print(
+            f"{result['size']:>9}  {result['cold_start']:>9.2f}s  {result['median'] * 1000:>6.0f}ms"
+            f"  {result['worst'] * 1000:>6.0f}ms  {result['saves']}"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,87 @@
+"""The parsed notes of a vault, kept in memory and re-read only when a file changes.
+
+A file is known by its (mtime_ns, size): the same pair means the same parse.
+The watcher keeps one VaultState for its whole life and refreshes only the
+paths that events name; a full `rescan` diffs the folder against it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from netnotes.model import Contact, Problem
+from netnotes.vault import Vault, contact_files, is_contact_path, read_note
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    mtime_ns: int
+    size: int
+    contact: Contact | None
+    problems: tuple[Problem, ...]
+    suspect: bool  # read empty or cut short: maybe caught mid-save, worth a second read
+
+
+class VaultState:
+    def __init__(self, vault: Vault) -> None:
+        self.vault = vault
+        self.entries: dict[str, Entry] = {}
+
+    def rescan(self) -> set[str]:
+        """Diff the contacts folder against what we hold; re-read what changed."""
+        on_disk = {self.vault.relative(path): path for path in contact_files(self.vault)}
+        changed = {relative for relative in self.entries if relative not in on_disk}
+        for relative in changed:
+            del self.entries[relative]
+        for relative, path in on_disk.items():
+            if self._update(relative, path):
+                changed.add(relative)
+        return changed
+
+    def refresh(self, paths: Iterable[Path]) -> set[str]:
+        """Re-read the given files (those that are notes); forget those that are gone."""
+        changed: set[str] = set()
+        for path in paths:
+            if not is_contact_path(self.vault, path):
+                continue
+            relative = self.vault.relative(path)
+            if not path.is_file():
+                if self.entries.pop(relative, None) is not None:
+                    changed.add(relative)
+            elif self._update(relative, path, force=self.entries.get(relative) is None):
+                changed.add(relative)
+        return changed
+
+    def suspects(self) -> list[Path]:
+        return [self.vault.root / rel for rel, entry in self.entries.items() if entry.suspect]
+
+    def contacts(self) -> list[Contact]:
+        return [
+            entry.contact for _, entry in sorted(self.entries.items()) if entry.contact is not None
+        ]
+
+    def problems(self) -> list[Problem]:
+        return [problem for _, entry in sorted(self.entries.items()) for problem in entry.problems]
+
+    def _update(self, relative: str, path: Path, force: bool = False) -> bool:
+        try:
+            info = os.stat(path)
+        except OSError:
+            return self.entries.pop(relative, None) is not None
+        known = self.entries.get(relative)
+        if (
+            not force
+            and known is not None
+            and not known.suspect
+            and (known.mtime_ns, known.size) == (info.st_mtime_ns, info.st_size)
+        ):
+            return False
+        contact, problems = read_note(self.vault, path)
+        suspect = info.st_size == 0 or any("never closed" in p.message for p in problems)
+        self.entries[relative] = Entry(
+            info.st_mtime_ns, info.st_size, contact, tuple(problems), suspect
+        )
+        return True

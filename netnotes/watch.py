@@ -1,0 +1,331 @@
+"""`netnotes watch`: keep the digest file current as notes change and days pass.
+
+Events from watchdog only say *which* paths to look at; the truth is always
+what is on disk when the quiet period ends. That makes every editor's way of
+saving the same to us:
+
+- vim renames the note to a backup, writes a new file, deletes the backup,
+  and probes the folder with a file named `4913`;
+- JetBrains writes `name___jb_tmp___` and renames it over the note;
+- VS Code truncates the note and writes it in place, so a reader can see an
+  empty file: such a read is marked suspect and read again after the quiet
+  period;
+- Emacs makes `.#name` lock links and `#name#` autosaves.
+
+Changes are debounced: a regeneration runs after `quiet` seconds without
+events, but never later than `max_delay` after the first event of a burst,
+so a `git pull` of hundreds of notes gives a handful of regenerations.
+The digest is written atomically and only when its bytes change, so the
+watcher never wakes itself and a committed digest changes only with the index.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from netnotes.config import CONFIG_NAME
+from netnotes.digest import write_digest
+from netnotes.errors import NetnotesError
+from netnotes.model import Contact
+from netnotes.render import Digest
+from netnotes.rules import Context, combine, contact_items, make_context
+from netnotes.state import VaultState
+from netnotes.vault import Vault, open_vault, vault_problems
+
+# Names editors and tools use for scratch files, never notes.
+_NOISE = re.compile(
+    r"""^(?:
+        \..*            # hidden: .#lock links, .name.swp, our own .DUE.md.tmp
+      | \#.*\#          # emacs autosave
+      | .*~             # backups
+      | .*\.sw[a-z]     # vim swap files (.swp, .swx, ...)
+      | \d+             # vim's write probe, 4913
+      | .*___jb_(?:tmp|old)___  # JetBrains safe write
+    )$""",
+    re.VERBOSE,
+)
+
+
+def is_noise(name: str) -> bool:
+    return bool(_NOISE.match(name))
+
+
+@dataclass(frozen=True, slots=True)
+class Regeneration:
+    """What one regeneration did, for the log line."""
+
+    at: datetime
+    items: int
+    problems: int
+    milliseconds: float
+    written: bool
+
+    def log_line(self) -> str:
+        state = "written" if self.written else "unchanged"
+        return (
+            f"{self.at:%H:%M:%S} digest {state}: {self.items} items, "
+            f"{self.problems} problems, {self.milliseconds:.0f} ms"
+        )
+
+
+class Watcher:
+    """Holds the parsed vault and regenerates the digest; the observer feeds it paths.
+
+    `now` is injectable so tests can move the clock past midnight;
+    `clock_interval` is how often the date is checked while idle (it also
+    catches a wake from sleep).
+    """
+
+    def __init__(
+        self,
+        root: Path,
+        *,
+        now: Callable[[], datetime] = datetime.now,
+        quiet: float = 0.25,
+        max_delay: float = 1.0,
+        clock_interval: float = 30.0,
+        log: Callable[[str], None] = print,
+    ) -> None:
+        self.root = root
+        self.vault: Vault = open_vault(root)
+        self.state = VaultState(self.vault)
+        self.now = now
+        self.quiet = quiet
+        self.max_delay = max_delay
+        self.clock_interval = clock_interval
+        self.log = log
+        self.today: date | None = None
+        self.regenerations = 0
+        self.clock_checks = 0
+        self._pending: set[Path] = set()
+        self._reread: set[Path] = set()  # suspects already given their second read
+        self.on_reload: Callable[[], None] | None = None  # e.g. re-point the observer
+        self._config_changed = False
+        self._rescan_needed = False
+        self._first_event: float | None = None
+        self._last_event = 0.0
+        self._wakeup = threading.Condition()
+        self._stopping = False
+        self._items_cache: dict[str, tuple] = {}
+        self._items_context: Context | None = None
+
+    # -- fed by the observer's thread ---------------------------------------------
+
+    def notify(self, path: Path, *, folder: bool = False) -> None:
+        """A path changed (created, written, deleted, or one end of a move)."""
+        if path == self.root / CONFIG_NAME:
+            change = "config"
+        elif folder:
+            change = "folder"
+        elif is_noise(path.name) or path.suffix != ".md":
+            return
+        else:
+            change = "note"
+        with self._wakeup:
+            if change == "config":
+                self._config_changed = True
+            elif change == "folder":
+                self._rescan_needed = True
+            else:
+                self._pending.add(path)
+                self._reread.discard(path)
+            now = time.monotonic()
+            self._first_event = self._first_event or now
+            self._last_event = now
+            self._wakeup.notify()
+
+    def stop(self) -> None:
+        with self._wakeup:
+            self._stopping = True
+            self._wakeup.notify()
+
+    # -- the loop -----------------------------------------------------------------
+
+    def start(self) -> Regeneration:
+        """Read the whole vault and write the digest once."""
+        self.state.rescan()
+        return self.regenerate()
+
+    def run(self) -> None:
+        """Wait for changes and the date; return after `stop()`."""
+        while True:
+            with self._wakeup:
+                if self._stopping:
+                    return
+                self._wakeup.wait(self._timeout())
+                if self._stopping:
+                    return
+                batch = self._take_batch_if_due()
+            if batch is not None:
+                self._apply(*batch)
+            self.clock_checks += 1
+            if self.now().date() != self.today:
+                self.regenerate()
+
+    def _timeout(self) -> float:
+        if self._first_event is None:
+            return self._seconds_to_midnight()
+        now = time.monotonic()
+        due = min(self._last_event + self.quiet, self._first_event + self.max_delay)
+        return max(0.0, due - now)
+
+    def _seconds_to_midnight(self) -> float:
+        now = self.now()
+        midnight = datetime.combine(now.date() + timedelta(days=1), datetime.min.time())
+        until = (midnight - now.replace(tzinfo=None)).total_seconds() + 0.5
+        return max(0.05, min(self.clock_interval, until))
+
+    def _take_batch_if_due(self):
+        if self._first_event is None:
+            return None
+        now = time.monotonic()
+        quiet_enough = now - self._last_event >= self.quiet
+        waited_enough = now - self._first_event >= self.max_delay
+        if not (quiet_enough or waited_enough):
+            return None
+        batch = (set(self._pending), self._config_changed, self._rescan_needed)
+        self._pending.clear()
+        self._config_changed = self._rescan_needed = False
+        self._first_event = None
+        return batch
+
+    def _apply(self, paths: set[Path], config_changed: bool, rescan: bool) -> None:
+        if config_changed:
+            try:
+                self.vault = open_vault(self.root)
+            except NetnotesError as error:
+                self.log(f"{CONFIG_NAME} not reloaded, keeping the previous settings: {error}")
+            else:
+                moved = self.state.vault.contacts_dir != self.vault.contacts_dir
+                if moved:
+                    self.state = VaultState(self.vault)
+                    if self.on_reload:
+                        self.on_reload()
+                else:
+                    self.state.vault = self.vault  # parses do not depend on the settings
+                rescan = True
+        changed = self.state.rescan() if rescan else self.state.refresh(paths)
+        with self._wakeup:
+            # Caught mid-save? Read each suspect once more after the quiet period.
+            suspects = set(self.state.suspects()) & paths - self._reread
+            if suspects:
+                self._pending |= suspects
+                self._reread |= suspects
+                self._first_event = self._first_event or time.monotonic()
+                self._last_event = time.monotonic()
+        if changed or config_changed:
+            self.regenerate()
+
+    def regenerate(self) -> Regeneration:
+        started = time.perf_counter()
+        self.today = self.now().date()
+        contacts = self.state.contacts()
+        problems = vault_problems(self.vault, contacts, self.state.problems())
+        context = make_context(self.today, self.vault.config)
+        digest = Digest(
+            self.today,
+            (context.horizon_end - self.today).days,
+            combine(self._items_per_contact(contacts, context), context),
+            problems,
+        )
+        written = write_digest(self.vault, digest)
+        self.regenerations += 1
+        result = Regeneration(
+            self.now(),
+            len(digest.items),
+            len(digest.problems),
+            (time.perf_counter() - started) * 1000,
+            written,
+        )
+        self.log(result.log_line())
+        return result
+
+    def _items_per_contact(self, contacts: list[Contact], context: Context):
+        """Each contact's items, recomputed only for contacts parsed anew since last time.
+
+        Parsing makes a new Contact object, so identity tells what changed; a new
+        day or new settings start afresh.
+        """
+        if context != self._items_context:
+            self._items_cache = {}
+            self._items_context = context
+        cache: dict[str, tuple] = {}
+        for contact in contacts:
+            known = self._items_cache.get(contact.path)
+            if known is None or known[0] is not contact:
+                known = (contact, *contact_items(contact, context))
+            cache[contact.path] = known
+        self._items_cache = cache
+        return [(items, reconnect) for _, items, reconnect in cache.values()]
+
+
+# -- the observer --------------------------------------------------------------------
+
+
+def start_observer(watcher: Watcher, *, poll: bool, warn: Callable[[str], None]):
+    """Schedule watchdog on the contacts folder and the vault root; returns the observer."""
+    from watchdog.events import (
+        DirCreatedEvent,
+        DirDeletedEvent,
+        DirMovedEvent,
+        FileCreatedEvent,
+        FileDeletedEvent,
+        FileModifiedEvent,
+        FileMovedEvent,
+        FileSystemEventHandler,
+    )
+    from watchdog.observers import Observer
+    from watchdog.observers.polling import PollingObserver
+
+    content_events = [
+        FileCreatedEvent,
+        FileModifiedEvent,
+        FileDeletedEvent,
+        FileMovedEvent,
+        DirCreatedEvent,
+        DirDeletedEvent,
+        DirMovedEvent,
+    ]
+
+    class Handler(FileSystemEventHandler):
+        def on_any_event(self, event) -> None:
+            folder = event.is_directory
+            if event.event_type == "modified" and folder:
+                return  # a folder's mtime moves with every note written in it
+            watcher.notify(Path(_text(event.src_path)), folder=folder)
+            if event.event_type == "moved":
+                watcher.notify(Path(_text(event.dest_path)), folder=folder)
+
+    def schedule(observer) -> None:
+        handler = Handler()
+        contacts = watcher.vault.contacts_dir
+        observer.schedule(handler, str(watcher.root), recursive=False, event_filter=content_events)
+        if contacts != watcher.root:
+            observer.schedule(handler, str(contacts), recursive=True, event_filter=content_events)
+
+    observer = PollingObserver(timeout=0.5) if poll else Observer()
+    try:
+        schedule(observer)
+        observer.start()
+    except OSError as error:
+        if poll:
+            raise
+        warn(
+            f"native file watching failed ({error}); polling instead. On Linux, raise the "
+            "inotify limits: sudo sysctl fs.inotify.max_user_watches=524288 "
+            "fs.inotify.max_user_instances=1024"
+        )
+        observer = PollingObserver(timeout=0.5)
+        schedule(observer)
+        observer.start()
+    return observer
+
+
+def _text(path: str | bytes) -> str:
+    return path.decode() if isinstance(path, bytes) else path

@@ -1,0 +1,281 @@
+"""The watcher against real editors' ways of saving, with a real observer.
+
+Every wait is for a condition, with a deadline; nothing sleeps and hopes.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from netnotes.watch import Watcher, is_noise, start_observer
+
+DEADLINE = 15.0
+
+
+def wait_until(condition, what: str, deadline: float = DEADLINE):
+    end = time.monotonic() + deadline
+    while time.monotonic() < end:
+        result = condition()
+        if result:
+            return result
+        time.sleep(0.01)  # polling interval of the wait, not a guess at timing
+    pytest.fail(f"timed out after {deadline}s waiting for {what}")
+
+
+class Clock:
+    def __init__(self, moment: str) -> None:
+        self.moment = datetime.fromisoformat(moment)
+
+    def __call__(self) -> datetime:
+        return self.moment
+
+
+NOTE = "---\nname: {name}\ncadence: 1 week\n---\n## Log\n- 2026-11-01 call\n"
+
+
+@pytest.fixture
+def watched(vault):
+    """A running watcher on a small vault: (watcher, vault, clock, log lines)."""
+    (vault / "contacts" / "ann.md").write_text(NOTE.format(name="Ann"))
+    (vault / "contacts" / "bob.md").write_text(NOTE.format(name="Bob"))
+    clock = Clock("2026-11-21T10:00:00")
+    lines: list[str] = []
+    watcher = Watcher(
+        vault, now=clock, quiet=0.1, max_delay=0.5, clock_interval=0.05, log=lines.append
+    )
+    watcher.start()
+    observer = start_observer(watcher, poll=False, warn=lines.append)
+    thread = threading.Thread(target=watcher.run, daemon=True)
+    thread.start()
+    yield watcher, vault, clock, lines
+    watcher.stop()
+    thread.join(5)
+    observer.stop()
+    observer.join(5)
+    assert not thread.is_alive()
+
+
+def digest(vault: Path) -> str:
+    try:
+        return (vault / "DUE.md").read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return ""
+
+
+def shows(vault: Path, text: str):
+    return lambda: text in digest(vault)
+
+
+def lacks(vault: Path, text: str):
+    return lambda: digest(vault) and text not in digest(vault)
+
+
+def settled(watcher: Watcher, checks: int = 10):
+    """Wait until the watcher has been idle through `checks` more clock checks."""
+    target = watcher.clock_checks + checks
+    wait_until(lambda: watcher.clock_checks >= target, f"{checks} idle clock checks")
+
+
+def test_the_digest_is_written_at_start(watched):
+    _, vault, _, lines = watched
+    assert "[Ann](contacts/ann.md)" in digest(vault)
+    assert lines[0].startswith("10:00:00 digest written: 2 items, 0 problems, ")
+
+
+def test_a_vim_style_save(watched):
+    watcher, vault, _, _ = watched
+    note = vault / "contacts" / "ann.md"
+    probe = vault / "contacts" / "4913"
+    probe.write_text("")
+    probe.unlink()
+    note.rename(vault / "contacts" / "ann.md~")
+    note.write_text(NOTE.format(name="Ann Vim"))
+    (vault / "contacts" / "ann.md~").unlink()
+    (vault / "contacts" / ".ann.md.swp").write_bytes(b"\0swap")
+    wait_until(shows(vault, "[Ann Vim](contacts/ann.md)"), "the vim save in the digest")
+    settled(watcher)
+    assert "contacts/ann.md~" not in digest(vault)
+    assert "problem" not in digest(vault)
+
+
+def test_a_temporary_file_renamed_over_the_note(watched):
+    _, vault, _, _ = watched
+    contacts = vault / "contacts"
+    (contacts / "bob.md___jb_tmp___").write_text(NOTE.format(name="Bob JetBrains"))
+    (contacts / "bob.md").rename(contacts / "bob.md___jb_old___")
+    (contacts / "bob.md___jb_tmp___").rename(contacts / "bob.md")
+    (contacts / "bob.md___jb_old___").unlink()
+    wait_until(shows(vault, "[Bob JetBrains](contacts/bob.md)"), "the renamed-over note")
+
+
+def test_truncate_then_rewrite_in_place(watched):
+    watcher, vault, _, _ = watched
+    note = vault / "contacts" / "ann.md"
+    with open(note, "r+", encoding="utf-8") as handle:
+        handle.truncate(0)
+        handle.flush()
+        before = watcher.regenerations
+        # Let the watcher see the empty file, as it can when VS Code saves.
+        wait_until(lambda: watcher.regenerations > before, "a regeneration of the empty note")
+        handle.write(NOTE.format(name="Ann Code"))
+    wait_until(shows(vault, "[Ann Code](contacts/ann.md)"), "the rewritten note")
+    settled(watcher)
+    assert "empty file" not in digest(vault)
+
+
+def test_a_note_read_empty_is_read_again_after_the_quiet_period(watched):
+    _, vault, _, _ = watched
+    note = vault / "contacts" / "ann.md"
+    stat = note.stat()
+    note.write_text("")
+    wait_until(shows(vault, "empty file"), "the empty read")
+    # The content comes back with the same size and mtime: no event can tell us.
+    note.write_text(NOTE.format(name="Ann"))
+    os.utime(note, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    wait_until(lacks(vault, "empty file"), "the second read")
+
+
+def test_a_delete_and_a_rename(watched):
+    _, vault, _, _ = watched
+    (vault / "contacts" / "bob.md").unlink()
+    wait_until(lacks(vault, "Bob"), "Bob gone")
+    (vault / "contacts" / "ann.md").rename(vault / "contacts" / "ann-lee.md")
+    wait_until(shows(vault, "[Ann](contacts/ann-lee.md)"), "the renamed note")
+    assert "contacts/ann.md)" not in digest(vault)
+
+
+def test_a_folder_moved_in(watched, tmp_path):
+    _, vault, _, _ = watched
+    outside = tmp_path / "import"
+    outside.mkdir()
+    (outside / "cy.md").write_text(NOTE.format(name="Cy"))
+    outside.rename(vault / "contacts" / "imported")
+    wait_until(shows(vault, "[Cy](contacts/imported/cy.md)"), "a note in a moved-in folder")
+
+
+def test_a_burst_of_300_notes_gives_a_handful_of_regenerations(watched):
+    watcher, vault, _, _ = watched
+    before = watcher.regenerations
+    for number in range(300):
+        (vault / "contacts" / f"p{number:03}.md").write_text(NOTE.format(name=f"P{number:03}"))
+    wait_until(shows(vault, "[P299]"), "all 300 notes")
+    settled(watcher)
+    assert digest(vault).count("keep in touch every 1 week") == 302
+    assert watcher.regenerations - before <= 6
+
+
+def test_a_config_change_is_picked_up(watched):
+    _, vault, _, _ = watched
+    (vault / "netnotes.toml").write_text('horizon = "3 weeks"\n[cadence]\ndefault = "1 month"\n')
+    (vault / "contacts" / "cy.md").write_text("---\nname: Cy\n---\n## Log\n- 2026-11-01 call\n")
+    wait_until(
+        shows(vault, "[Cy](contacts/cy.md) — keep in touch every 1 month"), "the new default"
+    )
+
+
+def test_a_broken_config_keeps_the_old_one(watched):
+    watcher, vault, _, lines = watched
+    (vault / "netnotes.toml").write_text("horizon = \n")
+    wait_until(lambda: any("not reloaded" in line for line in lines), "the reload warning")
+    assert watcher.vault.config.horizon.days == 7
+
+
+def test_a_broken_note_is_a_problem_and_the_watcher_carries_on(watched):
+    _, vault, _, _ = watched
+    (vault / "contacts" / "bad.md").write_text("---\nname: [unclosed\n---\n")
+    wait_until(
+        shows(vault, "[contacts/bad.md:3](contacts/bad.md): error: front matter"), "the problem"
+    )
+    (vault / "contacts" / "cy.md").write_text(NOTE.format(name="Cy"))
+    wait_until(shows(vault, "[Cy](contacts/cy.md)"), "the next change")
+
+
+def test_noise_and_an_idle_period_do_not_rewrite_the_digest(watched):
+    watcher, vault, _, _ = watched
+    settled(watcher, 3)
+    before = (watcher.regenerations, (vault / "DUE.md").stat().st_mtime_ns)
+    contacts = vault / "contacts"
+    for name in (
+        ".#ann.md",
+        "#ann.md#",
+        "ann.md~",
+        "ann.md.swp",
+        "4913",
+        "x___jb_tmp___",
+        "notes.txt",
+    ):
+        (contacts / name).write_text("junk")
+    (vault / "DUE.md.tmp").write_text("x")
+    (vault / ".DUE.md.abc.tmp").write_text("x")
+    settled(watcher, 20)
+    assert (watcher.regenerations, (vault / "DUE.md").stat().st_mtime_ns) == before
+
+
+def test_an_unchanged_digest_is_not_rewritten(watched):
+    watcher, vault, _, lines = watched
+    mtime = (vault / "DUE.md").stat().st_mtime_ns
+    before = watcher.regenerations
+    note = vault / "contacts" / "ann.md"
+    note.write_text(note.read_text() + "\nMore notes that change nothing due.\n")
+    wait_until(lambda: watcher.regenerations > before, "the regeneration")
+    assert (vault / "DUE.md").stat().st_mtime_ns == mtime
+    assert "digest unchanged" in lines[-1]
+
+
+def test_the_date_rolls_over_at_midnight(watched):
+    _, vault, clock, _ = watched
+    assert digest(vault).startswith("# Due on 2026-11-21")
+    clock.moment = datetime.fromisoformat("2026-11-22T00:00:01")
+    wait_until(lambda: digest(vault).startswith("# Due on 2026-11-22"), "the new day's digest")
+    # After a long sleep the next check catches up too.
+    clock.moment = datetime.fromisoformat("2026-12-03T08:00:00")
+    wait_until(lambda: digest(vault).startswith("# Due on 2026-12-03"), "the digest after sleep")
+
+
+def test_the_wait_is_until_just_after_midnight(vault):
+    clock = Clock("2026-11-21T23:59:58")
+    watcher = Watcher(vault, now=clock, clock_interval=30.0, log=lambda line: None)
+    assert 2.0 <= watcher._timeout() <= 3.0
+    clock.moment = datetime.fromisoformat("2026-11-21T10:00:00")
+    assert watcher._timeout() == 30.0
+
+
+@pytest.mark.parametrize(
+    ("name", "noise"),
+    [(".#jill.md", True), ("#jill.md#", True), ("jill.md~", True), ("jill.md.swp", True),
+     (".jill.md.swx", True), ("4913", True), ("jill.md___jb_tmp___", True),
+     ("jill.md___jb_old___", True), (".DUE.md.x1.tmp", True), ("jill.md", False),
+     ("2026-review.md", False)],
+)  # fmt: skip
+def test_editor_scratch_names_are_noise(name, noise):
+    assert is_noise(name) is noise
+
+
+@pytest.mark.parametrize("signal_number", [signal.SIGTERM, signal.SIGINT])
+def test_the_command_exits_0_on_sigterm_and_ctrl_c(vault, signal_number):
+    (vault / "contacts" / "ann.md").write_text(NOTE.format(name="Ann"))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "netnotes", "--vault", str(vault), "watch"],
+        stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(process.stderr), daemon=True)
+    reader.start()
+    try:
+        wait_until(lambda: any(line.startswith("watching") for line in lines), "the ready line")
+        assert (vault / "DUE.md").exists()
+        process.send_signal(signal_number)
+        assert process.wait(timeout=DEADLINE) == 0
+        reader.join(DEADLINE)
+        assert lines[-1] == "stopped\n"
+    finally:
+        process.kill()
