@@ -22,7 +22,7 @@ from yaml.constructor import SafeConstructor
 from yaml.resolver import BaseResolver
 
 try:
-    from yaml import CParser as _Parser
+    from yaml.cyaml import CParser as _Parser
 
     _PARSER_IS_C = True
 except ImportError:  # PyYAML built without libyaml

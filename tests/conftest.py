@@ -8,12 +8,17 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import yaml
 
 from netnotes.config import Config
 from netnotes.model import Contact
 from netnotes.parse import parse_note
 
 ROOT = Path(__file__).resolve().parent.parent
+# libyaml and PyYAML's own parser word this YAML error differently.
+MAPPING_VALUES_ERROR = "front matter: mapping values are not allowed " + (
+    "in this context" if yaml.__with_libyaml__ else "here"
+)
 EXAMPLE_VAULT = ROOT / "vault-example"
 SHARED_CORPUS = ROOT.parent / "shared" / "corpus"
 

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from netnotes.cli import cli
 
-from .conftest import ROOT, dedent
+from .conftest import MAPPING_VALUES_ERROR, ROOT, dedent
 
 GOLDEN = ROOT / "tests" / "golden"
 
@@ -77,14 +77,13 @@ def test_a_broken_note_is_a_problem_and_every_other_contact_still_counts(vault):
             "path": "contacts/bad.md",
             "line": 3,
             "severity": "error",
-            "message": "front matter: mapping values are not allowed here; "
-            "this note is left out until fixed",
+            "message": f"{MAPPING_VALUES_ERROR}; this note is left out until fixed",
         }
     ]
     markdown = run("--vault", str(vault), "digest", "--today", "2026-11-21", "--format", "markdown")
     assert (
-        "- [contacts/bad.md:3](contacts/bad.md): error: front matter: mapping values are not "
-        "allowed here; this note is left out until fixed"
+        f"- [contacts/bad.md:3](contacts/bad.md): error: {MAPPING_VALUES_ERROR}; "
+        "this note is left out until fixed"
     ) in markdown.stdout.splitlines()
     assert markdown.stdout.index("## Problems") < markdown.stdout.index("## Today")
 

@@ -8,7 +8,7 @@ from netnotes.dates import Birthday, Duration
 from netnotes.model import Direction, Severity, TaskState
 from netnotes.parse import log_is_oldest_first, parse_note
 
-from .conftest import contact_from, dedent
+from .conftest import MAPPING_VALUES_ERROR, contact_from, dedent
 
 BRIEF_NOTE = dedent(
     """
@@ -117,8 +117,7 @@ def test_yaml_syntax_error_points_at_the_line_in_the_file():
     contact, problems = parse("---\nname: Jo\ncompany: Acme: Inc\n---\n# Jo\n")
     assert contact is None
     assert messages(problems) == [
-        (3, "error", "front matter: mapping values are not allowed here; "
-         "this note is left out until fixed"),
+        (3, "error", f"{MAPPING_VALUES_ERROR}; this note is left out until fixed"),
     ]  # fmt: skip
 
 
@@ -412,3 +411,11 @@ def test_log_order_detection_by_majority():
 
 def test_severity_values_match_the_json_contract():
     assert [s.value for s in Severity] == ["error", "warning"]
+
+
+def test_the_c_yaml_parser_is_used_when_pyyaml_has_it():
+    import yaml
+
+    from netnotes import frontmatter
+
+    assert yaml.__with_libyaml__ == frontmatter._PARSER_IS_C
