@@ -19,6 +19,7 @@ from functools import cache
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
+from netnotes.blocks import fast_tokens
 from netnotes.dates import parse_birthday, parse_date, parse_duration
 from netnotes.frontmatter import FrontMatterError, key_lines, load_front_matter, split_front_matter
 from netnotes.model import Contact, Direction, Interaction, Problem, Severity, Task, TaskState
@@ -70,9 +71,14 @@ _TRUE_WORDS = frozenset({"true", "yes", "on", "1"})
 _FALSE_WORDS = frozenset({"false", "no", "off", "0", ""})
 
 
-def parse_note(path: str, data: bytes) -> tuple[Contact | None, list[Problem]]:
-    """Parse one note. `path` is vault-relative with `/`; it names the problems."""
-    reader = _NoteReader(path)
+def parse_note(
+    path: str, data: bytes, *, fast: bool = True
+) -> tuple[Contact | None, list[Problem]]:
+    """Parse one note. `path` is vault-relative with `/`; it names the problems.
+
+    `fast=False` always uses markdown-it (the differential tests compare both).
+    """
+    reader = _NoteReader(path, fast)
     contact = reader.read(data)
     return contact, sorted(reader.problems, key=Problem.sort_key)
 
@@ -128,8 +134,9 @@ def first_log_section(text: str) -> LogSection | None:
 class _NoteReader:
     """Holds the problems of one note while its parts are read."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, fast: bool = True) -> None:
         self.path = path
+        self.fast = fast
         self.problems: list[Problem] = []
 
     def problem(self, line: int | None, message: str, severity=Severity.ERROR) -> None:
@@ -290,7 +297,9 @@ class _Body:
         self.groups: list[list[_LogEntry]] = []
         self.headings: list[_LogEntry] = []
         self.log_headings: list[int] = []  # the 1-based line of each Log heading
-        self.walk(markdown_parser().parse(body))
+        self.lines = body.split("\n")
+        tokens = fast_tokens(self.lines) if reader.fast else None
+        self.walk(tokens if tokens is not None else markdown_parser().parse(body))
 
     def walk(self, tokens: list[Token]) -> None:
         quote_depth = 0
@@ -324,11 +333,18 @@ class _Body:
                 if task:
                     self.read_task(task, line)
                 elif log_level is not None:
-                    item = (self.line_of(token), self.offset + token.map[1] - 1)
+                    item = (self.line_of(token), self.last_line_of(token))
                     self.read_entry(content, line, item, token.level == 1)
 
     def line_of(self, token: Token) -> int:
         return self.offset + token.map[0] if token.map else self.offset
+
+    def last_line_of(self, token: Token) -> int:
+        """The last non-blank line of a block (markdown-it counts trailing blank lines in)."""
+        end = token.map[1]
+        while end > token.map[0] + 1 and not self.lines[end - 1].strip():
+            end -= 1
+        return self.offset + end - 1
 
     def read_entry(
         self, content: str, line: int, item_lines: tuple[int, int], top_level: bool
@@ -341,8 +357,9 @@ class _Body:
                 )
             return
         try:
-            on = parse_date(match["date"])
-        except ValueError as error:
+            on = date.fromisoformat(match["date"])  # the pattern has checked the form
+        except ValueError:
+            error = _date_error(match["date"])
             self.reader.problem(line, f"log entry: {error}; entry skipped")
             return
         kind = match["kind"].lower() if match["kind"] else None
@@ -419,6 +436,14 @@ def log_is_oldest_first(dates: Iterable[date]) -> bool:
             falling += current < previous
         previous = current
     return rising > falling
+
+
+def _date_error(text: str) -> str:
+    try:
+        parse_date(text)
+    except ValueError as error:
+        return str(error)
+    raise AssertionError(f"{text} is a valid date")
 
 
 def _one_line(text: str) -> str:
