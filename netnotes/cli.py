@@ -60,20 +60,57 @@ DURATION = _ParsedType("DURATION", parse_duration)
     help="The vault folder (default: $NETNOTES_VAULT, else the nearest folder with netnotes.toml).",
 )
 @click.option("--debug", is_flag=True, help="Show a traceback on errors.")
+@click.option("--no-cache", is_flag=True, help="Parse every note; do not read or write the index.")
 @click.version_option(package_name="netnotes")
 @click.pass_context
-def cli(ctx: click.Context, vault_dir: str | None, debug: bool) -> None:
+def cli(ctx: click.Context, vault_dir: str | None, debug: bool, no_cache: bool) -> None:
     """netnotes: a plain-text personal CRM. Who do you owe a message today?
 
     Each contact is a Markdown file with YAML front matter in the vault's
     contacts folder. See docs/format.md for the file format.
     """
-    ctx.obj = {"vault_dir": vault_dir}
+    ctx.obj = {"vault_dir": vault_dir, "use_cache": not no_cache}
+    _route_notices_to_stderr()
+
+
+def _route_notices_to_stderr() -> None:
+    """Notices from the domain (a rebuilt cache, say) reach the user as `netnotes: ...`."""
+    import logging
+
+    logger = logging.getLogger("netnotes")
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("netnotes: %(message)s"))
+        logger.addHandler(handler)
+        logger.propagate = False
 
 
 def _vault(ctx: click.Context) -> Vault:
+    from dataclasses import replace
+
     root = find_vault_root(ctx.obj["vault_dir"], os.environ, Path.cwd())
-    return open_vault(root)
+    return replace(open_vault(root), use_cache=ctx.obj["use_cache"], progress=_ProgressBar())
+
+
+class _ProgressBar:
+    """A bar on stderr for a parse that has taken more than a second, on a terminal only."""
+
+    def __init__(self) -> None:
+        import time
+
+        self.clock = time.monotonic
+        self.started = self.clock()
+        self.bar = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            if not sys.stderr.isatty() or self.clock() - self.started < 1.0:
+                return
+            self.bar = click.progressbar(length=total, label="reading notes", file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.bar.pos)
+        if done >= total:
+            self.bar.__exit__(None, None, None)
 
 
 def _colour_wanted() -> bool:
@@ -147,6 +184,27 @@ def check(ctx: click.Context) -> None:
     )
     if errors:
         ctx.exit(1)
+
+
+@cli.command()
+@click.option("--rebuild", is_flag=True, help="Throw the cache away and parse every note.")
+@click.option("--stats", "show_stats", is_flag=True, help="What the cache holds.")
+@click.pass_context
+def index(ctx, rebuild, show_stats) -> None:
+    """Manage the index cache (.netnotes/index.sqlite): it is disposable and rebuilt as needed.
+
+    Example: netnotes index --stats
+    """
+    import json
+
+    from netnotes import index as cache
+
+    vault = _vault(ctx)
+    if rebuild:
+        report = cache.rebuild(vault, progress=vault.progress)
+        click.echo(f"index rebuilt: {report.parsed} notes parsed")
+    if show_stats or not rebuild:
+        click.echo(json.dumps(cache.stats(vault), indent=2))
 
 
 def _today() -> date:

@@ -32,6 +32,8 @@ class VaultState:
 
     def rescan(self) -> set[str]:
         """Diff the contacts folder against what we hold; re-read what changed."""
+        if not self.entries:
+            return self._load_through_index()
         on_disk = {self.vault.relative(path): path for path in contact_files(self.vault)}
         changed = {relative for relative in self.entries if relative not in on_disk}
         for relative in changed:
@@ -66,6 +68,21 @@ class VaultState:
     def problems(self) -> list[Problem]:
         return [problem for _, entry in sorted(self.entries.items()) for problem in entry.problems]
 
+    def _load_through_index(self) -> set[str]:
+        """The first full read goes through the index cache: a warm start is fast."""
+        from netnotes import index
+
+        report = index.load(self.vault, use_cache=self.vault.use_cache)
+        for record in report.records:
+            self.entries[record.path] = Entry(
+                record.mtime_ns,
+                record.size,
+                record.contact,
+                record.problems,
+                _suspect(record.size, record.problems),
+            )
+        return set(self.entries)
+
     def _update(self, relative: str, path: Path, force: bool = False) -> bool:
         try:
             info = os.stat(path)
@@ -80,8 +97,16 @@ class VaultState:
         ):
             return False
         contact, problems = read_note(self.vault, path)
-        suspect = info.st_size == 0 or any("never closed" in p.message for p in problems)
         self.entries[relative] = Entry(
-            info.st_mtime_ns, info.st_size, contact, tuple(problems), suspect
+            info.st_mtime_ns,
+            info.st_size,
+            contact,
+            tuple(problems),
+            _suspect(info.st_size, problems),
         )
         return True
+
+
+def _suspect(size: int, problems) -> bool:
+    """Empty, or front matter cut short: maybe read in the middle of a save."""
+    return size == 0 or any("never closed" in problem.message for problem in problems)

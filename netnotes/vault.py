@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from netnotes.config import CONFIG_NAME, Config, ConfigError, load_config
@@ -28,6 +28,9 @@ class Vault:
     root: Path
     config: Config
     config_problems: tuple[Problem, ...] = ()
+    use_cache: bool = True  # the index cache in .netnotes/ (see index.py)
+    # Called with (done, total) while many notes are parsed; the CLI draws a bar.
+    progress: Callable[[int, int], None] | None = field(default=None, compare=False)
 
     @property
     def contacts_dir(self) -> Path:
@@ -75,16 +78,17 @@ def open_vault(root: Path) -> Vault:
 
 def contact_files(vault: Vault) -> list[Path]:
     """Every `*.md` under the contacts folder, sorted, minus hidden, cache and template files."""
-    found: list[Path] = []
-    digest = vault.digest_path
+    found: list[str] = []
+    digest = str(vault.digest_path)
     for folder, subfolders, files in os.walk(vault.contacts_dir):
-        subfolders[:] = sorted(name for name in subfolders if not _skipped_folder(name))
+        subfolders[:] = [name for name in subfolders if not _skipped_folder(name)]
         for name in files:
             if _note_name(name):
-                path = Path(folder, name)
+                path = os.path.join(folder, name)
                 if path != digest:
                     found.append(path)
-    return sorted(found, key=lambda path: vault.relative(path))
+    # Sorted as vault-relative '/' paths sort: the order every output uses.
+    return [Path(path) for path in sorted(found, key=lambda path: path.replace(os.sep, "/"))]
 
 
 def is_contact_path(vault: Vault, path: Path) -> bool:
@@ -132,11 +136,12 @@ def load_contacts(vault: Vault) -> tuple[list[Contact], list[Problem]]:
             )
         )
         return contacts, vault_problems(vault, contacts, problems)
-    for path in contact_files(vault):
-        contact, found = read_note(vault, path)
-        problems.extend(found)
-        if contact is not None:
-            contacts.append(contact)
+    from netnotes import index  # sqlite3 loads only for commands that read notes
+
+    for record in index.load(vault, use_cache=vault.use_cache, progress=vault.progress).records:
+        problems.extend(record.problems)
+        if record.contact is not None:
+            contacts.append(record.contact)
     return contacts, vault_problems(vault, contacts, problems)
 
 

@@ -25,8 +25,11 @@ def run(vault: Path, *args: str, stdin: str | None = None, env: dict | None = No
 
 
 def snapshot(vault: Path) -> dict[str, bytes]:
+    """Every file of the vault but the disposable index cache."""
     return {
-        str(p.relative_to(vault)): p.read_bytes() for p in sorted(vault.rglob("*")) if p.is_file()
+        str(p.relative_to(vault)): p.read_bytes()
+        for p in sorted(vault.rglob("*"))
+        if p.is_file() and ".netnotes" not in p.parts
     }
 
 

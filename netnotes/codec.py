@@ -1,0 +1,93 @@
+"""Contacts and problems to bytes and back, for the index cache.
+
+marshal, not pickle: it is fast and builds only plain values (tuples, str,
+int, dicts), so a tampered cache file can at worst fail to decode (we then
+re-parse), never run code. Dates travel as ordinals.
+"""
+
+from __future__ import annotations
+
+import marshal
+from datetime import date
+
+from netnotes.dates import Birthday, Duration
+from netnotes.model import (
+    Contact,
+    Direction,
+    Interaction,
+    Problem,
+    Severity,
+    Task,
+    TaskState,
+)
+
+FORMAT = 1  # bump when the encoding changes; the cache also keys on the parser's source
+
+# Enum lookups by value are slow in a hot loop; plain dicts are not.
+_DIRECTIONS = {member.value: member for member in Direction}
+_STATES = {member.value: member for member in TaskState}
+_SEVERITIES = {member.value: member for member in Severity}
+_fromordinal = date.fromordinal
+
+
+def _day(value: date | None) -> int | None:
+    return value.toordinal() if value else None
+
+
+def _undays(value: int | None) -> date | None:
+    return date.fromordinal(value) if value is not None else None
+
+
+def encode(contact: Contact | None, problems: list[Problem] | tuple[Problem, ...]) -> bytes:
+    """Raise ValueError when the note holds a value marshal cannot keep (it is then not cached)."""
+    encoded_problems = tuple((p.path, p.line, p.severity.value, p.message) for p in problems)
+    if contact is None:
+        return marshal.dumps((FORMAT, None, encoded_problems))
+    c = contact
+    record = (
+        c.path, c.name, c.aliases, c.tags, c.emails, c.phones, c.interests, c.company, c.role,
+        (c.cadence.months, c.cadence.days) if c.cadence is not None else None,
+        _day(c.last_contact), _day(c.met), _day(c.follow_up),
+        (c.birthday.month, c.birthday.day, c.birthday.year) if c.birthday else None,
+        _day(c.snooze), c.archived,
+        tuple((i.on.toordinal(), i.direction.value, i.kind, i.text, i.line, i.sequence,
+               i.from_heading) for i in c.interactions),
+        tuple((t.text, t.state.value, _day(t.due), _day(t.done_on), t.line) for t in c.tasks),
+        c.key_lines, c.fields,
+    )  # fmt: skip
+    return marshal.dumps((FORMAT, record, encoded_problems))
+
+
+def decode(data: bytes) -> tuple[Contact | None, tuple[Problem, ...]]:
+    """Raise ValueError (or TypeError) for anything that is not what `encode` wrote."""
+    version, record, encoded_problems = marshal.loads(data)
+    if version != FORMAT:
+        raise ValueError(f"cache record format {version}, expected {FORMAT}")
+    problems = tuple(
+        Problem(path, line, _SEVERITIES[severity], message)
+        for path, line, severity, message in encoded_problems
+    )
+    if record is None:
+        return None, problems
+    (path, name, aliases, tags, emails, phones, interests, company, role, cadence, last_contact,
+     met, follow_up, birthday, snooze, archived, interactions, tasks, key_lines,
+     fields) = record  # fmt: skip
+    contact = Contact(
+        path=path, name=name, aliases=aliases, tags=tags, emails=emails, phones=phones,
+        interests=interests, company=company, role=role,
+        cadence=Duration(*cadence) if cadence is not None else None,
+        last_contact=_undays(last_contact), met=_undays(met), follow_up=_undays(follow_up),
+        birthday=Birthday(*birthday) if birthday else None, snooze=_undays(snooze),
+        archived=archived,
+        interactions=tuple(
+            Interaction(_fromordinal(on), _DIRECTIONS[direction], kind, text, line, sequence,
+                        from_heading)
+            for on, direction, kind, text, line, sequence, from_heading in interactions
+        ),
+        tasks=tuple(
+            Task(text, _STATES[state], _undays(due), _undays(done_on), line)
+            for text, state, due, done_on, line in tasks
+        ),
+        key_lines=key_lines, fields=fields,
+    )  # fmt: skip
+    return contact, problems

@@ -1,0 +1,334 @@
+"""The on-disk index: parsed notes cached in `.netnotes/index.sqlite`.
+
+Disposable by design. Each note is stored under its vault-relative path with
+the (mtime_ns, size) it had when parsed; a run lists the contacts folder,
+re-parses only notes whose pair changed, and drops the ones that are gone,
+in one transaction. The cache records its schema and a fingerprint of the
+parser's source: any mismatch rebuilds it. A corrupt or unreadable cache is
+rebuilt with a notice; a read-only vault simply runs without one.
+
+Two runs at once (the watcher and a command) stay correct because every
+entry carries the pair it was parsed from: a stale entry is never used, and
+a write that loses a lock is skipped, not fatal.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import sqlite3
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from netnotes import codec
+from netnotes.model import Contact, Problem
+from netnotes.vault import CACHE_DIR, Vault, contact_files, read_note
+
+SCHEMA = 1
+INDEX_NAME = "index.sqlite"
+# A note modified this recently may be modified again within the same
+# timestamp tick on coarse file systems; it is parsed but not cached yet.
+RACY_SECONDS = 2.0
+PARALLEL_FROM = 400  # notes to parse before a pool of processes pays for itself
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    path: str
+    mtime_ns: int
+    size: int
+    contact: Contact | None
+    problems: tuple[Problem, ...]
+
+
+@dataclass(slots=True)
+class LoadReport:
+    records: list[Record]
+    parsed: int = 0  # notes parsed in this run (the rest came from the cache)
+    cached: bool = False  # was the cache used at all
+    notices: list[str] = field(default_factory=list)
+
+
+def _fingerprint() -> str:
+    """Changes whenever the code that turns a note into a Contact changes."""
+    from netnotes import blocks, dates, frontmatter, model, parse
+
+    digest = hashlib.blake2b(digest_size=12)
+    digest.update(f"{SCHEMA}/{codec.FORMAT}".encode())
+    for module in (parse, blocks, frontmatter, dates, model, codec):
+        digest.update(Path(module.__file__).read_bytes())
+    return digest.hexdigest()
+
+
+def index_path(vault: Vault) -> Path:
+    return vault.root / CACHE_DIR / INDEX_NAME
+
+
+def _stat_notes(vault: Vault) -> dict[str, tuple[Path, int, int]]:
+    """{relative path: (path, mtime_ns, size)} of every note, sorted by path."""
+    found: dict[str, tuple[Path, int, int]] = {}
+    root = str(vault.root)
+    for path in contact_files(vault):
+        text = str(path)
+        try:
+            info = os.stat(text)
+        except OSError:
+            continue
+        relative = text[len(root) + 1 :].replace(os.sep, "/")
+        found[relative] = (path, info.st_mtime_ns, info.st_size)
+    return found
+
+
+def load(vault: Vault, *, use_cache: bool = True, progress: Progress | None = None) -> LoadReport:
+    """Every note of the vault as a Record, parsing only what the cache cannot vouch for."""
+    on_disk = _stat_notes(vault)
+    report = LoadReport([])
+    connection = _open(vault, report) if use_cache else None
+    known: dict[str, tuple[int, int, bytes]] = {}
+    if connection is not None:
+        try:
+            rows = connection.execute("SELECT path, mtime_ns, size, data FROM notes")
+            known = {path: (mtime, size, data) for path, mtime, size, data in rows}
+            report.cached = True
+        except sqlite3.DatabaseError as error:
+            connection = _rebuild(vault, report, error)
+    records: dict[str, Record] = {}
+    to_parse: list[tuple[str, Path]] = []
+    for relative, (path, mtime_ns, size) in on_disk.items():
+        entry = known.get(relative)
+        if entry is not None and entry[:2] == (mtime_ns, size):
+            try:
+                contact, problems = codec.decode(entry[2])
+            except (ValueError, TypeError, EOFError):
+                to_parse.append((relative, path))
+                continue
+            records[relative] = Record(relative, mtime_ns, size, contact, problems)
+        else:
+            to_parse.append((relative, path))
+    fresh = _parse_all(vault, to_parse, progress)
+    for record in fresh:
+        records[record.path] = record
+    report.parsed = len(fresh)
+    report.records = [records[relative] for relative in sorted(records)]
+    if connection is not None:
+        _store(connection, fresh, [path for path in known if path not in on_disk], report)
+        connection.close()
+    return report
+
+
+def _parse_all(vault: Vault, notes: list[tuple[str, Path]], progress: Progress | None):
+    """Parse notes, in a pool of processes when there are many and cores to share them."""
+    import threading
+
+    total = len(notes)
+    workers = min(os.cpu_count() or 1, 8)
+    if total >= PARALLEL_FROM and workers > 1 and threading.active_count() == 1:
+        try:
+            return _parse_in_pool(vault, notes, workers, progress)
+        except (OSError, ImportError, RuntimeError):
+            pass  # no process pool here (some sandboxes): parse in this process
+    records: list[Record] = []
+    for done, (relative, path) in enumerate(notes, start=1):
+        records.append(_parse_one(vault, relative, path))
+        if progress and done % 100 == 0:
+            progress(done, total)
+    if progress:
+        progress(total, total)
+    return records
+
+
+def _parse_one(vault: Vault, relative: str, path: Path) -> Record:
+    try:
+        info = os.stat(path)
+        mtime_ns, size = info.st_mtime_ns, info.st_size
+    except OSError:
+        mtime_ns = size = -1
+    contact, problems = read_note(vault, path)
+    return Record(relative, mtime_ns, size, contact, tuple(problems))
+
+
+def _parse_chunk(root: str, contacts: str, digest: str, chunk: list[tuple[str, str]]):
+    """In a worker process: parse a chunk, return encoded records (cheap to send back)."""
+    from netnotes.config import Config
+
+    vault = Vault(Path(root), Config(contacts=contacts, digest=digest))
+    out = []
+    for relative, path in chunk:
+        record = _parse_one(vault, relative, Path(path))
+        try:
+            data = codec.encode(record.contact, record.problems)
+        except ValueError:
+            data = None
+        out.append((relative, record.mtime_ns, record.size, data))
+    return out
+
+
+def _parse_in_pool(vault: Vault, notes, workers: int, progress: Progress | None):
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    size = max(50, len(notes) // (workers * 8))
+    chunks = [
+        [(relative, str(path)) for relative, path in notes[start : start + size]]
+        for start in range(0, len(notes), size)
+    ]
+    context = multiprocessing.get_context("fork")
+    records: list[Record] = []
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        config = vault.config
+        futures = [
+            pool.submit(_parse_chunk, str(vault.root), config.contacts, config.digest, chunk)
+            for chunk in chunks
+        ]
+        for future in as_completed(futures):
+            for relative, mtime_ns, size_, data in future.result():
+                if data is None:  # not encodable: parse it here
+                    records.append(_parse_one(vault, relative, vault.root / relative))
+                    continue
+                contact, problems = codec.decode(data)
+                records.append(Record(relative, mtime_ns, size_, contact, problems))
+            if progress:
+                progress(len(records), len(notes))
+    return records
+
+
+# -- the SQLite file -------------------------------------------------------------------
+
+
+def _open(vault: Vault, report: LoadReport) -> sqlite3.Connection | None:
+    path = index_path(vault)
+    try:
+        path.parent.mkdir(exist_ok=True)
+    except OSError:
+        return None  # a read-only vault works without a cache
+    if not os.access(path.parent, os.W_OK):
+        return None
+    try:
+        connection = _connect(path)
+        rows = dict(connection.execute("SELECT key, value FROM meta"))
+    except sqlite3.DatabaseError as error:
+        if "no such table" in str(error):
+            return _create(path)
+        return _rebuild(vault, report, error)
+    if rows.get("fingerprint") != _fingerprint():
+        connection.close()
+        return _rebuild(vault, report, None)
+    return connection
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    connection = sqlite3.connect(path, timeout=2.0, isolation_level=None)
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("PRAGMA synchronous=NORMAL")
+    return connection
+
+
+def _create(path: Path) -> sqlite3.Connection | None:
+    try:
+        connection = _connect(path)
+        connection.executescript(
+            """
+            BEGIN;
+            CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS notes (
+                path TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL,
+                size INTEGER NOT NULL, data BLOB NOT NULL
+            );
+            COMMIT;
+            """
+        )
+        connection.execute(
+            "INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (_fingerprint(),)
+        )
+        return connection
+    except sqlite3.DatabaseError:
+        return None
+
+
+def _rebuild(vault: Vault, report: LoadReport, error: Exception | None):
+    """Throw the cache away and start a new one."""
+    path = index_path(vault)
+    if error is not None:
+        notice = f"the index cache {path} was unreadable ({error}); rebuilt it"
+        report.notices.append(notice)
+        logging.getLogger("netnotes").warning(notice)
+    for suffix in ("", "-wal", "-shm"):
+        try:
+            os.unlink(f"{path}{suffix}")
+        except FileNotFoundError:
+            pass
+        except OSError:
+            return None
+    report.cached = False
+    return _create(path)
+
+
+def _store(connection: sqlite3.Connection, fresh: list[Record], gone: list[str], report) -> None:
+    now_ns = time.time_ns()
+    rows = []
+    for record in fresh:
+        if record.mtime_ns < 0 or now_ns - record.mtime_ns < RACY_SECONDS * 1e9:
+            continue
+        try:
+            data = codec.encode(record.contact, record.problems)
+        except ValueError:
+            continue
+        rows.append((record.path, record.mtime_ns, record.size, data))
+    if not rows and not gone:
+        return
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+        connection.executemany("INSERT OR REPLACE INTO notes VALUES (?, ?, ?, ?)", rows)
+        connection.executemany("DELETE FROM notes WHERE path = ?", [(path,) for path in gone])
+        connection.execute("COMMIT")
+    except sqlite3.OperationalError:
+        # Another netnotes holds the lock: our parse is still right, the cache just waits.
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
+
+
+def rebuild(vault: Vault, progress: Progress | None = None) -> LoadReport:
+    """`netnotes index --rebuild`: drop the cache and parse everything."""
+    report = LoadReport([])
+    connection = _open(vault, report)
+    if connection is not None:
+        connection.close()
+        _rebuild(vault, report, None)
+    return load(vault, progress=progress)
+
+
+def stats(vault: Vault) -> dict:
+    """`netnotes index --stats`: what the cache holds against what is on disk."""
+    path = index_path(vault)
+    on_disk = _stat_notes(vault)
+    result = {"index": str(path), "exists": path.exists(), "notes_on_disk": len(on_disk)}
+    if not path.exists():
+        return result
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=2.0)
+        rows = {
+            p: (m, s) for p, m, s in connection.execute("SELECT path, mtime_ns, size FROM notes")
+        }
+        meta = dict(connection.execute("SELECT key, value FROM meta"))
+        connection.close()
+    except sqlite3.DatabaseError as error:
+        result["error"] = str(error)
+        return result
+    current = sum(1 for rel, (_, m, s) in on_disk.items() if rows.get(rel) == (m, s))
+    result.update(
+        {
+            "notes_cached": len(rows),
+            "up_to_date": current,
+            "stale_or_missing": len(on_disk) - current,
+            "fingerprint_matches": meta.get("fingerprint") == _fingerprint(),
+            "size_bytes": sum(
+                os.path.getsize(f"{path}{s}") for s in ("", "-wal") if os.path.exists(f"{path}{s}")
+            ),
+        }
+    )
+    return result
