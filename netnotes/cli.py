@@ -77,12 +77,13 @@ def _route_notices_to_stderr() -> None:
     """Notices from the domain (a rebuilt cache, say) reach the user as `netnotes: ...`."""
     import logging
 
+    class EchoToStderr(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            click.echo(f"netnotes: {record.getMessage()}", err=True)
+
     logger = logging.getLogger("netnotes")
-    if not logger.handlers:
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("netnotes: %(message)s"))
-        logger.addHandler(handler)
-        logger.propagate = False
+    if not any(type(handler).__name__ == "EchoToStderr" for handler in logger.handlers):
+        logger.addHandler(EchoToStderr(logging.WARNING))
 
 
 def _vault(ctx: click.Context) -> Vault:

@@ -1,0 +1,309 @@
+"""The index cache: always equal to a fresh parse, and never a reason to fail."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+import threading
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
+
+from netnotes import index
+from netnotes.cli import cli
+from netnotes.parse import parse_note
+from netnotes.vault import contact_files, open_vault
+
+NOTE = "---\nname: {name}\ncadence: 1 week\n---\n## Log\n- 2026-11-{day:02} call: {text}\n"
+
+
+def fresh_parse(vault):
+    """What the vault holds, parsed from scratch, as comparable values."""
+    result = []
+    for path in contact_files(vault):
+        relative = vault.relative(path)
+        contact, problems = parse_note(relative, path.read_bytes())
+        result.append((relative, contact, tuple(problems)))
+    return result
+
+
+def through_index(vault, **options):
+    report = index.load(vault, **options)
+    return [(r.path, r.contact, r.problems) for r in report.records], report
+
+
+def age(path: Path, seconds: float = 10) -> None:
+    """Move a file's mtime into the past, as if saved a while ago (so it can be cached)."""
+    info = path.stat()
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns - int(seconds * 1e9)))
+
+
+def test_a_second_run_comes_from_the_cache_and_equals_a_fresh_parse(example_vault):
+    for path in (example_vault / "contacts").rglob("*.md"):
+        age(path)
+    vault = open_vault(example_vault)
+    first, report = through_index(vault)
+    assert report.parsed == 15
+    second, report = through_index(vault)
+    assert report.parsed == 0 and report.cached
+    assert first == second == fresh_parse(vault)
+
+
+def test_a_changed_note_is_parsed_again(example_vault):
+    vault = open_vault(example_vault)
+    for path in (example_vault / "contacts").rglob("*.md"):
+        age(path)
+    through_index(vault)
+    note = example_vault / "contacts" / "jill-moreno.md"
+    note.write_text(note.read_text().replace("cadence: 3 months", "cadence: 1 week"))
+    records, report = through_index(vault)
+    assert report.parsed == 1
+    assert records == fresh_parse(vault)
+
+
+def test_recently_modified_notes_are_not_cached_yet(vault):
+    (vault / "contacts" / "a.md").write_text(NOTE.format(name="A", day=1, text="x"))
+    loaded = open_vault(vault)
+    through_index(loaded)
+    _, report = through_index(loaded)
+    assert report.parsed == 1  # too fresh to trust its timestamp: parsed again
+
+
+def test_a_corrupt_cache_is_rebuilt_with_a_notice(example_vault, caplog):
+    vault = open_vault(example_vault)
+    through_index(vault)
+    cache = index.index_path(vault)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{cache}{suffix}").unlink(missing_ok=True)
+    cache.write_bytes(b"this is not a database" * 100)
+    records, report = through_index(vault)
+    assert records == fresh_parse(vault)
+    assert report.notices and "was unreadable" in report.notices[0]
+    assert "was unreadable" in caplog.text
+    _, report = through_index(vault)
+    assert report.notices == []
+
+
+def test_a_corrupt_cache_is_a_notice_in_the_cli_never_an_error(example_vault):
+    CliRunner().invoke(cli, ["--vault", str(example_vault), "digest", "--today", "2026-11-21"])
+    cache = example_vault / ".netnotes" / "index.sqlite"
+    for suffix in ("-wal", "-shm"):
+        Path(f"{cache}{suffix}").unlink(missing_ok=True)
+    cache.write_bytes(b"garbage" * 1000)
+    result = CliRunner().invoke(
+        cli, ["--vault", str(example_vault), "digest", "--today", "2026-11-21", "--format", "json"]
+    )
+    assert result.exit_code == 0
+    assert "netnotes: the index cache" in result.stderr
+    assert '"kind": "cadence"' in result.stdout
+
+
+def test_a_bad_record_is_parsed_again(example_vault):
+    vault = open_vault(example_vault)
+    for path in (example_vault / "contacts").rglob("*.md"):
+        age(path)
+    through_index(vault)
+    connection = sqlite3.connect(index.index_path(vault))
+    connection.execute("UPDATE notes SET data = x'00ff' WHERE path = 'contacts/jill-moreno.md'")
+    connection.commit()
+    connection.close()
+    records, report = through_index(vault)
+    assert report.parsed == 1
+    assert records == fresh_parse(vault)
+
+
+def test_a_parser_change_rebuilds_the_cache(example_vault, monkeypatch):
+    vault = open_vault(example_vault)
+    for path in (example_vault / "contacts").rglob("*.md"):
+        age(path)
+    through_index(vault)
+    monkeypatch.setattr(index, "_fingerprint", lambda: "a-newer-parser")
+    _, report = through_index(vault)
+    assert report.parsed == 15
+    assert report.notices == []  # a version change is routine, not worth a notice
+    _, report = through_index(vault)
+    assert report.parsed == 0
+
+
+def test_a_read_only_vault_works_without_a_cache(example_vault):
+    for path in [example_vault, *example_vault.rglob("*")]:
+        path.chmod(path.stat().st_mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
+    try:
+        if os.access(example_vault, os.W_OK):
+            pytest.skip("running as a user who can write anywhere (root)")
+        vault = open_vault(example_vault)
+        records, report = through_index(vault)
+        assert records == fresh_parse(vault)
+        assert not report.cached
+        assert not (example_vault / ".netnotes").exists()
+    finally:
+        for path in [example_vault, *example_vault.rglob("*")]:
+            path.chmod(path.stat().st_mode | stat.S_IWUSR)
+
+
+def test_a_read_only_file_system_works_without_a_cache(example_vault, monkeypatch):
+    """As root, chmod cannot make a folder read-only; simulate what a read-only mount says."""
+
+    def refuse(*args, **kwargs):
+        raise OSError(30, "Read-only file system")
+
+    monkeypatch.setattr(Path, "mkdir", refuse)
+    vault = open_vault(example_vault)
+    records, report = through_index(vault)
+    assert records == fresh_parse(vault)
+    assert not report.cached and report.notices == []
+    assert not (example_vault / ".netnotes").exists()
+
+
+def test_an_existing_cache_in_a_folder_now_read_only_is_left_alone(example_vault, monkeypatch):
+    vault = open_vault(example_vault)
+    through_index(vault)
+    before = index.index_path(vault).read_bytes()
+    monkeypatch.setattr(index.os, "access", lambda path, mode: False)
+    records, report = through_index(vault)
+    assert records == fresh_parse(vault)
+    assert not report.cached
+    assert index.index_path(vault).read_bytes() == before
+
+
+def test_a_cache_folder_that_cannot_be_written_is_skipped(example_vault):
+    (example_vault / ".netnotes").write_text("a file where the folder should be")
+    vault = open_vault(example_vault)
+    records, report = through_index(vault)
+    assert records == fresh_parse(vault)
+    assert not report.cached
+
+
+def test_no_cache_neither_reads_nor_writes_it(example_vault):
+    result = CliRunner().invoke(cli, ["--vault", str(example_vault), "--no-cache", "digest"])
+    assert result.exit_code == 0
+    assert not (example_vault / ".netnotes").exists()
+
+
+def test_many_notes_are_parsed_in_a_pool_and_equal_a_serial_parse(vault, monkeypatch):
+    for number in range(60):
+        (vault / "contacts" / f"n{number:02}.md").write_text(
+            NOTE.format(name=f"N{number}", day=1, text="x")
+        )
+    (vault / "contacts" / "broken.md").write_text("---\nname: [x\n---\n")
+    loaded = open_vault(vault)
+    monkeypatch.setattr(index, "PARALLEL_FROM", 10)
+    progress = []
+    records, report = through_index(
+        loaded, use_cache=False, progress=lambda done, total: progress.append((done, total))
+    )
+    assert report.parsed == 61
+    assert records == fresh_parse(loaded)
+    assert progress[-1] == (61, 61)
+
+
+def test_index_command_stats_and_rebuild(example_vault):
+    result = CliRunner().invoke(
+        cli, ["--vault", str(example_vault), "index", "--rebuild", "--stats"]
+    )
+    assert result.exit_code == 0
+    assert result.stdout.startswith("index rebuilt: 15 notes parsed\n")
+    assert '"notes_on_disk": 15' in result.stdout
+    assert '"fingerprint_matches": true' in result.stdout
+
+
+def test_two_runs_at_once_stay_correct(example_vault):
+    """Readers and a writer race; nobody fails and the end state equals a fresh parse."""
+    vault = open_vault(example_vault)
+    notes = sorted((example_vault / "contacts").rglob("*.md"))
+    errors: list[BaseException] = []
+    stop = threading.Event()
+
+    def reader():
+        try:
+            while not stop.is_set():
+                records, _ = through_index(vault)
+                assert len(records) >= 15
+        except BaseException as error:  # collected for the main thread
+            errors.append(error)
+
+    threads = [threading.Thread(target=reader) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for round_number in range(30):
+        note = notes[round_number % len(notes)]
+        note.write_text(note.read_text() + f"\nedit {round_number}\n")
+        age(note, 5 + round_number)
+    stop.set()
+    for thread in threads:
+        thread.join(30)
+    assert errors == []
+    assert through_index(vault)[0] == fresh_parse(vault)
+
+
+class IndexMachine(RuleBasedStateMachine):
+    """Random creates, edits, deletes, renames and touches; the cache must equal a fresh parse."""
+
+    def __init__(self):
+        super().__init__()
+        import tempfile
+
+        self.folder = tempfile.TemporaryDirectory()
+        self.root = Path(self.folder.name)
+        (self.root / "netnotes.toml").write_text("")
+        (self.root / "contacts" / "sub").mkdir(parents=True)
+        self.vault = open_vault(self.root)
+        self.clock = 1_700_000_000_000_000_000  # fixed mtimes, old enough to be cached
+
+    names = st.sampled_from(["a.md", "b.md", "sub/c.md", "sub/d.md", "e.md"])
+
+    def existing(self):
+        return sorted((self.root / "contacts").rglob("*.md"))
+
+    def stamp(self, path: Path, same_time: bool = False) -> None:
+        if not same_time:
+            self.clock += 1_000_000_000
+        os.utime(path, ns=(self.clock, self.clock))
+
+    @initialize()
+    def start(self):
+        through_index(self.vault)
+
+    @rule(name=names, day=st.integers(1, 28), text=st.text("abc xyz", max_size=8))
+    def write(self, name, day, text):
+        path = self.root / "contacts" / name
+        path.write_text(NOTE.format(name=name, day=day, text=text))
+        self.stamp(path)
+
+    @rule(name=names)
+    def delete(self, name):
+        (self.root / "contacts" / name).unlink(missing_ok=True)
+
+    @rule(source=names, destination=names)
+    def rename(self, source, destination):
+        source_path = self.root / "contacts" / source
+        if source_path.exists():
+            source_path.rename(self.root / "contacts" / destination)
+
+    @rule(name=names)
+    def touch_without_change(self, name):
+        path = self.root / "contacts" / name
+        if path.exists():
+            self.stamp(path)
+
+    @rule(name=names)
+    def break_it(self, name):
+        path = self.root / "contacts" / name
+        path.write_text("---\nname: [unclosed\n---\n")
+        self.stamp(path)
+
+    @invariant()
+    def cache_equals_fresh_parse(self):
+        assert through_index(self.vault)[0] == fresh_parse(self.vault)
+
+    def teardown(self):
+        self.folder.cleanup()
+
+
+TestIndexMachine = IndexMachine.TestCase
+TestIndexMachine.settings = settings(max_examples=40, stateful_step_count=25, deadline=None)
