@@ -11,13 +11,18 @@ import os
 import sys
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from netnotes.dates import Duration, parse_date, parse_duration
 from netnotes.errors import NetnotesError
-from netnotes.model import Severity
-from netnotes.vault import Vault, find_vault_root, open_vault
+
+if TYPE_CHECKING:
+    from netnotes.dates import Duration
+    from netnotes.vault import Vault
+
+# `netnotes --help` imports only click and this module: every other import
+# happens inside the command that needs it.
 
 
 class _NetnotesGroup(click.Group):
@@ -35,21 +40,23 @@ class _NetnotesGroup(click.Group):
 class _ParsedType(click.ParamType):
     """An option value read by one of our parsers, whose ValueError message is for the user."""
 
-    def __init__(self, name: str, parser) -> None:
+    def __init__(self, name: str, parser_name: str) -> None:
         self.name = name
-        self.parser = parser
+        self.parser_name = parser_name
 
     def convert(self, value, param, ctx):
+        from netnotes import dates
+
         if not isinstance(value, str):
             return value
         try:
-            return self.parser(value)
+            return getattr(dates, self.parser_name)(value)
         except ValueError as error:
             self.fail(str(error), param, ctx)
 
 
-DATE = _ParsedType("DATE", parse_date)
-DURATION = _ParsedType("DURATION", parse_duration)
+DATE = _ParsedType("DATE", "parse_date")
+DURATION = _ParsedType("DURATION", "parse_duration")
 
 
 @click.group(cls=_NetnotesGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -88,6 +95,8 @@ def _route_notices_to_stderr() -> None:
 
 def _vault(ctx: click.Context) -> Vault:
     from dataclasses import replace
+
+    from netnotes.vault import find_vault_root, open_vault
 
     root = find_vault_root(ctx.obj["vault_dir"], os.environ, Path.cwd())
     return replace(open_vault(root), use_cache=ctx.obj["use_cache"], progress=_ProgressBar())
@@ -171,6 +180,7 @@ def check(ctx: click.Context) -> None:
     Example: netnotes check
     """
     from netnotes.checks import check_vault
+    from netnotes.model import Severity
 
     vault = _vault(ctx)
     report = check_vault(vault)
@@ -210,6 +220,8 @@ def index(ctx, rebuild, show_stats) -> None:
 
 def _today() -> date:
     """Today, or $NETNOTES_TODAY (YYYY-MM-DD) so scripts and tests can pin the date."""
+    from netnotes.dates import parse_date
+
     pinned = os.environ.get("NETNOTES_TODAY")
     return parse_date(pinned) if pinned else date.today()
 

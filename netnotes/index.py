@@ -96,6 +96,7 @@ def load(vault: Vault, *, use_cache: bool = True, progress: Progress | None = No
             known = {path: (mtime, size, data) for path, mtime, size, data in rows}
             report.cached = True
         except sqlite3.DatabaseError as error:
+            connection.close()
             connection = _rebuild(vault, report, error)
     records: dict[str, Record] = {}
     to_parse: list[tuple[str, Path]] = []
@@ -208,10 +209,13 @@ def _open(vault: Vault, report: LoadReport) -> sqlite3.Connection | None:
         return None  # a read-only vault works without a cache
     if not os.access(path.parent, os.W_OK):
         return None
+    connection = None
     try:
         connection = _connect(path)
         rows = dict(connection.execute("SELECT key, value FROM meta"))
     except sqlite3.DatabaseError as error:
+        if connection is not None:
+            connection.close()
         if "no such table" in str(error):
             return _create(path)
         return _rebuild(vault, report, error)
@@ -229,6 +233,7 @@ def _connect(path: Path) -> sqlite3.Connection:
 
 
 def _create(path: Path) -> sqlite3.Connection | None:
+    connection = None
     try:
         connection = _connect(path)
         connection.executescript(
@@ -247,6 +252,8 @@ def _create(path: Path) -> sqlite3.Connection | None:
         )
         return connection
     except sqlite3.DatabaseError:
+        if connection is not None:
+            connection.close()
         return None
 
 
