@@ -15,8 +15,11 @@ from netnotes.model import (
     Contact,
     Direction,
     Interaction,
+    Item,
+    ItemKind,
     Problem,
     Severity,
+    Status,
     Task,
     TaskState,
 )
@@ -27,6 +30,8 @@ FORMAT = 1  # bump when the encoding changes; the cache also keys on the parser'
 _DIRECTIONS = {member.value: member for member in Direction}
 _STATES = {member.value: member for member in TaskState}
 _SEVERITIES = {member.value: member for member in Severity}
+_KINDS = {member.value: member for member in ItemKind}
+_STATUSES = {member.value: member for member in Status}
 _fromordinal = date.fromordinal
 
 
@@ -60,9 +65,19 @@ def encode(contact: Contact | None, problems: list[Problem] | tuple[Problem, ...
 
 def decode(data: bytes) -> tuple[Contact | None, tuple[Problem, ...]]:
     """Raise ValueError (or TypeError) for anything that is not what `encode` wrote."""
-    version, record, encoded_problems = marshal.loads(data)
-    if version != FORMAT:
-        raise ValueError(f"cache record format {version}, expected {FORMAT}")
+    return build(peek(data))
+
+
+def peek(data: bytes) -> tuple:
+    """The plain values of a record (cheap); `build` makes the objects (the costly part)."""
+    raw = marshal.loads(data)
+    if not isinstance(raw, tuple) or len(raw) != 3 or raw[0] != FORMAT:
+        raise ValueError("not a cache record of this format")
+    return raw
+
+
+def build(raw: tuple) -> tuple[Contact | None, tuple[Problem, ...]]:
+    _, record, encoded_problems = raw
     problems = tuple(
         Problem(path, line, _SEVERITIES[severity], message)
         for path, line, severity, message in encoded_problems
@@ -91,3 +106,40 @@ def decode(data: bytes) -> tuple[Contact | None, tuple[Problem, ...]]:
         key_lines=key_lines, fields=fields,
     )  # fmt: skip
     return contact, problems
+
+
+# -- digest rows: one note's part of the digest for one day and one set of settings --------
+
+
+def encode_digest_row(items, reconnect, problems, identity) -> bytes:
+    def plain(item: Item) -> tuple:
+        return (item.kind.value, item.status.value, item.due.toordinal(), item.contact,
+                item.path, item.line, item.text)  # fmt: skip
+
+    return marshal.dumps(
+        (
+            FORMAT,
+            tuple(map(plain, items)),
+            tuple(map(plain, reconnect)),
+            tuple((p.path, p.line, p.severity.value, p.message) for p in problems),
+            tuple(identity) if identity is not None else None,
+        )
+    )
+
+
+def decode_digest_row(data: bytes):
+    """(items, reconnect candidates, problems, identity tuple or None)."""
+    version, items, reconnect, problems, identity = marshal.loads(data)
+    if version != FORMAT:
+        raise ValueError("not a digest row of this format")
+
+    def item(raw: tuple) -> Item:
+        kind, status, due, contact, path, line, text = raw
+        return Item(_KINDS[kind], _STATUSES[status], _fromordinal(due), contact, path, line, text)
+
+    return (
+        [item(raw) for raw in items],
+        [item(raw) for raw in reconnect],
+        [Problem(path, line, _SEVERITIES[sev], message) for path, line, sev, message in problems],
+        identity,
+    )

@@ -9,17 +9,61 @@ from datetime import date
 from netnotes.dates import Duration
 from netnotes.model import Contact, Problem
 from netnotes.render import Digest, render_markdown
-from netnotes.rules import due_items
-from netnotes.vault import Vault, load_contacts
+from netnotes.rules import combine, contact_items, due_items, make_context
+from netnotes.vault import Identity, Vault, identity_of, load_contacts, vault_problems
 from netnotes.writer import write_if_changed
 
 
 def build_digest(vault: Vault, today: date, horizon: Duration | None = None) -> Digest:
+    """The digest of the vault for `today`.
+
+    Each note's part of the digest (its items, reconnect candidacy, problems
+    and identity) is cached per day and settings, so a run where little
+    changed decodes no contacts at all: only the notes parsed anew, or a new
+    day, compute their part again.
+    """
+    from netnotes import codec, index
+
     config = vault.config
     if horizon is not None:
         config = replace(config, horizon=horizon)
-    contacts, problems = load_contacts(vault)
-    return digest_of(contacts, problems, today, config)
+    if not vault.contacts_dir.is_dir():
+        return digest_of([], load_contacts(vault)[1], today, config)
+    context = make_context(today, config)
+    key = index.context_key(today.toordinal(), config)
+    report = index.load(
+        vault, use_cache=vault.use_cache, progress=vault.progress, digest_context=key
+    )
+    per_contact, note_problems, identities, new_rows = [], [], [], []
+    for record in report.records:
+        cached = report.digest_rows.get(record.path)
+        part = None
+        if cached is not None and cached[:2] == (record.mtime_ns, record.size):
+            try:
+                part = codec.decode_digest_row(cached[2])
+            except (ValueError, TypeError, EOFError):
+                part = None
+        if part is None:
+            part = _digest_part(record.contact, record.problems, context)
+            if vault.use_cache:
+                new_rows.append((record, codec.encode_digest_row(*part)))
+        items, reconnect, problems, identity = part
+        per_contact.append((items, reconnect))
+        note_problems.extend(problems)
+        if identity is not None:
+            identities.append(Identity(*identity))
+    if new_rows:
+        index.save_digest_rows(vault, key, new_rows)
+    all_problems = vault_problems(vault, identities, note_problems)
+    horizon_days = (context.horizon_end - today).days
+    return Digest(today, horizon_days, combine(per_contact, context), all_problems)
+
+
+def _digest_part(contact: Contact | None, problems, context):
+    if contact is None:
+        return [], [], list(problems), None
+    items, reconnect = contact_items(contact, context)
+    return items, reconnect, list(problems), identity_of(contact)
 
 
 def digest_of(contacts: list[Contact], problems: list[Problem], today: date, config) -> Digest:

@@ -25,9 +25,9 @@ from pathlib import Path
 
 from netnotes import codec
 from netnotes.model import Contact, Problem
-from netnotes.vault import CACHE_DIR, Vault, contact_files, read_note
+from netnotes.vault import CACHE_DIR, Vault, contact_file_names, read_note_file
 
-SCHEMA = 1
+SCHEMA = 2
 INDEX_NAME = "index.sqlite"
 # A note modified this recently may be modified again within the same
 # timestamp tick on coarse file systems; it is parsed but not cached yet.
@@ -37,13 +37,51 @@ PARALLEL_FROM = 400  # notes to parse before a pool of processes pays for itself
 Progress = Callable[[int, int], None]
 
 
-@dataclass(frozen=True, slots=True)
 class Record:
-    path: str
-    mtime_ns: int
-    size: int
-    contact: Contact | None
-    problems: tuple[Problem, ...]
+    """One note: its (mtime_ns, size) and its parse.
+
+    A parse from the cache is kept as plain values and turned into objects
+    only when asked for: a digest whose rows are cached never needs them.
+    """
+
+    __slots__ = ("_blob", "_parsed", "file", "mtime_ns", "path", "size")
+
+    def __init__(self, path: str, file: Path | str, mtime_ns: int, size: int, *, parsed=None,
+                 blob: bytes | None = None) -> None:  # fmt: skip
+        self.path = path
+        self.file = file
+        self.mtime_ns = mtime_ns
+        self.size = size
+        self._parsed = parsed
+        self._blob = blob
+
+    @property
+    def parsed(self) -> tuple[Contact | None, tuple[Problem, ...]]:
+        if self._parsed is None:
+            try:
+                self._parsed = codec.decode(self._blob)
+            except (ValueError, TypeError, EOFError):  # a damaged record: read the note
+                contact, problems = read_note_file(self.path, Path(self.file))
+                self._parsed = (contact, tuple(problems))
+                self._blob = None
+        return self._parsed
+
+    @property
+    def contact(self) -> Contact | None:
+        return self.parsed[0]
+
+    @property
+    def problems(self) -> tuple[Problem, ...]:
+        return self.parsed[1]
+
+    def blob(self) -> bytes | None:
+        """The encoded parse, for the cache; None when it cannot be encoded."""
+        if self._blob is None:
+            try:
+                self._blob = codec.encode(*self.parsed)
+            except ValueError:
+                return None
+        return self._blob
 
 
 @dataclass(slots=True)
@@ -52,15 +90,18 @@ class LoadReport:
     parsed: int = 0  # notes parsed in this run (the rest came from the cache)
     cached: bool = False  # was the cache used at all
     notices: list[str] = field(default_factory=list)
+    # With `digest_context`: {path: (mtime_ns, size, row)} cached for that context.
+    digest_rows: dict[str, tuple[int, int, bytes]] = field(default_factory=dict)
 
 
 def _fingerprint() -> str:
-    """Changes whenever the code that turns a note into a Contact changes."""
-    from netnotes import blocks, dates, frontmatter, model, parse
+    """Changes whenever the code that turns a note into a Contact, or a Contact into
+    its part of the digest, changes."""
+    from netnotes import blocks, dates, frontmatter, model, parse, rules, vault
 
     digest = hashlib.blake2b(digest_size=12)
     digest.update(f"{SCHEMA}/{codec.FORMAT}".encode())
-    for module in (parse, blocks, frontmatter, dates, model, codec):
+    for module in (parse, blocks, frontmatter, dates, model, codec, rules, vault):
         digest.update(Path(module.__file__).read_bytes())
     return digest.hexdigest()
 
@@ -69,23 +110,31 @@ def index_path(vault: Vault) -> Path:
     return vault.root / CACHE_DIR / INDEX_NAME
 
 
-def _stat_notes(vault: Vault) -> dict[str, tuple[Path, int, int]]:
-    """{relative path: (path, mtime_ns, size)} of every note, sorted by path."""
-    found: dict[str, tuple[Path, int, int]] = {}
-    root = str(vault.root)
-    for path in contact_files(vault):
-        text = str(path)
+def _stat_notes(vault: Vault) -> dict[str, tuple[str, int, int]]:
+    """{relative path: (file name, mtime_ns, size)} of every note, sorted by path."""
+    found: dict[str, tuple[str, int, int]] = {}
+    skip = len(str(vault.root)) + 1
+    for path in contact_file_names(vault):
         try:
-            info = os.stat(text)
+            info = os.stat(path)
         except OSError:
             continue
-        relative = text[len(root) + 1 :].replace(os.sep, "/")
-        found[relative] = (path, info.st_mtime_ns, info.st_size)
+        found[path[skip:].replace(os.sep, "/")] = (path, info.st_mtime_ns, info.st_size)
     return found
 
 
-def load(vault: Vault, *, use_cache: bool = True, progress: Progress | None = None) -> LoadReport:
-    """Every note of the vault as a Record, parsing only what the cache cannot vouch for."""
+def load(
+    vault: Vault,
+    *,
+    use_cache: bool = True,
+    progress: Progress | None = None,
+    digest_context: str | None = None,
+) -> LoadReport:
+    """Every note of the vault as a Record, parsing only what the cache cannot vouch for.
+
+    With `digest_context`, also the cached digest rows for that context
+    (see `save_digest_rows`).
+    """
     on_disk = _stat_notes(vault)
     report = LoadReport([])
     connection = _open(vault, report) if use_cache else None
@@ -94,6 +143,14 @@ def load(vault: Vault, *, use_cache: bool = True, progress: Progress | None = No
         try:
             rows = connection.execute("SELECT path, mtime_ns, size, data FROM notes")
             known = {path: (mtime, size, data) for path, mtime, size, data in rows}
+            if digest_context is not None:
+                report.digest_rows = {
+                    path: (mtime, size, data)
+                    for path, mtime, size, data in connection.execute(
+                        "SELECT path, mtime_ns, size, data FROM digests WHERE context = ?",
+                        (digest_context,),
+                    )
+                }
             report.cached = True
         except sqlite3.DatabaseError as error:
             connection.close()
@@ -103,12 +160,8 @@ def load(vault: Vault, *, use_cache: bool = True, progress: Progress | None = No
     for relative, (path, mtime_ns, size) in on_disk.items():
         entry = known.get(relative)
         if entry is not None and entry[:2] == (mtime_ns, size):
-            try:
-                contact, problems = codec.decode(entry[2])
-            except (ValueError, TypeError, EOFError):
-                to_parse.append((relative, path))
-                continue
-            records[relative] = Record(relative, mtime_ns, size, contact, problems)
+            # Decoded only if asked for; a damaged record is then read from the note.
+            records[relative] = Record(relative, path, mtime_ns, size, blob=entry[2])
         else:
             to_parse.append((relative, path))
     fresh = _parse_all(vault, to_parse, progress)
@@ -117,9 +170,43 @@ def load(vault: Vault, *, use_cache: bool = True, progress: Progress | None = No
     report.parsed = len(fresh)
     report.records = [records[relative] for relative in sorted(records)]
     if connection is not None:
-        _store(connection, fresh, [path for path in known if path not in on_disk], report)
+        _store(connection, fresh, [path for path in known if path not in on_disk])
         connection.close()
     return report
+
+
+def context_key(*parts: object) -> str:
+    """A short key for the day and settings a digest row was computed for."""
+    return hashlib.blake2b(repr(parts).encode(), digest_size=12).hexdigest()
+
+
+def save_digest_rows(vault: Vault, context: str, rows: list[tuple[Record, bytes]]) -> None:
+    """Cache each note's part of the digest for `context`; best effort, like all the cache."""
+    now_ns = time.time_ns()
+    values = [
+        (record.path, record.mtime_ns, record.size, context, data)
+        for record, data in rows
+        if not _racy(record.mtime_ns, now_ns)
+    ]
+    if not values:
+        return
+    report = LoadReport([])
+    connection = _open(vault, report)
+    if connection is None:
+        return
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+        connection.executemany("INSERT OR REPLACE INTO digests VALUES (?, ?, ?, ?, ?)", values)
+        connection.execute("COMMIT")
+    except sqlite3.OperationalError:
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
+    finally:
+        connection.close()
+
+
+def _racy(mtime_ns: int, now_ns: int) -> bool:
+    return mtime_ns < 0 or now_ns - mtime_ns < RACY_SECONDS * 1e9
 
 
 def _parse_all(vault: Vault, notes: list[tuple[str, Path]], progress: Progress | None):
@@ -143,14 +230,14 @@ def _parse_all(vault: Vault, notes: list[tuple[str, Path]], progress: Progress |
     return records
 
 
-def _parse_one(vault: Vault, relative: str, path: Path) -> Record:
+def _parse_one(vault: Vault, relative: str, path: Path | str) -> Record:
     try:
         info = os.stat(path)
         mtime_ns, size = info.st_mtime_ns, info.st_size
     except OSError:
         mtime_ns = size = -1
-    contact, problems = read_note(vault, path)
-    return Record(relative, mtime_ns, size, contact, tuple(problems))
+    contact, problems = read_note_file(relative, Path(path))
+    return Record(relative, path, mtime_ns, size, parsed=(contact, tuple(problems)))
 
 
 def _parse_chunk(root: str, contacts: str, digest: str, chunk: list[tuple[str, str]]):
@@ -161,11 +248,7 @@ def _parse_chunk(root: str, contacts: str, digest: str, chunk: list[tuple[str, s
     out = []
     for relative, path in chunk:
         record = _parse_one(vault, relative, Path(path))
-        try:
-            data = codec.encode(record.contact, record.problems)
-        except ValueError:
-            data = None
-        out.append((relative, record.mtime_ns, record.size, data))
+        out.append((relative, record.mtime_ns, record.size, record.blob()))
     return out
 
 
@@ -188,11 +271,11 @@ def _parse_in_pool(vault: Vault, notes, workers: int, progress: Progress | None)
         ]
         for future in as_completed(futures):
             for relative, mtime_ns, size_, data in future.result():
+                path = vault.root / relative
                 if data is None:  # not encodable: parse it here
-                    records.append(_parse_one(vault, relative, vault.root / relative))
+                    records.append(_parse_one(vault, relative, path))
                     continue
-                contact, problems = codec.decode(data)
-                records.append(Record(relative, mtime_ns, size_, contact, problems))
+                records.append(Record(relative, path, mtime_ns, size_, blob=data))
             if progress:
                 progress(len(records), len(notes))
     return records
@@ -244,6 +327,11 @@ def _create(path: Path) -> sqlite3.Connection | None:
                 path TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL,
                 size INTEGER NOT NULL, data BLOB NOT NULL
             );
+            -- each note's part of the digest, for one day and set of settings (context)
+            CREATE TABLE IF NOT EXISTS digests (
+                path TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL,
+                context TEXT NOT NULL, data BLOB NOT NULL
+            );
             COMMIT;
             """
         )
@@ -275,23 +363,20 @@ def _rebuild(vault: Vault, report: LoadReport, error: Exception | None):
     return _create(path)
 
 
-def _store(connection: sqlite3.Connection, fresh: list[Record], gone: list[str], report) -> None:
+def _store(connection: sqlite3.Connection, fresh: list[Record], gone: list[str]) -> None:
     now_ns = time.time_ns()
     rows = []
     for record in fresh:
-        if record.mtime_ns < 0 or now_ns - record.mtime_ns < RACY_SECONDS * 1e9:
-            continue
-        try:
-            data = codec.encode(record.contact, record.problems)
-        except ValueError:
-            continue
-        rows.append((record.path, record.mtime_ns, record.size, data))
+        data = None if _racy(record.mtime_ns, now_ns) else record.blob()
+        if data is not None:
+            rows.append((record.path, record.mtime_ns, record.size, data))
     if not rows and not gone:
         return
     try:
         connection.execute("BEGIN IMMEDIATE")
         connection.executemany("INSERT OR REPLACE INTO notes VALUES (?, ?, ?, ?)", rows)
         connection.executemany("DELETE FROM notes WHERE path = ?", [(path,) for path in gone])
+        connection.executemany("DELETE FROM digests WHERE path = ?", [(path,) for path in gone])
         connection.execute("COMMIT")
     except sqlite3.OperationalError:
         # Another netnotes holds the lock: our parse is still right, the cache just waits.

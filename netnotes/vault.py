@@ -6,6 +6,7 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from netnotes.config import CONFIG_NAME, Config, ConfigError, load_config
 from netnotes.errors import NetnotesError
@@ -78,6 +79,11 @@ def open_vault(root: Path) -> Vault:
 
 def contact_files(vault: Vault) -> list[Path]:
     """Every `*.md` under the contacts folder, sorted, minus hidden, cache and template files."""
+    return [Path(name) for name in contact_file_names(vault)]
+
+
+def contact_file_names(vault: Vault) -> list[str]:
+    """`contact_files` as strings: a large vault's listing need not build Path objects."""
     found: list[str] = []
     digest = str(vault.digest_path)
     for folder, subfolders, files in os.walk(vault.contacts_dir):
@@ -88,7 +94,7 @@ def contact_files(vault: Vault) -> list[Path]:
                 if path != digest:
                     found.append(path)
     # Sorted as vault-relative '/' paths sort: the order every output uses.
-    return [Path(path) for path in sorted(found, key=lambda path: path.replace(os.sep, "/"))]
+    return sorted(found, key=lambda path: path.replace(os.sep, "/"))
 
 
 def is_contact_path(vault: Vault, path: Path) -> bool:
@@ -114,7 +120,11 @@ def _skipped_folder(name: str) -> bool:
 
 
 def read_note(vault: Vault, path: Path) -> tuple[Contact | None, list[Problem]]:
-    relative = vault.relative(path)
+    return read_note_file(vault.relative(path), path)
+
+
+def read_note_file(relative: str, path: Path) -> tuple[Contact | None, list[Problem]]:
+    """Read and parse one note; a file that cannot be read is a problem, not an exception."""
     try:
         data = path.read_bytes()
     except OSError as error:
@@ -135,39 +145,56 @@ def load_contacts(vault: Vault) -> tuple[list[Contact], list[Problem]]:
                 f"the contacts folder '{vault.config.contacts}' does not exist",
             )
         )
-        return contacts, vault_problems(vault, contacts, problems)
+        return contacts, vault_problems(vault, [], problems)
     from netnotes import index  # sqlite3 loads only for commands that read notes
 
     for record in index.load(vault, use_cache=vault.use_cache, progress=vault.progress).records:
         problems.extend(record.problems)
         if record.contact is not None:
             contacts.append(record.contact)
-    return contacts, vault_problems(vault, contacts, problems)
+    return contacts, vault_problems(vault, [identity_of(c) for c in contacts], problems)
 
 
-def vault_problems(vault: Vault, contacts: list[Contact], note_problems: list[Problem]):
+def vault_problems(vault: Vault, identities: list[Identity], note_problems: list[Problem]):
     """The notes' own problems plus the config's and the vault-wide ones, sorted."""
-    problems = [*vault.config_problems, *note_problems, *duplicate_problems(contacts)]
+    problems = [*vault.config_problems, *note_problems, *duplicate_problems(identities)]
     return sorted(problems, key=Problem.sort_key)
 
 
-def duplicate_problems(contacts: list[Contact]) -> list[Problem]:
+class Identity(NamedTuple):
+    """What tells one contact from another: all the duplicate check needs of a contact."""
+
+    path: str
+    name: str
+    aliases: tuple[str, ...]
+    emails: tuple[str, ...]
+    name_line: int | None
+    emails_line: int | None
+
+
+def identity_of(contact: Contact) -> Identity:
+    lines = contact.key_lines
+    return Identity(contact.path, contact.name, contact.aliases, contact.emails,
+                    lines.get("name"), lines.get("emails"))  # fmt: skip
+
+
+def duplicate_problems(identities: list[Identity]) -> list[Problem]:
     """A name, alias or email that two files share: one person, or a name to tell apart."""
-    first_owner: dict[tuple[str, str], Contact] = {}
+    first_owner: dict[tuple[str, str], Identity] = {}
     problems: list[Problem] = []
-    for contact in contacts:
-        keys = {("name", fold(contact.name))}
-        keys |= {("name", fold(alias)) for alias in contact.aliases}
-        keys |= {("email", email.strip().lower()) for email in contact.emails}
+    for identity in identities:
+        keys = {("name", fold(identity.name))}
+        keys |= {("name", fold(alias)) for alias in identity.aliases}
+        keys |= {("email", email.strip().lower()) for email in identity.emails}
         for what, key in sorted(keys):
-            owner = first_owner.setdefault((what, key), contact)
-            if owner is contact:
+            owner = first_owner.setdefault((what, key), identity)
+            if owner is identity:
                 continue
-            field_key = "emails" if what == "email" else "name"
+            line = identity.emails_line if what == "email" else identity.name_line
             problems.append(
                 Problem(
-                    contact.path,
-                    contact.key_lines.get(field_key),
+                    identity.path,
+                    line,
                     Severity.WARNING,
                     f"same {what} as {owner.path} ('{key}'): one person in two files?",
                 )

@@ -36,7 +36,7 @@ from netnotes.model import Contact
 from netnotes.render import Digest
 from netnotes.rules import Context, combine, contact_items, make_context
 from netnotes.state import VaultState
-from netnotes.vault import Vault, open_vault, vault_problems
+from netnotes.vault import Vault, identity_of, open_vault, vault_problems
 
 # Names editors and tools use for scratch files, never notes.
 _NOISE = re.compile(
@@ -226,7 +226,8 @@ class Watcher:
         started = time.perf_counter()
         self.today = self.now().date()
         contacts = self.state.contacts()
-        problems = vault_problems(self.vault, contacts, self.state.problems())
+        identities = [identity_of(contact) for contact in contacts]
+        problems = vault_problems(self.vault, identities, self.state.problems())
         context = make_context(self.today, self.vault.config)
         digest = Digest(
             self.today,
