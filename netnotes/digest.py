@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import posixpath
 from dataclasses import replace
 from datetime import date
@@ -34,15 +35,16 @@ def build_digest(vault: Vault, today: date, horizon: Duration | None = None) -> 
     report = index.load(
         vault, use_cache=vault.use_cache, progress=vault.progress, digest_context=key
     )
-    per_contact, note_problems, identities, new_rows = [], [], [], []
+    parts = {}
     for record in report.records:
         cached = report.digest_rows.get(record.path)
-        part = None
         if cached is not None and cached[:2] == (record.mtime_ns, record.size):
-            try:
-                part = codec.decode_digest_row(cached[2])
-            except (ValueError, TypeError, EOFError):
-                part = None
+            with contextlib.suppress(ValueError, TypeError, EOFError):
+                parts[record.path] = codec.decode_digest_row(cached[2])
+    index.fetch_parses(vault, [r for r in report.records if r.path not in parts])
+    per_contact, note_problems, identities, new_rows = [], [], [], []
+    for record in report.records:
+        part = parts.get(record.path)
         if part is None:
             part = _digest_part(record.contact, record.problems, context)
             if vault.use_cache:

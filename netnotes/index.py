@@ -59,8 +59,10 @@ class Record:
     def parsed(self) -> tuple[Contact | None, tuple[Problem, ...]]:
         if self._parsed is None:
             try:
+                if self._blob is None:
+                    raise ValueError("no cached parse")
                 self._parsed = codec.decode(self._blob)
-            except (ValueError, TypeError, EOFError):  # a damaged record: read the note
+            except (ValueError, TypeError, EOFError):  # damaged or missing: read the note
                 contact, problems = read_note_file(self.path, Path(self.file))
                 self._parsed = (contact, tuple(problems))
                 self._blob = None
@@ -141,7 +143,10 @@ def load(
     known: dict[str, tuple[int, int, bytes]] = {}
     if connection is not None:
         try:
-            rows = connection.execute("SELECT path, mtime_ns, size, data FROM notes")
+            if digest_context is None:
+                rows = connection.execute("SELECT path, mtime_ns, size, data FROM notes")
+            else:  # parses are fetched later, only for the notes whose digest row is stale
+                rows = connection.execute("SELECT path, mtime_ns, size, NULL FROM notes")
             known = {path: (mtime, size, data) for path, mtime, size, data in rows}
             if digest_context is not None:
                 report.digest_rows = {
@@ -173,6 +178,30 @@ def load(
         _store(connection, fresh, [path for path in known if path not in on_disk])
         connection.close()
     return report
+
+
+def fetch_parses(vault: Vault, records: list[Record]) -> None:
+    """Fill in the cached parse of records loaded without it (one query per 500 notes)."""
+    wanted = {r.path: r for r in records if r._parsed is None and r._blob is None}
+    if not wanted:
+        return
+    connection = _open(vault, LoadReport([]))
+    if connection is None:
+        return  # each record will read its note instead
+    try:
+        paths = list(wanted)
+        for start in range(0, len(paths), 500):
+            chunk = paths[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            query = f"SELECT path, mtime_ns, size, data FROM notes WHERE path IN ({marks})"
+            for path, mtime_ns, size, data in connection.execute(query, chunk):
+                record = wanted[path]
+                if (record.mtime_ns, record.size) == (mtime_ns, size):  # not changed meanwhile
+                    record._blob = data
+    except sqlite3.DatabaseError:
+        pass  # each record left without its parse reads its note
+    finally:
+        connection.close()
 
 
 def context_key(*parts: object) -> str:

@@ -170,3 +170,26 @@ def problem_document(problem: Problem) -> dict:
 
 def render_json(document: dict) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def render_digest_json(document: dict) -> str:
+    """The digest document with one item (and one problem) per line, as in the brief.
+
+    A line per item keeps diffs of a saved digest readable, and lets the C
+    JSON encoder do the work: `indent` would force the pure-Python one.
+    """
+    lines = ["{"]
+    for key, value in document.items():
+        if isinstance(value, list):
+            if not value:
+                lines.append(f'  "{key}": [],')
+                continue
+            lines.append(f'  "{key}": [')
+            lines += [f"    {json.dumps(entry, ensure_ascii=False)}," for entry in value]
+            lines[-1] = lines[-1][:-1]
+            lines.append("  ],")
+        else:
+            lines.append(f'  "{key}": {json.dumps(value, ensure_ascii=False)},')
+    lines[-1] = lines[-1][:-1]
+    lines.append("}")
+    return "\n".join(lines) + "\n"

@@ -12,7 +12,6 @@ from netnotes.config import CONFIG_NAME, Config, ConfigError, load_config
 from netnotes.errors import NetnotesError
 from netnotes.model import Contact, Problem, Severity
 from netnotes.names import fold
-from netnotes.parse import parse_note
 
 VAULT_ENV = "NETNOTES_VAULT"
 CACHE_DIR = ".netnotes"
@@ -125,6 +124,8 @@ def read_note(vault: Vault, path: Path) -> tuple[Contact | None, list[Problem]]:
 
 def read_note_file(relative: str, path: Path) -> tuple[Contact | None, list[Problem]]:
     """Read and parse one note; a file that cannot be read is a problem, not an exception."""
+    from netnotes.parse import parse_note  # the parser and YAML load only when a note needs it
+
     try:
         data = path.read_bytes()
     except OSError as error:
