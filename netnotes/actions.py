@@ -87,9 +87,16 @@ def parse_when(text: str, today: date) -> date:
 # -- init --------------------------------------------------------------------------
 
 
-def init_vault(root: Path, *, digest_name: str = "DUE.md") -> list[str]:
-    """Create what a vault needs and is missing; never overwrite. Returns what was created."""
-    created: list[str] = []
+def init_vault(root: Path, *, git: bool = True) -> list[str]:
+    """Create what a vault needs and is missing; never overwrite. Returns what it did.
+
+    Run again in a fresh clone, it adds only what is missing and registers
+    the merge driver in that clone's git config.
+    """
+    from netnotes import gitsetup
+    from netnotes.vault import open_vault
+
+    done: list[str] = []
     root.mkdir(parents=True, exist_ok=True)
     files = {
         CONFIG_NAME: DEFAULT_CONFIG,
@@ -100,14 +107,29 @@ def init_vault(root: Path, *, digest_name: str = "DUE.md") -> list[str]:
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
             atomic_write(path, content.encode("utf-8"))
-            created.append(relative)
-    contacts = root / "contacts"
+            done.append(f"created {relative}")
+    config = open_vault(root).config  # the vault's own settings, if it had them already
+    contacts = root / config.contacts
     if not contacts.exists():
-        contacts.mkdir()
-        created.append("contacts/")
-    if _add_missing_lines(root / ".gitignore", [f"/{CACHE_DIR}/", f"/{digest_name}"]):
-        created.append(".gitignore")
-    return created
+        contacts.mkdir(parents=True)
+        done.append(f"created {config.contacts}/")
+    ignored = [f"/{CACHE_DIR}/"] + ([] if config.commit_digest else [f"/{config.digest}"])
+    if _add_missing_lines(root / ".gitignore", ignored):
+        done.append("updated .gitignore")
+    attributes = gitsetup.attributes_lines(config.contacts, config.digest)
+    if _add_missing_lines(root / ".gitattributes", attributes):
+        done.append("updated .gitattributes")
+    if not git:
+        return done
+    if not gitsetup.git_available():
+        done.append("git not found: skipped the git set-up (install git, then run init again)")
+        return done
+    if not gitsetup.in_repository(root):
+        gitsetup.init_repository(root)
+        done.append("ran git init")
+    if gitsetup.configure_driver(root):
+        done.append("registered the netnotes merge driver in .git/config")
+    return done
 
 
 def _add_missing_lines(path: Path, wanted: list[str]) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from netnotes.model import Problem
+from netnotes.model import Problem, Severity
 from netnotes.vault import Vault, contact_files, load_contacts
 
 
@@ -15,7 +15,25 @@ class CheckReport:
 
 
 def check_vault(vault: Vault) -> CheckReport:
-    """Parse problems (front matter, dates, cadences, conflict markers) and duplicates."""
+    """Parse problems (front matter, dates, cadences, conflict markers), duplicates, git set-up."""
     _, problems = load_contacts(vault)
     notes = len(contact_files(vault)) if vault.contacts_dir.is_dir() else 0
-    return CheckReport(notes, problems)
+    return CheckReport(notes, sorted([*problems, *git_problems(vault)], key=Problem.sort_key))
+
+
+def git_problems(vault: Vault) -> list[Problem]:
+    """A clone whose git config lacks the merge driver merges notes with plain git."""
+    from netnotes import gitsetup
+
+    if not gitsetup.in_repository(vault.root) or gitsetup.configured_driver(vault.root):
+        return []
+    line = gitsetup.attributes_line_number(vault.root)
+    return [
+        Problem(
+            ".gitattributes" if line else ".git/config",
+            line,
+            Severity.WARNING,
+            "this clone has no netnotes merge driver, so two devices that log the same "
+            "contact will conflict: run `netnotes init` here to set it up",
+        )
+    ]

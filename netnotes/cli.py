@@ -228,21 +228,42 @@ def _today() -> date:
 
 @cli.command()
 @click.argument("directory", default=".", type=click.Path(file_okay=False))
-def init(directory: str) -> None:
-    """Create a vault: netnotes.toml, contacts/, a contact template and a .gitignore.
+@click.option("--no-git", is_flag=True, help="Do not run git init nor set up the merge driver.")
+def init(directory: str, no_git: bool) -> None:
+    """Create a vault, or finish setting up a fresh clone of one.
 
-    Safe to run again: it adds only what is missing and never overwrites a file.
+    Writes netnotes.toml, contacts/, a contact template, .gitignore and
+    .gitattributes; runs git init when the folder is not in a repository and
+    registers the merge driver in this clone's git config. Safe to run again:
+    it adds only what is missing and never overwrites a file.
 
     Example: netnotes init ~/network
     """
     from netnotes.actions import init_vault
 
-    created = init_vault(Path(directory))
-    if created:
-        for relative in created:
-            click.echo(f"created {Path(directory) / relative}")
-    else:
+    done = init_vault(Path(directory), git=not no_git)
+    for line in done:
+        click.echo(line)
+    if not done:
         click.echo(f"{directory} is already a vault; nothing to add")
+
+
+@cli.command(name="merge-driver", hidden=True)
+@click.argument("base", type=click.Path(exists=True, dir_okay=False))
+@click.argument("ours", type=click.Path(exists=True, dir_okay=False))
+@click.argument("theirs", type=click.Path(exists=True, dir_okay=False))
+@click.argument("path", required=False)
+@click.pass_context
+def merge_driver(ctx, base, ours, theirs, path) -> None:
+    """The git merge driver for contact notes (git calls it; see docs/git.md).
+
+    Merges THEIRS and BASE into OURS; exits 0 when clean, 1 with conflict markers.
+
+    Example: git config merge.netnotes.driver "netnotes merge-driver %O %A %B %P"
+    """
+    from netnotes.gitmerge import run_driver
+
+    ctx.exit(run_driver(base, ours, theirs))
 
 
 @cli.command()

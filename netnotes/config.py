@@ -25,9 +25,10 @@ class Config:
     thank_within: Duration = Duration(days=7)
     reconnect_after: Duration = Duration(months=6)
     reconnect_per_digest: int = 3
+    commit_digest: bool = False  # keep the digest file in git (init leaves it out of .gitignore)
 
 
-_TOP_KEYS = {"contacts", "digest", "horizon", "cadence", "rules"}
+_TOP_KEYS = {"contacts", "digest", "horizon", "cadence", "rules", "commit_digest"}
 _RULE_KEYS = {
     "nudge_after",
     "max_nudges",
@@ -72,6 +73,7 @@ def load_config(text: str) -> tuple[Config, list[Problem]]:
         thank_within=_duration(rules, "thank_within", defaults.thank_within, "rules."),
         reconnect_after=_duration(rules, "reconnect_after", defaults.reconnect_after, "rules."),
         reconnect_per_digest=_count(rules, "reconnect_per_digest", defaults.reconnect_per_digest),
+        commit_digest=_flag(data, "commit_digest"),
     )
     return config, problems
 
@@ -96,6 +98,13 @@ def _count(data: dict, key: str, default: int) -> int:
     value = data.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise ConfigError(f"{CONFIG_NAME}: rules.{key}: must be a whole number, 0 or more")
+    return value
+
+
+def _flag(data: dict, key: str) -> bool:
+    value = data.get(key, False)
+    if not isinstance(value, bool):
+        raise ConfigError(f"{CONFIG_NAME}: {key}: must be true or false")
     return value
 
 

@@ -1,0 +1,367 @@
+"""The git merge driver for contact notes: a three-way merge that knows a note's shape.
+
+Plain git conflicts whenever two devices append to the same contact's log,
+because both add lines at the same place. This merge does better:
+
+- front matter, key by key: a key changed on one side takes that side; the
+  same change on both is made once; list keys to which both sides only
+  added items (tags, emails) get the union; a key changed two ways gets
+  conflict markers around that key alone;
+- the Log section: the entries of both sides, each once, in the section's
+  date order (an entry deleted on one side and untouched on the other stays
+  deleted);
+- a task checked on either side stays checked;
+- the rest of the body: an ordinary three-way line merge (`git merge-file`).
+
+The merge is a pure function of three texts (`merge_notes`); `run_driver`
+is the thin command git calls. BOM and line endings follow our side. A file
+that is not a note we can read falls back to the plain three-way merge.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from netnotes.parse import first_log_section, log_is_oldest_first
+
+BOM = "\ufeff"
+MARK_OURS, MARK_BASE, MARK_THEIRS = "ours", "base", "theirs"
+
+
+class NotANote(ValueError):
+    """The text cannot be merged as a note; use the plain line merge."""
+
+
+@dataclass(frozen=True, slots=True)
+class MergeResult:
+    text: str
+    conflicts: int
+
+
+# -- the plain line merge --------------------------------------------------------------
+
+
+def merge_lines(base: str, ours: str, theirs: str) -> MergeResult:
+    """`git merge-file` on three texts: the result and the number of conflicts."""
+    with tempfile.TemporaryDirectory(prefix="netnotes-merge-") as folder:
+        paths = []
+        for name, text in (("ours", ours), ("base", base), ("theirs", theirs)):
+            path = Path(folder, name)
+            path.write_bytes(text.encode("utf-8"))
+            paths.append(str(path))
+        completed = subprocess.run(
+            ["git", "merge-file", "-p", "-L", MARK_OURS, "-L", MARK_BASE, "-L", MARK_THEIRS,
+             *paths],
+            capture_output=True,
+            check=False,
+        )  # fmt: skip
+    if completed.returncode < 0 or completed.returncode > 127:
+        raise RuntimeError(f"git merge-file failed: {completed.stderr.decode(errors='replace')}")
+    return MergeResult(completed.stdout.decode("utf-8"), completed.returncode)
+
+
+# -- a note in parts ---------------------------------------------------------------------
+
+_KEY = re.compile(
+    r"""(?:"([^"]+)"|'([^']+)'|([^\s#'"\-?:][^:]*?|-[^\s:][^:]*?))[ \t]*:(?:[ \t]|$)"""
+)
+
+
+@dataclass(slots=True)
+class Note:
+    front: list[tuple[str, list[str]]]  # (key, its lines incl. comments before it)
+    front_tail: list[str]  # comments or blank lines after the last key
+    has_front: bool
+    body: list[str]  # lines of the body, each ending in "\n" (but maybe the last)
+
+
+def split_note(text: str) -> Note:
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].rstrip("\r\n").rstrip(" \t") != "---":
+        return Note([], [], False, lines)
+    for close in range(1, len(lines)):
+        if lines[close].rstrip("\n").rstrip(" \t") in ("---", "..."):
+            break
+    else:
+        raise NotANote("front matter is not closed")
+    blocks: list[tuple[str, list[str]]] = []
+    pending: list[str] = []
+    for line in lines[1:close]:
+        match = _KEY.match(line) if line[:1] not in (" ", "\t", "#", "-", "\n") else None
+        if match:
+            key = next(group for group in match.groups() if group is not None)
+            blocks.append((key, [*pending, line]))
+            pending = []
+        elif line[:1] in (" ", "\t", "-") and blocks and line.strip():
+            blocks[-1][1].extend([*pending, line])
+            pending = []
+        else:
+            pending.append(line)
+    if len({key for key, _ in blocks}) != len(blocks):
+        raise NotANote("a key appears twice in the front matter")
+    closing = lines[close]
+    return Note(blocks, [*pending, closing], True, lines[close + 1 :])
+
+
+# -- front matter ---------------------------------------------------------------------------
+
+
+def merge_front(base: Note, ours: Note, theirs: Note) -> tuple[list[str], int]:
+    base_keys, our_keys, their_keys = dict(base.front), dict(ours.front), dict(theirs.front)
+    order = [key for key, _ in ours.front]
+    order += [key for key, _ in theirs.front if key not in our_keys and key not in base_keys]
+    merged: list[str] = []
+    conflicts = 0
+    for key in order:
+        old, mine, other = base_keys.get(key), our_keys.get(key), their_keys.get(key)
+        if mine == other or other == old:
+            chosen = mine
+        elif mine == old:
+            chosen = other
+        else:
+            chosen = _union_of_additions(key, old, mine, other)
+            if chosen is None:
+                conflicts += 1
+                merged += _conflict(mine or [], other or [])
+                continue
+        merged += chosen or []
+    tail = ours.front_tail if theirs.front_tail == base.front_tail else theirs.front_tail
+    return merged + tail, conflicts
+
+
+def _conflict(mine: list[str], other: list[str]) -> list[str]:
+    def ended(lines: list[str]) -> list[str]:
+        return [line if line.endswith("\n") else line + "\n" for line in lines]
+
+    return [f"<<<<<<< {MARK_OURS}\n", *ended(mine), "=======\n", *ended(other),
+            f">>>>>>> {MARK_THEIRS}\n"]  # fmt: skip
+
+
+def _list_value(key: str, lines: list[str] | None) -> list | None:
+    from netnotes.frontmatter import FrontMatterError, load_front_matter
+
+    if lines is None:
+        return []
+    try:
+        value = load_front_matter("".join(lines), 1).get(key)
+    except FrontMatterError:
+        return None
+    if value is None:
+        return []
+    return value if isinstance(value, list) else None
+
+
+def _union_of_additions(key, old, mine, other) -> list[str] | None:
+    """Both sides only added items to a list: the union, in our style. Else None."""
+    from netnotes.edit import yaml_scalar
+
+    if mine is None or other is None:
+        return None
+    before, ours, theirs = _list_value(key, old), _list_value(key, mine), _list_value(key, other)
+    if before is None or ours is None or theirs is None:
+        return None
+    if any(not isinstance(item, str) for item in [*before, *ours, *theirs]):
+        return None
+    if not (set(before) <= set(ours) and set(before) <= set(theirs)):
+        return None
+    union = ours + [item for item in theirs if item not in ours]
+    head = mine[0][: mine[0].index(":") + 1]
+    comments = [line for line in mine if line.lstrip().startswith("#") and line is not mine[-1]]
+    key_line = next(line for line in mine if line.startswith(head))
+    if "[" in key_line:  # flow style: key: [a, b]
+        return [*comments, f"{head} [{', '.join(yaml_scalar(item) for item in union)}]\n"]
+    indent = next(
+        (line[: len(line) - len(line.lstrip())] for line in mine if line.lstrip().startswith("- ")),
+        "  ",
+    )
+    return [*comments, f"{head}\n", *(f"{indent}- {yaml_scalar(item)}\n" for item in union)]
+
+
+# -- the log ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Log:
+    heading: int  # body line of the Log heading
+    entries: list[tuple[int, int, str]]  # (first body line, end, entry text) in file order
+    dates: list
+
+
+def _log_of(note: Note) -> _Log | None:
+    text = "".join(note.body)
+    section = first_log_section(text)
+    if section is None:
+        return None
+    entries = []
+    for start, end, _ in section.entries:
+        stop = end
+        while stop > start + 1 and not note.body[stop - 1].strip():
+            stop -= 1
+        entries.append((start, stop, "".join(note.body[start:stop])))
+    return _Log(section.heading, entries, [day for _, _, day in section.entries])
+
+
+def _normal(entry: str) -> str:
+    return "\n".join(line.rstrip() for line in entry.rstrip("\n").split("\n"))
+
+
+def merge_log(
+    base: Note, ours: Note, theirs: Note
+) -> tuple[list[str], list[str], list[str], list[str]]:
+    """The three bodies without their log entries, and the merged entries (in order)."""
+    logs = [_log_of(note) for note in (base, ours, theirs)]
+    stripped = []
+    for note, log in zip((base, ours, theirs), logs, strict=True):
+        body = list(note.body)
+        if log is not None:
+            for start, stop, _ in reversed(log.entries):
+                del body[start:stop]
+        stripped.append(body)
+    entry_sets = [
+        {_normal(text): text for _, _, text in log.entries} if log else {} for log in logs
+    ]
+    base_set, our_set, their_set = entry_sets
+    keep = [text for key, text in our_set.items() if key in their_set or key not in base_set]
+    additions = [
+        (key, text) for key, text in their_set.items() if key not in our_set and key not in base_set
+    ]
+    our_log, their_log = logs[1], logs[2]
+    newest_first = not log_is_oldest_first(
+        our_log.dates
+        if our_log and len(our_log.dates) > 1
+        else their_log.dates
+        if their_log
+        else []
+    )
+    entries = [(text, _entry_date(text)) for text in keep]
+    for _, text in additions:
+        day = _entry_date(text)
+        entries.insert(_position(entries, day, newest_first), (text, day))
+    return stripped[0], stripped[1], stripped[2], [text for text, _ in entries]
+
+
+_ENTRY_DATE = re.compile(r"\s*(?:[-*+]|\d+[.)])\s+(\d{4}-\d{2}-\d{2})")
+
+
+def _entry_date(text: str) -> str:
+    match = _ENTRY_DATE.match(text)
+    return match.group(1) if match else ""
+
+
+def _position(entries: list[tuple[str, str]], day: str, newest_first: bool) -> int:
+    if newest_first:  # above the first entry on or before it
+        return next((i for i, (_, other) in enumerate(entries) if other <= day), len(entries))
+    # oldest first: below the last entry on or before it
+    last = max((i for i, (_, other) in enumerate(entries) if other <= day), default=-1)
+    return last + 1
+
+
+def _insert_entries(body: list[str], entries: list[str], our_log: _Log | None) -> list[str]:
+    """Put the merged entries back under the Log heading of the merged body."""
+    if not entries:
+        return body
+    section = first_log_section("".join(body))
+    lines = [text if text.endswith("\n") else text + "\n" for text in entries]
+    if section is None:
+        ending = [] if not body or body[-1].endswith("\n") else ["\n"]
+        gap = ["\n"] if body and "".join(body).strip() else []
+        return [*body, *ending, *gap, "## Log\n", *lines]
+    at = section.heading + 1
+    if our_log is not None and our_log.entries:
+        gap = our_log.entries[0][0] - our_log.heading - 1  # blank lines we kept before entries
+        while gap > 0 and at < len(body) and not body[at].strip():
+            at += 1
+            gap -= 1
+    if at >= len(body) and body and not body[-1].endswith("\n"):
+        body = [*body[:-1], body[-1] + "\n"]
+    return [*body[:at], *lines, *body[at:]]
+
+
+# -- tasks -------------------------------------------------------------------------------------
+
+_TASK_LINE = re.compile(r"(\s*(?:[-*+]|\d+[.)])\s+)\[([ xX-])\](.*)")
+_TASK_NOISE = re.compile(r"\s*(?:✅\s*\S+|📅\s*\S+|\bdue:\S+|\[due::[^\]]*\])")
+
+
+def _task_key(rest: str) -> str:
+    return " ".join(_TASK_NOISE.sub("", rest).split())
+
+
+def keep_checked_tasks(base: str, ours: str, theirs: str) -> tuple[str, str]:
+    """A task ticked on one side is ticked on the other too, before the line merge."""
+
+    def checked(text: str) -> dict[str, str]:
+        found = {}
+        for line in text.splitlines(keepends=True):
+            match = _TASK_LINE.match(line)
+            if match and match.group(2) in "xX":
+                found.setdefault(_task_key(match.group(3)), line)
+        return found
+
+    def tick(text: str, done: dict[str, str], states: str) -> str:
+        out = []
+        for line in text.splitlines(keepends=True):
+            match = _TASK_LINE.match(line)
+            if match and match.group(2) in states and _task_key(match.group(3)) in done:
+                ending = line[len(line.rstrip("\n")) :]
+                line = done[_task_key(match.group(3))].rstrip("\n") + ending
+            out.append(line)
+        return "".join(out)
+
+    base_done = checked(base)
+    ours_done = {k: v for k, v in checked(ours).items() if k not in base_done}
+    theirs_done = {k: v for k, v in checked(theirs).items() if k not in base_done}
+    # Ticked on both sides (on different days, say): our line wins, so no conflict.
+    return tick(ours, theirs_done, " "), tick(theirs, ours_done, " xX")
+
+
+# -- the whole note -------------------------------------------------------------------------------
+
+
+def merge_notes(base: str, ours: str, theirs: str) -> MergeResult:
+    """Three-way merge of a contact note. Line endings and BOM follow `ours`."""
+    bom = BOM if ours.startswith(BOM) else ""
+    crlf = "\r\n" in ours
+    texts = [text.removeprefix(BOM).replace("\r\n", "\n") for text in (base, ours, theirs)]
+    try:
+        ours_text, theirs_text = keep_checked_tasks(*texts)
+        notes = [split_note(text) for text in (texts[0], ours_text, theirs_text)]
+        front, front_conflicts = merge_front(*notes)
+        bodies = merge_log(*notes)
+        merged_body = merge_lines("".join(bodies[0]), "".join(bodies[1]), "".join(bodies[2]))
+        body = _insert_entries(
+            merged_body.text.splitlines(keepends=True), bodies[3], _log_of(notes[1])
+        )
+        has_front = notes[1].has_front or notes[2].has_front
+        text = ("---\n" + "".join(front) if has_front else "") + "".join(body)
+        conflicts = front_conflicts + merged_body.conflicts
+    except NotANote:
+        plain = merge_lines(*texts)
+        text, conflicts = plain.text, plain.conflicts
+    if crlf:
+        text = text.replace("\n", "\r\n")
+    return MergeResult(bom + text, conflicts)
+
+
+def run_driver(base_path: str, ours_path: str, theirs_path: str) -> int:
+    """What git calls: merge into `ours_path`; 0 when clean, 1 with conflict markers."""
+    paths = (base_path, ours_path, theirs_path)
+    raw = [Path(path).read_bytes() for path in paths]
+    try:
+        base, ours, theirs = (data.decode("utf-8") for data in raw)
+    except UnicodeDecodeError:
+        completed = subprocess.run(
+            ["git", "merge-file", "-L", MARK_OURS, "-L", MARK_BASE, "-L", MARK_THEIRS,
+             ours_path, base_path, theirs_path],
+            check=False,
+        )  # fmt: skip
+        return 0 if completed.returncode == 0 else 1
+    result = merge_notes(base, ours, theirs)
+    from netnotes.writer import atomic_write
+
+    atomic_write(Path(ours_path), result.text.encode("utf-8"))
+    return 0 if result.conflicts == 0 else 1
