@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from netnotes.errors import NetnotesError
+from netnotes.frontmatter import CLOSING_FENCE, OPENING_FENCE
 from netnotes.parse import LogSection, first_log_section, log_is_oldest_first
 
 BOM = "\ufeff"
@@ -71,16 +72,13 @@ class Lines:
 
 # -- front matter ----------------------------------------------------------------
 
-_FENCE = re.compile(r"---[ \t]*")
-_FENCE_END = re.compile(r"(?:---|\.\.\.)[ \t]*")
-
 
 def _front_matter_span(note: Lines) -> tuple[int, int] | None:
     """(index of the opening '---', index of the closing line), or None."""
-    if not note.lines or not _FENCE.fullmatch(note.content(0)):
+    if not note.lines or not OPENING_FENCE.fullmatch(note.content(0)):
         return None
     for index in range(1, len(note.lines)):
-        if _FENCE_END.fullmatch(note.content(index)):
+        if CLOSING_FENCE.fullmatch(note.content(index)):
             return 0, index
     raise EditRefused("the front matter is not closed with '---': fix the note first")
 

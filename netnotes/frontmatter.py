@@ -82,22 +82,23 @@ class SplitNote:
     body_first_line: int  # 1-based line of the first body line
 
 
-_OPEN = re.compile(r"---[ \t]*")
-_CLOSE = re.compile(r"(?:---|\.\.\.)[ \t]*")
+# The fences of a front matter, for every module that splits notes.
+OPENING_FENCE = re.compile(r"---[ \t]*")
+CLOSING_FENCE = re.compile(r"(?:---|\.\.\.)[ \t]*")
 
 
 def split_front_matter(text: str) -> SplitNote:
     """`text` has LF line endings and no BOM. The opening line must be exactly `---`."""
     first_end = text.find("\n")
     first_line = text if first_end < 0 else text[:first_end]
-    if not _OPEN.fullmatch(first_line):
+    if not OPENING_FENCE.fullmatch(first_line):
         return SplitNote(None, 1, text, 1)
     position = first_end + 1
     line_number = 2
     while first_end >= 0 and position <= len(text):
         end = text.find("\n", position)
         line = text[position:] if end < 0 else text[position:end]
-        if _CLOSE.fullmatch(line):
+        if CLOSING_FENCE.fullmatch(line):
             yaml_text = text[first_end + 1 : position]
             body = "" if end < 0 else text[end + 1 :]
             return SplitNote(yaml_text, 2, body, line_number + 1)
@@ -147,7 +148,8 @@ def _refuse_anchors(yaml_text: str, first_line: int) -> None:
         return  # the load that follows reports the syntax error with its line
 
 
-_KEY_LINE = re.compile(
+# A top-level `key:` line (the key plain or quoted), as editors and the merge see keys.
+KEY_LINE = re.compile(
     r"""(?:"([^"]+)"|'([^']+)'|([^\s#'"\-?:][^:]*?|-[^\s:][^:]*?))[ \t]*:(?:[ \t]|$)"""
 )
 
@@ -158,7 +160,7 @@ def key_lines(yaml_text: str, first_line: int) -> dict[str, int]:
     for offset, line in enumerate(yaml_text.split("\n")):
         if not line or line[0] in " \t#":
             continue
-        match = _KEY_LINE.match(line)
+        match = KEY_LINE.match(line)
         if match:
             key = next(group for group in match.groups() if group is not None)
             lines.setdefault(key, first_line + offset)

@@ -26,6 +26,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from netnotes.frontmatter import CLOSING_FENCE, KEY_LINE, OPENING_FENCE
 from netnotes.parse import first_log_section, log_is_oldest_first
 
 BOM = "\ufeff"
@@ -66,10 +67,6 @@ def merge_lines(base: str, ours: str, theirs: str) -> MergeResult:
 
 # -- a note in parts ---------------------------------------------------------------------
 
-_KEY = re.compile(
-    r"""(?:"([^"]+)"|'([^']+)'|([^\s#'"\-?:][^:]*?|-[^\s:][^:]*?))[ \t]*:(?:[ \t]|$)"""
-)
-
 
 @dataclass(slots=True)
 class Note:
@@ -81,17 +78,17 @@ class Note:
 
 def split_note(text: str) -> Note:
     lines = text.splitlines(keepends=True)
-    if not lines or lines[0].rstrip("\r\n").rstrip(" \t") != "---":
+    if not lines or not OPENING_FENCE.fullmatch(lines[0].rstrip("\n")):
         return Note([], [], False, lines)
     for close in range(1, len(lines)):
-        if lines[close].rstrip("\n").rstrip(" \t") in ("---", "..."):
+        if CLOSING_FENCE.fullmatch(lines[close].rstrip("\n")):
             break
     else:
         raise NotANote("front matter is not closed")
     blocks: list[tuple[str, list[str]]] = []
     pending: list[str] = []
     for line in lines[1:close]:
-        match = _KEY.match(line) if line[:1] not in (" ", "\t", "#", "-", "\n") else None
+        match = KEY_LINE.match(line) if line[:1] not in (" ", "\t", "#", "-", "\n") else None
         if match:
             key = next(group for group in match.groups() if group is not None)
             blocks.append((key, [*pending, line]))
