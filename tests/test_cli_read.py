@@ -249,3 +249,33 @@ def test_debug_shows_the_traceback(tmp_path):
     result = runner.invoke(cli, ["--debug", "--vault", str(tmp_path), "digest"])
     assert result.exit_code == 1
     assert type(result.exception).__name__ == "VaultNotFound"
+
+
+def test_colour_only_on_a_terminal_and_never_with_no_color(monkeypatch):
+    import sys
+
+    from netnotes import cli as cli_module
+
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    assert cli_module._colour_wanted() is True
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert cli_module._colour_wanted() is False
+    monkeypatch.delenv("NO_COLOR")
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: False, raising=False)
+    assert cli_module._colour_wanted() is False
+
+
+def test_text_rendering_with_colour_styles_the_groups(example_vault):
+    import click
+
+    from netnotes.digest import build_digest
+    from netnotes.render import render_text
+    from netnotes.vault import open_vault
+
+    from .conftest import day
+
+    digest = build_digest(open_vault(example_vault), day("2026-11-21"))
+    coloured = render_text(digest, click.style)
+    assert "\x1b[31m\x1b[1mOverdue\x1b[0m" in coloured
+    assert click.unstyle(coloured) == render_text(digest)

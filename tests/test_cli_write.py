@@ -435,3 +435,15 @@ def test_edit_without_an_editor_says_what_to_set(example_vault):
     result = run(example_vault, "edit", "jill", env={"EDITOR": "", "VISUAL": ""})
     assert result.exit_code == 1
     assert "set $EDITOR" in result.stderr
+
+
+def test_add_with_edit_opens_the_new_note(vault, tmp_path):
+    record = tmp_path / "argv.json"
+    fake = tmp_path / "myeditor"
+    fake.write_text(
+        f"#!{sys.executable}\nimport json, sys\njson.dump(sys.argv[1:], open({str(record)!r}, 'w'))\n"
+    )
+    fake.chmod(0o755)
+    result = run(vault, "add", "Lee Park", "--edit", env={"EDITOR": str(fake), "VISUAL": ""})
+    assert result.exit_code == 0, result.output
+    assert json.loads(record.read_text()) == [str(vault / "contacts" / "lee-park.md")]
