@@ -22,12 +22,19 @@ def check_vault(vault: Vault) -> CheckReport:
 
 
 def git_problems(vault: Vault) -> list[Problem]:
-    """A clone whose git config lacks the merge driver merges notes with plain git."""
+    """A clone whose git config lacks the merge driver merges notes with plain git.
+
+    Said for a vault that is set up for the driver (its .gitattributes names
+    it) or that is a repository of its own; a vault that merely sits inside
+    another project's repository is left alone.
+    """
     from netnotes import gitsetup
 
     if not gitsetup.in_repository(vault.root) or gitsetup.configured_driver(vault.root):
         return []
     line = gitsetup.attributes_line_number(vault.root)
+    if line is None and not gitsetup.is_top_level(vault.root):
+        return []
     return [
         Problem(
             ".gitattributes" if line else ".git/config",

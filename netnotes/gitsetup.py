@@ -34,6 +34,11 @@ def in_repository(root: Path) -> bool:
     )
 
 
+def is_top_level(root: Path) -> bool:
+    top = _git(root, "rev-parse", "--show-toplevel").stdout.strip()
+    return bool(top) and Path(top).resolve() == root.resolve()
+
+
 def init_repository(root: Path) -> None:
     completed = _git(root, "init", "--quiet")
     if completed.returncode:

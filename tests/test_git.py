@@ -283,3 +283,17 @@ def test_merging_a_note_with_itself_gives_the_note(entries, tags, crlf, bom):
         text = "\ufeff" + text
     assert merge_notes(text, text, text).text == text
     assert merge_notes(text, text, text).conflicts == 0
+
+
+def test_a_vault_inside_another_projects_repository_gets_no_driver_warning(tmp_path):
+    import shutil
+
+    project = tmp_path / "project"
+    project.mkdir()
+    git(project, "init", "-q")
+    shutil.copytree(EXAMPLE_VAULT, project / "vault", ignore=shutil.ignore_patterns(".netnotes"))
+    assert netnotes(project / "vault", "check").stdout == ""
+    git(project / "vault", "init", "-q")  # now a repository of its own, without the driver
+    assert netnotes(project / "vault", "check").stdout.startswith(
+        ".git/config: warning: this clone has no netnotes merge driver"
+    )
