@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from netnotes.errors import NetnotesError
-from netnotes.frontmatter import CLOSING_FENCE, OPENING_FENCE
+from netnotes.frontmatter import CLOSING_FENCE, OPENING_FENCE, FrontMatterError
 from netnotes.parse import LogSection, first_log_section, log_is_oldest_first
 
 BOM = "\ufeff"
@@ -176,7 +176,10 @@ def add_log_entry(text: str, on: date, entry: str) -> tuple[str, int]:
     no Log section gets one at its end.
     """
     note = Lines.of(text)
-    section = first_log_section(text)
+    try:
+        section = first_log_section(text)
+    except FrontMatterError as error:
+        raise EditRefused(f"line {error.line}: {error.message}; fix the note first") from None
     if section is None:
         new = ["## Log", f"- {entry}"]
         if note.lines and note.content(len(note.lines) - 1).strip():

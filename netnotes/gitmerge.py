@@ -190,7 +190,7 @@ class _Log:
 
 def _log_of(note: Note) -> _Log | None:
     text = "".join(note.body)
-    section = first_log_section(text)
+    section = first_log_section(text, body_only=True)
     if section is None:
         return None
     entries = []
@@ -261,7 +261,7 @@ def _insert_entries(body: list[str], entries: list[str], our_log: _Log | None) -
     """Put the merged entries back under the Log heading of the merged body."""
     if not entries:
         return body
-    section = first_log_section("".join(body))
+    section = first_log_section("".join(body), body_only=True)
     lines = [text if text.endswith("\n") else text + "\n" for text in entries]
     if section is None:
         ending = [] if not body or body[-1].endswith("\n") else ["\n"]

@@ -115,11 +115,18 @@ class LogSection:
     entries: tuple[tuple[int, int, date], ...]
 
 
-def first_log_section(text: str) -> LogSection | None:
-    """The first Log section of a note's text, read by the same walk that parses notes."""
+def first_log_section(text: str, *, body_only: bool = False) -> LogSection | None:
+    """The first Log section of a note's text, read by the same walk that parses notes.
+
+    `body_only`: the text is a body without front matter (a leading `---` is a rule).
+    Raises FrontMatterError for a front matter that is never closed.
+    """
     plain = text.lstrip("\ufeff").replace("\r\n", "\n")
-    split = split_front_matter(plain)
-    body = _Body(_NoteReader(""), split.body, split.body_first_line)
+    if body_only:
+        body = _Body(_NoteReader(""), plain, 1)
+    else:
+        split = split_front_matter(plain)
+        body = _Body(_NoteReader(""), split.body, split.body_first_line)
     if not body.log_headings:
         return None
     heading = body.log_headings[0]

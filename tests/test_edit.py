@@ -252,3 +252,14 @@ def test_snooze_changes_or_adds_exactly_one_line(old):
         _assert_only(old, new, ["snooze: 2026-12-15"])
     split = split_front_matter(new.lstrip("\ufeff").replace("\r\n", "\n"))
     assert load_front_matter(split.yaml_text, 2)["snooze"] == "2026-12-15"
+
+
+def test_log_refuses_a_note_whose_front_matter_is_never_closed():
+    with pytest.raises(EditRefused) as refused:
+        add_log_entry("---\nname: A\n## Log\n", DAY, "2026-11-21 x")
+    assert "never closed" in str(refused.value)
+
+
+def test_set_key_refuses_a_note_whose_front_matter_is_never_closed():
+    with pytest.raises(EditRefused):
+        set_key("---\nname: A\n", "snooze", "2026-12-01")

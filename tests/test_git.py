@@ -297,3 +297,13 @@ def test_a_vault_inside_another_projects_repository_gets_no_driver_warning(tmp_p
     assert netnotes(project / "vault", "check").stdout.startswith(
         ".git/config: warning: this clone has no netnotes merge driver"
     )
+
+
+def test_a_body_that_starts_with_a_rule_merges_its_log():
+    base = "---\nname: A\n---\n---\n## Log\n- 2026-01-01 a\n"
+    ours = base.replace("- 2026-01-01 a\n", "- 2026-01-02 b\n- 2026-01-01 a\n")
+    theirs = base.replace("- 2026-01-01 a\n", "- 2026-01-03 c\n- 2026-01-01 a\n")
+    result = merge_notes(base, ours, theirs)
+    assert result == merge_notes(base, ours, theirs)
+    assert result.text.endswith("## Log\n- 2026-01-03 c\n- 2026-01-02 b\n- 2026-01-01 a\n")
+    assert result.conflicts == 0
