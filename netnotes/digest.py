@@ -33,16 +33,24 @@ def build_digest(vault: Vault, today: date, horizon: Duration | None = None) -> 
     context = make_context(today, config)
     key = index.context_key(today.toordinal(), config)
     report = index.load(
-        vault, use_cache=vault.use_cache, progress=vault.progress, digest_context=key
+        vault,
+        use_cache=vault.use_cache,
+        progress=vault.progress,
+        digest_context=key,
+        digest_for=(today, config),
     )
     parts = {}
+    new_rows = []
     for record in report.records:
         cached = report.digest_rows.get(record.path)
-        if cached is not None and cached[:2] == (record.mtime_ns, record.size):
+        if record.digest_row is not None:  # computed by the worker that parsed it
+            parts[record.path] = codec.decode_digest_row(record.digest_row)
+            new_rows.append((record, record.digest_row))
+        elif cached is not None and cached[:2] == (record.mtime_ns, record.size):
             with contextlib.suppress(ValueError, TypeError, EOFError):
                 parts[record.path] = codec.decode_digest_row(cached[2])
     index.fetch_parses(vault, [r for r in report.records if r.path not in parts])
-    per_contact, note_problems, identities, new_rows = [], [], [], []
+    per_contact, note_problems, identities = [], [], []
     for record in report.records:
         part = parts.get(record.path)
         if part is None:
@@ -54,11 +62,18 @@ def build_digest(vault: Vault, today: date, horizon: Duration | None = None) -> 
         note_problems.extend(problems)
         if identity is not None:
             identities.append(Identity(*identity))
-    if new_rows:
+    if new_rows and vault.use_cache:
         index.save_digest_rows(vault, key, new_rows)
     all_problems = vault_problems(vault, identities, note_problems)
     horizon_days = (context.horizon_end - today).days
     return Digest(today, horizon_days, combine(per_contact, context), all_problems)
+
+
+def digest_row(contact: Contact | None, problems, today: date, config) -> bytes:
+    """A note's part of the digest, encoded: what a parsing worker sends back."""
+    from netnotes import codec
+
+    return codec.encode_digest_row(*_digest_part(contact, problems, make_context(today, config)))
 
 
 def _digest_part(contact: Contact | None, problems, context):

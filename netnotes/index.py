@@ -44,7 +44,7 @@ class Record:
     only when asked for: a digest whose rows are cached never needs them.
     """
 
-    __slots__ = ("_blob", "_parsed", "file", "mtime_ns", "path", "size")
+    __slots__ = ("_blob", "_parsed", "digest_row", "file", "mtime_ns", "path", "size")
 
     def __init__(self, path: str, file: Path | str, mtime_ns: int, size: int, *, parsed=None,
                  blob: bytes | None = None) -> None:  # fmt: skip
@@ -54,6 +54,7 @@ class Record:
         self.size = size
         self._parsed = parsed
         self._blob = blob
+        self.digest_row: bytes | None = None  # computed by a worker, for `digest_for`
 
     @property
     def parsed(self) -> tuple[Contact | None, tuple[Problem, ...]]:
@@ -131,11 +132,14 @@ def load(
     use_cache: bool = True,
     progress: Progress | None = None,
     digest_context: str | None = None,
+    digest_for: tuple | None = None,
 ) -> LoadReport:
     """Every note of the vault as a Record, parsing only what the cache cannot vouch for.
 
     With `digest_context`, also the cached digest rows for that context
-    (see `save_digest_rows`).
+    (see `save_digest_rows`). With `digest_for` (today, config), notes parsed
+    in a pool of processes come back with their digest row too, so the parent
+    need not decode them.
     """
     on_disk = _stat_notes(vault)
     report = LoadReport([])
@@ -169,7 +173,7 @@ def load(
             records[relative] = Record(relative, path, mtime_ns, size, blob=entry[2])
         else:
             to_parse.append((relative, path))
-    fresh = _parse_all(vault, to_parse, progress)
+    fresh = _parse_all(vault, to_parse, progress, digest_for)
     for record in fresh:
         records[record.path] = record
     report.parsed = len(fresh)
@@ -238,7 +242,8 @@ def _racy(mtime_ns: int, now_ns: int) -> bool:
     return mtime_ns < 0 or now_ns - mtime_ns < RACY_SECONDS * 1e9
 
 
-def _parse_all(vault: Vault, notes: list[tuple[str, Path]], progress: Progress | None):
+def _parse_all(vault: Vault, notes: list[tuple[str, Path]], progress: Progress | None,
+               digest_for: tuple | None = None):  # fmt: skip
     """Parse notes, in a pool of processes when there are many and cores to share them."""
     import threading
 
@@ -246,7 +251,7 @@ def _parse_all(vault: Vault, notes: list[tuple[str, Path]], progress: Progress |
     workers = min(os.cpu_count() or 1, 8)
     if total >= PARALLEL_FROM and workers > 1 and threading.active_count() == 1:
         try:
-            return _parse_in_pool(vault, notes, workers, progress)
+            return _parse_in_pool(vault, notes, workers, progress, digest_for)
         except (OSError, ImportError, RuntimeError):
             pass  # no process pool here (some sandboxes): parse in this process
     records: list[Record] = []
@@ -269,19 +274,20 @@ def _parse_one(vault: Vault, relative: str, path: Path | str) -> Record:
     return Record(relative, path, mtime_ns, size, parsed=(contact, tuple(problems)))
 
 
-def _parse_chunk(root: str, contacts: str, digest: str, chunk: list[tuple[str, str]]):
+def _parse_chunk(root: str, config, chunk: list[tuple[str, str]], digest_for: tuple | None):
     """In a worker process: parse a chunk, return encoded records (cheap to send back)."""
-    from netnotes.config import Config
+    from netnotes.digest import digest_row
 
-    vault = Vault(Path(root), Config(contacts=contacts, digest=digest))
+    vault = Vault(Path(root), config)
     out = []
     for relative, path in chunk:
         record = _parse_one(vault, relative, Path(path))
-        out.append((relative, record.mtime_ns, record.size, record.blob()))
+        row = digest_row(record.contact, record.problems, *digest_for) if digest_for else None
+        out.append((relative, record.mtime_ns, record.size, record.blob(), row))
     return out
 
 
-def _parse_in_pool(vault: Vault, notes, workers: int, progress: Progress | None):
+def _parse_in_pool(vault: Vault, notes, workers: int, progress: Progress | None, digest_for):
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
@@ -293,18 +299,19 @@ def _parse_in_pool(vault: Vault, notes, workers: int, progress: Progress | None)
     context = multiprocessing.get_context("fork")
     records: list[Record] = []
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        config = vault.config
         futures = [
-            pool.submit(_parse_chunk, str(vault.root), config.contacts, config.digest, chunk)
+            pool.submit(_parse_chunk, str(vault.root), vault.config, chunk, digest_for)
             for chunk in chunks
         ]
         for future in as_completed(futures):
-            for relative, mtime_ns, size_, data in future.result():
+            for relative, mtime_ns, size_, data, row in future.result():
                 path = vault.root / relative
                 if data is None:  # not encodable: parse it here
                     records.append(_parse_one(vault, relative, path))
                     continue
-                records.append(Record(relative, path, mtime_ns, size_, blob=data))
+                record = Record(relative, path, mtime_ns, size_, blob=data)
+                record.digest_row = row
+                records.append(record)
             if progress:
                 progress(len(records), len(notes))
     return records

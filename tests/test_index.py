@@ -344,3 +344,40 @@ class IndexMachine(RuleBasedStateMachine):
 
 TestIndexMachine = IndexMachine.TestCase
 TestIndexMachine.settings = settings(max_examples=40, stateful_step_count=25, deadline=None)
+
+
+def test_a_digest_parsed_in_a_pool_equals_one_computed_in_process(example_vault, monkeypatch):
+    from netnotes.digest import digest_of
+    from netnotes.render import digest_document, render_json
+    from netnotes.vault import load_contacts
+
+    from .conftest import day
+
+    vault = open_vault(example_vault)
+    pools = []
+    in_pool = index._parse_in_pool
+    monkeypatch.setattr(index, "_parse_in_pool", lambda *a: pools.append(1) or in_pool(*a))
+    for today in ("2026-11-21", "2026-12-01"):
+        contacts, problems = load_contacts(replace_cache(vault, False))
+        expected = render_json(
+            digest_document(digest_of(contacts, problems, day(today), vault.config))
+        )
+        monkeypatch.setattr(index, "PARALLEL_FROM", 5)
+        assert digest_json(vault, today, False) == expected  # pool, no cache
+        shutil_rmtree(example_vault / ".netnotes")
+        assert digest_json(vault, today, True) == expected  # pool, rows stored
+        assert digest_json(vault, today, True) == expected  # rows from the cache
+        monkeypatch.setattr(index, "PARALLEL_FROM", 400)
+    assert len(pools) >= 4  # the pool really parsed
+
+
+def replace_cache(vault, use_cache):
+    from dataclasses import replace
+
+    return replace(vault, use_cache=use_cache)
+
+
+def shutil_rmtree(path):
+    import shutil
+
+    shutil.rmtree(path, ignore_errors=True)
