@@ -152,7 +152,7 @@ def digest(
     Example: netnotes digest --today 2026-11-21 --format json
     """
     from netnotes.digest import build_digest, digest_markdown_for_file, write_digest
-    from netnotes.render import digest_document, render_digest_json, render_text
+    from netnotes.render import render_digest_json, render_text
 
     vault = _vault(ctx)
     result = build_digest(vault, today or date.today(), horizon)
@@ -163,7 +163,7 @@ def digest(
         return
     output_format = output_format or ("text" if sys.stdout.isatty() else "markdown")
     if output_format == "json":
-        click.echo(render_digest_json(digest_document(result)), nl=False)
+        click.echo(render_digest_json(result), nl=False)
     elif output_format == "markdown":
         # Links are written as the digest file would have them, so output can be saved as is.
         click.echo(digest_markdown_for_file(vault, result), nl=False)

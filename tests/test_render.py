@@ -1,29 +1,45 @@
 """Renderers: valid, deterministic, and readable."""
 
 import json
+from datetime import date
 
-from netnotes.render import render_digest_json
+from netnotes.model import Item, ItemKind, Problem, Severity, Status
+from netnotes.render import Digest, digest_document, render_digest_json
 
 
-def test_digest_json_is_one_entry_per_line_and_valid_json():
-    document = {
-        "version": 1,
-        "today": "2026-11-21",
-        "horizon_days": 7,
-        "items": [{"text": 'é "quoted"\nnew line', "line": None}, {"text": "b", "line": 3}],
-        "problems": [],
-    }
-    text = render_digest_json(document)
-    assert json.loads(text) == document
+def test_digest_json_is_one_entry_per_line_and_the_documents_json():
+    digest = Digest(
+        date(2026, 11, 21),
+        7,
+        [
+            Item(ItemKind.TASK, Status.TODAY, date(2026, 11, 21), 'Zoë "Z"', "contacts/z.md", None,
+                 'task: é "quoted"\nnew line \\ back'),
+            Item(ItemKind.BIRTHDAY, Status.UPCOMING, date(2026, 11, 24), "Ann", "contacts/a b.md", 3,
+                 "birthday on 24 November"),
+        ],
+        [Problem("contacts/bad.md", 2, Severity.ERROR, "front matter: bad")],
+    )  # fmt: skip
+    text = render_digest_json(digest)
+    assert json.loads(text) == digest_document(digest)
     assert text == (
         "{\n"
         '  "version": 1,\n'
         '  "today": "2026-11-21",\n'
         '  "horizon_days": 7,\n'
         '  "items": [\n'
-        '    {"text": "é \\"quoted\\"\\nnew line", "line": null},\n'
-        '    {"text": "b", "line": 3}\n'
+        '    {"kind": "task", "status": "today", "due": "2026-11-21", "contact": "Zoë \\"Z\\"", '
+        '"path": "contacts/z.md", "line": null, "text": "task: é \\"quoted\\"\\nnew line \\\\ back"},\n'
+        '    {"kind": "birthday", "status": "upcoming", "due": "2026-11-24", "contact": "Ann", '
+        '"path": "contacts/a b.md", "line": 3, "text": "birthday on 24 November"}\n'
         "  ],\n"
-        '  "problems": []\n'
+        '  "problems": [\n'
+        '    {"path": "contacts/bad.md", "line": 2, "severity": "error", "message": "front matter: bad"}\n'
+        "  ]\n"
         "}\n"
     )
+
+
+def test_an_empty_digest_in_json():
+    text = render_digest_json(Digest(date(2026, 11, 21), 7, [], []))
+    assert text.endswith('  "items": [],\n  "problems": []\n}\n')
+    assert json.loads(text)["items"] == []
