@@ -176,14 +176,20 @@ def load(
             records[relative] = Record(relative, path, mtime_ns, size, blob=entry[2])
         else:
             to_parse.append((relative, path))
+    cache_usable = connection is not None
+    if connection is not None:
+        connection.close()  # not held open across the fork of a parsing pool
     fresh = _parse_all(vault, to_parse, progress, digest_for)
     for record in fresh:
         records[record.path] = record
     report.parsed = len(fresh)
     report.records = [records[relative] for relative in sorted(records)]
-    if connection is not None:
-        _store(connection, fresh, [path for path in known if path not in on_disk])
-        connection.close()
+    gone = [path for path in known if path not in on_disk]
+    if cache_usable and (fresh or gone):
+        connection = _open(vault, LoadReport([]))
+        if connection is not None:
+            _store(connection, fresh, gone)
+            connection.close()
     return report
 
 
