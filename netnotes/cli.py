@@ -77,7 +77,6 @@ def cli(ctx: click.Context, vault_dir: str | None, debug: bool, no_cache: bool) 
     contacts folder. See docs/format.md for the file format.
     """
     ctx.obj = {"vault_dir": vault_dir, "use_cache": not no_cache}
-    _route_notices_to_stderr()
 
 
 def _route_notices_to_stderr() -> None:
@@ -98,6 +97,7 @@ def _vault(ctx: click.Context) -> Vault:
 
     from netnotes.vault import find_vault_root, open_vault
 
+    _route_notices_to_stderr()  # here, not in the group: `--help` need not import logging
     root = find_vault_root(ctx.obj["vault_dir"], os.environ, Path.cwd())
     return replace(open_vault(root), use_cache=ctx.obj["use_cache"], progress=_ProgressBar())
 
