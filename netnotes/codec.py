@@ -109,29 +109,25 @@ def build(raw: tuple) -> tuple[Contact | None, tuple[Problem, ...]]:
 
 
 # -- digest rows: one note's part of the digest for one day and one set of settings --------
+# A row is a tuple of plain values; all rows of a vault for one day travel as one blob.
 
 
-def encode_digest_row(items, reconnect, problems, identity) -> bytes:
+def digest_row_values(items, reconnect, problems, identity) -> tuple:
     def plain(item: Item) -> tuple:
         return (item.kind.value, item.status.value, item.due.toordinal(), item.contact,
                 item.path, item.line, item.text)  # fmt: skip
 
-    return marshal.dumps(
-        (
-            FORMAT,
-            tuple(map(plain, items)),
-            tuple(map(plain, reconnect)),
-            tuple((p.path, p.line, p.severity.value, p.message) for p in problems),
-            tuple(identity) if identity is not None else None,
-        )
+    return (
+        tuple(map(plain, items)),
+        tuple(map(plain, reconnect)),
+        tuple((p.path, p.line, p.severity.value, p.message) for p in problems),
+        tuple(identity) if identity is not None else None,
     )
 
 
-def decode_digest_row(data: bytes):
+def build_digest_row(values: tuple):
     """(items, reconnect candidates, problems, identity tuple or None)."""
-    version, items, reconnect, problems, identity = marshal.loads(data)
-    if version != FORMAT:
-        raise ValueError("not a digest row of this format")
+    items, reconnect, problems, identity = values
 
     def item(raw: tuple) -> Item:
         kind, status, due, contact, path, line, text = raw
@@ -143,3 +139,15 @@ def decode_digest_row(data: bytes):
         [Problem(path, line, _SEVERITIES[sev], message) for path, line, sev, message in problems],
         identity,
     )
+
+
+def encode_digest_set(rows: dict[str, tuple[int, int, tuple]]) -> bytes:
+    """{path: (mtime_ns, size, row values)} of a whole vault, in one blob."""
+    return marshal.dumps((FORMAT, rows))
+
+
+def decode_digest_set(data: bytes) -> dict[str, tuple[int, int, tuple]]:
+    version, rows = marshal.loads(data)
+    if version != FORMAT or not isinstance(rows, dict):
+        raise ValueError("not a digest set of this format")
+    return rows

@@ -40,40 +40,41 @@ def build_digest(vault: Vault, today: date, horizon: Duration | None = None) -> 
         digest_for=(today, config),
     )
     parts = {}
-    new_rows = []
     for record in report.records:
+        values = record.digest_row  # computed by the pool worker that parsed the note
         cached = report.digest_rows.get(record.path)
-        if record.digest_row is not None:  # computed by the worker that parsed it
-            parts[record.path] = codec.decode_digest_row(record.digest_row)
-            new_rows.append((record, record.digest_row))
-        elif cached is not None and cached[:2] == (record.mtime_ns, record.size):
-            with contextlib.suppress(ValueError, TypeError, EOFError):
-                parts[record.path] = codec.decode_digest_row(cached[2])
+        if values is None and cached is not None and cached[:2] == (record.mtime_ns, record.size):
+            values = cached[2]
+        if values is not None:
+            with contextlib.suppress(ValueError, TypeError, KeyError):
+                parts[record.path] = (values, codec.build_digest_row(values))
     index.fetch_parses(vault, [r for r in report.records if r.path not in parts])
     per_contact, note_problems, identities = [], [], []
+    rows: dict[str, tuple[int, int, tuple]] = {}
     for record in report.records:
-        part = parts.get(record.path)
+        values, part = parts.get(record.path) or (None, None)
         if part is None:
             part = _digest_part(record.contact, record.problems, context)
-            if vault.use_cache:
-                new_rows.append((record, codec.encode_digest_row(*part)))
+            values = codec.digest_row_values(*part)
+        if index.cacheable(record):
+            rows[record.path] = (record.mtime_ns, record.size, values)
         items, reconnect, problems, identity = part
         per_contact.append((items, reconnect))
         note_problems.extend(problems)
         if identity is not None:
             identities.append(Identity(*identity))
-    if new_rows and vault.use_cache:
-        index.save_digest_rows(vault, key, new_rows)
+    if vault.use_cache and rows != report.digest_rows:
+        index.save_digest_set(vault, key, rows)
     all_problems = vault_problems(vault, identities, note_problems)
     horizon_days = (context.horizon_end - today).days
     return Digest(today, horizon_days, combine(per_contact, context), all_problems)
 
 
-def digest_row(contact: Contact | None, problems, today: date, config) -> bytes:
-    """A note's part of the digest, encoded: what a parsing worker sends back."""
+def digest_row(contact: Contact | None, problems, today: date, config) -> tuple:
+    """A note's part of the digest as plain values: what a parsing worker sends back."""
     from netnotes import codec
 
-    return codec.encode_digest_row(*_digest_part(contact, problems, make_context(today, config)))
+    return codec.digest_row_values(*_digest_part(contact, problems, make_context(today, config)))
 
 
 def _digest_part(contact: Contact | None, problems, context):

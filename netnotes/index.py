@@ -27,12 +27,13 @@ from netnotes import codec
 from netnotes.model import Contact, Problem
 from netnotes.vault import CACHE_DIR, Vault, contact_file_names, read_note_file
 
-SCHEMA = 2
+SCHEMA = 3
 INDEX_NAME = "index.sqlite"
 # A note modified this recently may be modified again within the same
 # timestamp tick on coarse file systems; it is parsed but not cached yet.
 RACY_SECONDS = 2.0
 PARALLEL_FROM = 400  # notes to parse before a pool of processes pays for itself
+KEPT_DIGEST_SETS = 4  # today's, and a few other horizons or days
 
 Progress = Callable[[int, int], None]
 
@@ -93,8 +94,8 @@ class LoadReport:
     parsed: int = 0  # notes parsed in this run (the rest came from the cache)
     cached: bool = False  # was the cache used at all
     notices: list[str] = field(default_factory=list)
-    # With `digest_context`: {path: (mtime_ns, size, row)} cached for that context.
-    digest_rows: dict[str, tuple[int, int, bytes]] = field(default_factory=dict)
+    # With `digest_context`: {path: (mtime_ns, size, row values)} cached for that context.
+    digest_rows: dict[str, tuple[int, int, tuple]] = field(default_factory=dict)
 
 
 _FINGERPRINTED = ("parse", "blocks", "frontmatter", "dates", "model", "codec", "rules", "vault")
@@ -140,29 +141,29 @@ def load(
     """Every note of the vault as a Record, parsing only what the cache cannot vouch for.
 
     With `digest_context`, also the cached digest rows for that context
-    (see `save_digest_rows`). With `digest_for` (today, config), notes parsed
+    (see `save_digest_set`). With `digest_for` (today, config), notes parsed
     in a pool of processes come back with their digest row too, so the parent
     need not decode them.
     """
     on_disk = _stat_notes(vault)
     report = LoadReport([])
     connection = _open(vault, report) if use_cache else None
-    known: dict[str, tuple[int, int, bytes]] = {}
+    known: dict[str, tuple[int, int, bytes | None]] = {}
     if connection is not None:
         try:
+            if digest_context is not None:
+                report.digest_rows = _read_digest_set(connection, digest_context)
             if digest_context is None:
                 rows = connection.execute("SELECT path, mtime_ns, size, data FROM notes")
+            elif all(
+                report.digest_rows.get(relative, (None,))[:2] == (mtime_ns, size)
+                for relative, (_, mtime_ns, size) in on_disk.items()
+            ):
+                # Every note's digest row is current: no parse is needed, none is read.
+                rows = ((relative, m, s, None) for relative, (_, m, s) in on_disk.items())
             else:  # parses are fetched later, only for the notes whose digest row is stale
                 rows = connection.execute("SELECT path, mtime_ns, size, NULL FROM notes")
             known = {path: (mtime, size, data) for path, mtime, size, data in rows}
-            if digest_context is not None:
-                report.digest_rows = {
-                    path: (mtime, size, data)
-                    for path, mtime, size, data in connection.execute(
-                        "SELECT path, mtime_ns, size, data FROM digests WHERE context = ?",
-                        (digest_context,),
-                    )
-                }
             report.cached = True
         except sqlite3.DatabaseError as error:
             connection.close()
@@ -222,23 +223,45 @@ def context_key(*parts: object) -> str:
     return hashlib.blake2b(repr(parts).encode(), digest_size=12).hexdigest()
 
 
-def save_digest_rows(vault: Vault, context: str, rows: list[tuple[Record, bytes]]) -> None:
-    """Cache each note's part of the digest for `context`; best effort, like all the cache."""
-    now_ns = time.time_ns()
-    values = [
-        (record.path, record.mtime_ns, record.size, context, data)
-        for record, data in rows
-        if not _racy(record.mtime_ns, now_ns)
-    ]
-    if not values:
+def _read_digest_set(connection: sqlite3.Connection, context: str) -> dict:
+    row = connection.execute(
+        "SELECT data FROM digest_sets WHERE context = ?", (context,)
+    ).fetchone()
+    if row is None:
+        return {}
+    try:
+        return codec.decode_digest_set(row[0])
+    except (ValueError, TypeError, EOFError):
+        return {}
+
+
+def cacheable(record: Record) -> bool:
+    """Old enough for its (mtime_ns, size) to be trusted (see RACY_SECONDS)."""
+    return not _racy(record.mtime_ns, time.time_ns())
+
+
+def save_digest_set(vault: Vault, context: str, rows: dict[str, tuple[int, int, tuple]]) -> None:
+    """Cache every note's part of the digest for `context`, as one blob; best effort.
+
+    Only the few most recent contexts are kept (a new day replaces an old one).
+    """
+    try:
+        data = codec.encode_digest_set(rows)
+    except ValueError:
         return
-    report = LoadReport([])
-    connection = _open(vault, report)
+    connection = _open(vault, LoadReport([]))
     if connection is None:
         return
     try:
         connection.execute("BEGIN IMMEDIATE")
-        connection.executemany("INSERT OR REPLACE INTO digests VALUES (?, ?, ?, ?, ?)", values)
+        connection.execute(
+            "INSERT OR REPLACE INTO digest_sets VALUES (?, ?, ?)", (context, time.time_ns(), data)
+        )
+        connection.execute(
+            "DELETE FROM digest_sets WHERE context NOT IN "
+            "(SELECT context FROM digest_sets ORDER BY written DESC LIMIT ?)",
+            (KEPT_DIGEST_SETS,),
+        )
         connection.execute("COMMIT")
     except sqlite3.OperationalError:
         if connection.in_transaction:
@@ -372,10 +395,9 @@ def _create(path: Path) -> sqlite3.Connection | None:
                 path TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL,
                 size INTEGER NOT NULL, data BLOB NOT NULL
             );
-            -- each note's part of the digest, for one day and set of settings (context)
-            CREATE TABLE IF NOT EXISTS digests (
-                path TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL,
-                context TEXT NOT NULL, data BLOB NOT NULL
+            -- every note's part of the digest for one day and set of settings (context)
+            CREATE TABLE IF NOT EXISTS digest_sets (
+                context TEXT PRIMARY KEY, written INTEGER NOT NULL, data BLOB NOT NULL
             );
             COMMIT;
             """
@@ -421,7 +443,6 @@ def _store(connection: sqlite3.Connection, fresh: list[Record], gone: list[str])
         connection.execute("BEGIN IMMEDIATE")
         connection.executemany("INSERT OR REPLACE INTO notes VALUES (?, ?, ?, ?)", rows)
         connection.executemany("DELETE FROM notes WHERE path = ?", [(path,) for path in gone])
-        connection.executemany("DELETE FROM digests WHERE path = ?", [(path,) for path in gone])
         connection.execute("COMMIT")
     except sqlite3.OperationalError:
         # Another netnotes holds the lock: our parse is still right, the cache just waits.
