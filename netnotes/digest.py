@@ -51,19 +51,25 @@ def build_digest(vault: Vault, today: date, horizon: Duration | None = None) -> 
     index.fetch_parses(vault, [r for r in report.records if r.path not in parts])
     per_contact, note_problems, identities = [], [], []
     rows: dict[str, tuple[int, int, tuple]] = {}
+    computed = 0  # rows worth saving that the cache did not have
     for record in report.records:
         values, part = parts.get(record.path) or (None, None)
+        fresh = part is None or record.digest_row is not None
         if part is None:
             part = _digest_part(record.contact, record.problems, context)
             values = codec.digest_row_values(*part)
         if index.cacheable(record):
             rows[record.path] = (record.mtime_ns, record.size, values)
+            computed += fresh
         items, reconnect, problems, identity = part
         per_contact.append((items, reconnect))
         note_problems.extend(problems)
         if identity is not None:
             identities.append(Identity(*identity))
-    if vault.use_cache and rows != report.digest_rows:
+    # A note too recently saved to cache changes nothing worth writing: its old
+    # row stays, and its stat no longer matches, so it is never used.
+    vanished = report.digest_rows.keys() - {record.path for record in report.records}
+    if vault.use_cache and (computed or vanished):
         index.save_digest_set(vault, key, rows)
     all_problems = vault_problems(vault, identities, note_problems)
     horizon_days = (context.horizon_end - today).days
