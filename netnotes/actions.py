@@ -328,5 +328,8 @@ def snooze_contact(vault: Vault, name: str, until: date | None) -> Written:
     contact, path = _contact(vault, name)
     value = until.isoformat() if until else None
     old, new = _write(path, lambda note: set_key(note, "snooze", value))
-    summary = f"snooze: {value}" if value else "snooze cleared"
+    if value:
+        summary = f"snooze: {value}"
+    else:
+        summary = "snooze cleared" if old != new else "was not snoozed; nothing changed"
     return Written(contact, path, contact.key_lines.get("snooze"), summary, old != new)

@@ -447,3 +447,29 @@ def test_add_with_edit_opens_the_new_note(vault, tmp_path):
     result = run(vault, "add", "Lee Park", "--edit", env={"EDITOR": str(fake), "VISUAL": ""})
     assert result.exit_code == 0, result.output
     assert json.loads(record.read_text()) == [str(vault / "contacts" / "lee-park.md")]
+
+
+def test_clearing_a_snooze_that_is_not_there_says_so_and_changes_nothing(example_vault):
+    before = snapshot(example_vault)
+    result = run(example_vault, "snooze", "jill", "--clear")
+    assert result.exit_code == 0
+    assert result.stdout == "contacts/jill-moreno.md: was not snoozed; nothing changed\n"
+    assert snapshot(example_vault) == before
+
+
+def test_the_progress_bar_shows_only_on_a_terminal_after_a_second(monkeypatch, capsys):
+    from netnotes.cli import _ProgressBar
+
+    bar = _ProgressBar()
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    bar(10, 100)  # under a second: nothing drawn
+    assert bar.bar is None
+    bar.started -= 5
+    bar(50, 100)
+    bar(100, 100)
+    assert "reading notes" in capsys.readouterr().err
+    quiet = _ProgressBar()
+    quiet.started -= 5
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False, raising=False)
+    quiet(50, 100)
+    assert quiet.bar is None
