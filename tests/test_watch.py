@@ -279,3 +279,12 @@ def test_the_command_exits_0_on_sigterm_and_ctrl_c(vault, signal_number):
         assert lines[-1] == "stopped\n"
     finally:
         process.kill()
+
+
+def test_the_watchers_digest_is_the_same_as_digest_write(example_vault):
+    from .conftest import ROOT
+
+    watcher = Watcher(example_vault, now=Clock("2026-11-21T09:00:00"), log=lambda line: None)
+    watcher.start()
+    golden = (ROOT / "tests" / "golden" / "digest.md").read_text(encoding="utf-8")
+    assert (example_vault / "DUE.md").read_text(encoding="utf-8") == golden
