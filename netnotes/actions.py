@@ -19,6 +19,7 @@ from netnotes.edit import (
     add_log_entry,
     check_off_task,
     format_entry,
+    front_matter_end,
     set_key,
     yaml_flow_list,
     yaml_scalar,
@@ -213,13 +214,14 @@ def _refuse_duplicate(new: NewContact, contacts: list[Contact]) -> None:
         theirs = {fold(name) for name in (contact.name, *contact.aliases)}
         if names & theirs:
             raise NetnotesError(f"{contact.path} already has a contact named '{contact.name}'")
-        if emails & {email.lower() for email in contact.emails}:
-            raise NetnotesError(f"{contact.path} already has the email {', '.join(emails)}")
+        shared = emails & {email.lower() for email in contact.emails}
+        if shared:
+            raise NetnotesError(f"{contact.path} already has the email {', '.join(sorted(shared))}")
 
 
 def fill_template(template: str, new: NewContact, today: date) -> str:
     """The template with `{name}` and `{today}` filled, then each given field set by key."""
-    end = _front_matter_end(template)
+    end = front_matter_end(template)
     head, body = template[:end], template[end:]
     head = head.replace("{name}", yaml_scalar(new.name)).replace("{today}", today.isoformat())
     body = body.replace("{name}", new.name).replace("{today}", today.isoformat())
@@ -241,11 +243,6 @@ def fill_template(template: str, new: NewContact, today: date) -> str:
     return text
 
 
-def _front_matter_end(text: str) -> int:
-    match = re.match(r"\ufeff?---[ \t]*\r?\n.*?^(?:---|\.\.\.)[ \t]*(?:\r?\n|$)", text, re.S | re.M)
-    return match.end() if match else 0
-
-
 # -- log, done, snooze -------------------------------------------------------------------
 
 
@@ -255,7 +252,6 @@ class Written:
     path: Path
     line: int | None
     summary: str
-    changed: bool = True
 
 
 def _contact(vault: Vault, name: str) -> tuple[Contact, Path]:
@@ -332,4 +328,4 @@ def snooze_contact(vault: Vault, name: str, until: date | None) -> Written:
         summary = f"snooze: {value}"
     else:
         summary = "snooze cleared" if old != new else "was not snoozed; nothing changed"
-    return Written(contact, path, contact.key_lines.get("snooze"), summary, old != new)
+    return Written(contact, path, contact.key_lines.get("snooze"), summary)

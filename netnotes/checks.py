@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from netnotes.model import Problem, Severity
-from netnotes.vault import Vault, contact_files, load_contacts
+from netnotes.vault import Vault, read_vault
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,8 +16,7 @@ class CheckReport:
 
 def check_vault(vault: Vault) -> CheckReport:
     """Parse problems (front matter, dates, cadences, conflict markers), duplicates, git set-up."""
-    _, problems = load_contacts(vault)
-    notes = len(contact_files(vault)) if vault.contacts_dir.is_dir() else 0
+    _, problems, notes = read_vault(vault)
     return CheckReport(notes, sorted([*problems, *git_problems(vault)], key=Problem.sort_key))
 
 

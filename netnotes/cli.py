@@ -468,19 +468,15 @@ def edit(ctx, name) -> None:
     Example: EDITOR=vim netnotes edit jill
     """
     from netnotes.lookup import find_contact
-    from netnotes.parse import LOG_HEADINGS
+    from netnotes.parse import first_log_section
     from netnotes.vault import load_contacts
 
     vault = _vault(ctx)
     contacts, _ = load_contacts(vault)
     contact = find_contact(name, contacts)
     path = vault.root / contact.path
-    line = None
-    for number, text in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), start=1):
-        if text.startswith("#") and text.lstrip("#").strip().rstrip(":").casefold() in LOG_HEADINGS:
-            line = number
-            break
-    _open_in_editor(path, line)
+    section = first_log_section(path.read_text(encoding="utf-8"))
+    _open_in_editor(path, section.heading + 1 if section else None)
 
 
 # Editors that take `+N file` to open at a line; VS Code-likes take `-g file:N`.

@@ -10,7 +10,7 @@ from datetime import date
 from netnotes.dates import Duration
 from netnotes.model import Contact, Problem
 from netnotes.render import Digest, render_markdown
-from netnotes.rules import combine, contact_items, due_items, make_context
+from netnotes.rules import Context, combine, contact_items, due_items, make_context
 from netnotes.vault import Identity, Vault, identity_of, load_contacts, vault_problems
 from netnotes.writer import write_if_changed
 
@@ -71,9 +71,14 @@ def build_digest(vault: Vault, today: date, horizon: Duration | None = None) -> 
     vanished = report.digest_rows.keys() - {record.path for record in report.records}
     if vault.use_cache and (computed or vanished):
         index.save_digest_set(vault, key, rows)
-    all_problems = vault_problems(vault, identities, note_problems)
-    horizon_days = (context.horizon_end - today).days
-    return Digest(today, horizon_days, combine(per_contact, context), all_problems)
+    return assemble(vault, context, per_contact, identities, note_problems)
+
+
+def assemble(vault: Vault, context: Context, per_contact, identities, note_problems) -> Digest:
+    """The digest from each contact's (items, reconnect candidates), plus vault-wide problems."""
+    problems = vault_problems(vault, identities, note_problems)
+    horizon_days = (context.horizon_end - context.today).days
+    return Digest(context.today, horizon_days, combine(per_contact, context), problems)
 
 
 def digest_row(contact: Contact | None, problems, today: date, config) -> tuple:

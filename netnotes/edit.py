@@ -73,6 +73,15 @@ class Lines:
 # -- front matter ----------------------------------------------------------------
 
 
+def front_matter_end(text: str) -> int:
+    """The offset just past the closing fence of the front matter (0 when there is none)."""
+    note = Lines.of(text)
+    span = _front_matter_span(note)
+    if span is None:
+        return 0
+    return len(note.bom) + sum(len(line) for line in note.lines[: span[1] + 1])
+
+
 def _front_matter_span(note: Lines) -> tuple[int, int] | None:
     """(index of the opening '---', index of the closing line), or None."""
     if not note.lines or not OPENING_FENCE.fullmatch(note.content(0)):

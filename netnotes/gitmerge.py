@@ -166,9 +166,9 @@ def _union_of_additions(key, old, mine, other) -> list[str] | None:
     if not (set(before) <= set(ours) and set(before) <= set(theirs)):
         return None
     union = ours + [item for item in theirs if item not in ours]
-    head = mine[0][: mine[0].index(":") + 1]
-    comments = [line for line in mine if line.lstrip().startswith("#") and line is not mine[-1]]
-    key_line = next(line for line in mine if line.startswith(head))
+    key_at = next(i for i, line in enumerate(mine) if KEY_LINE.match(line))
+    comments, key_line = mine[:key_at], mine[key_at]
+    head = key_line[: key_line.index(":") + 1]
     if "[" in key_line:  # flow style: key: [a, b]
         return [*comments, f"{head} [{', '.join(yaml_scalar(item) for item in union)}]\n"]
     indent = next(
@@ -193,12 +193,8 @@ def _log_of(note: Note) -> _Log | None:
     section = first_log_section(text, body_only=True)
     if section is None:
         return None
-    entries = []
-    for start, end, _ in section.entries:
-        stop = end
-        while stop > start + 1 and not note.body[stop - 1].strip():
-            stop -= 1
-        entries.append((start, stop, "".join(note.body[start:stop])))
+    # Each entry ends at its last non-blank line already (see parse.LogSection).
+    entries = [(start, end, "".join(note.body[start:end])) for start, end, _ in section.entries]
     return _Log(section.heading, entries, [day for _, _, day in section.entries])
 
 

@@ -55,7 +55,8 @@ class Record:
         self.size = size
         self._parsed = parsed
         self._blob = blob
-        self.digest_row: bytes | None = None  # computed by a worker, for `digest_for`
+        # This note's digest row (plain values), computed by the pool worker that parsed it.
+        self.digest_row: tuple | None = None
 
     @property
     def parsed(self) -> tuple[Contact | None, tuple[Problem, ...]]:

@@ -135,6 +135,12 @@ def read_note_file(relative: str, path: Path) -> tuple[Contact | None, list[Prob
 
 def load_contacts(vault: Vault) -> tuple[list[Contact], list[Problem]]:
     """All contacts of the vault and every problem found reading them."""
+    contacts, problems, _ = read_vault(vault)
+    return contacts, problems
+
+
+def read_vault(vault: Vault) -> tuple[list[Contact], list[Problem], int]:
+    """`load_contacts` and the number of notes read (broken ones included)."""
     contacts: list[Contact] = []
     problems: list[Problem] = []
     if not vault.contacts_dir.is_dir():
@@ -146,14 +152,16 @@ def load_contacts(vault: Vault) -> tuple[list[Contact], list[Problem]]:
                 f"the contacts folder '{vault.config.contacts}' does not exist",
             )
         )
-        return contacts, vault_problems(vault, [], problems)
+        return contacts, vault_problems(vault, [], problems), 0
     from netnotes import index  # sqlite3 loads only for commands that read notes
 
-    for record in index.load(vault, use_cache=vault.use_cache, progress=vault.progress).records:
+    records = index.load(vault, use_cache=vault.use_cache, progress=vault.progress).records
+    for record in records:
         problems.extend(record.problems)
         if record.contact is not None:
             contacts.append(record.contact)
-    return contacts, vault_problems(vault, [identity_of(c) for c in contacts], problems)
+    identities = [identity_of(contact) for contact in contacts]
+    return contacts, vault_problems(vault, identities, problems), len(records)
 
 
 def vault_problems(vault: Vault, identities: list[Identity], note_problems: list[Problem]):

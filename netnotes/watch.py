@@ -30,13 +30,12 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from netnotes.config import CONFIG_NAME
-from netnotes.digest import write_digest
+from netnotes.digest import assemble, write_digest
 from netnotes.errors import NetnotesError
 from netnotes.model import Contact
-from netnotes.render import Digest
-from netnotes.rules import Context, combine, contact_items, make_context
+from netnotes.rules import Context, contact_items, make_context
 from netnotes.state import VaultState
-from netnotes.vault import Vault, identity_of, open_vault, vault_problems
+from netnotes.vault import Vault, identity_of, open_vault
 
 # Names editors and tools use for scratch files, never notes.
 _NOISE = re.compile(
@@ -226,14 +225,13 @@ class Watcher:
         started = time.perf_counter()
         self.today = self.now().date()
         contacts = self.state.contacts()
-        identities = [identity_of(contact) for contact in contacts]
-        problems = vault_problems(self.vault, identities, self.state.problems())
         context = make_context(self.today, self.vault.config)
-        digest = Digest(
-            self.today,
-            (context.horizon_end - self.today).days,
-            combine(self._items_per_contact(contacts, context), context),
-            problems,
+        digest = assemble(
+            self.vault,
+            context,
+            self._items_per_contact(contacts, context),
+            [identity_of(contact) for contact in contacts],
+            self.state.problems(),
         )
         written = write_digest(self.vault, digest)
         self.regenerations += 1
