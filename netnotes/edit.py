@@ -134,22 +134,38 @@ def set_key(text: str, key: str, value: str | None, *, allow_flow: bool = False)
         match = pattern.fullmatch(note.content(index))
         if not match:
             continue
-        _refuse_unsafe_value(note, index, end, key, match["rest"], allow_flow)
+        old_value, comment = _split_comment(match["rest"])
+        _refuse_unsafe_value(note, index, end, key, old_value, allow_flow)
         if value is None:
             del note.lines[index]
         else:
-            comment = re.search(r"[ \t]+#.*$", match["rest"])
-            note.replace(index, f"{match['head']} {value}{comment.group(0) if comment else ''}")
+            note.replace(index, f"{match['head']} {value}{comment}")
         return note.text()
     if value is not None:
         note.lines.insert(end, f"{key}: {value}{note.eol}")
     return note.text()
 
 
+_QUOTED = re.compile(r"""[ \t]*(?:"(?:[^"\\]|\\.)*"|'(?:[^']|'')*')""")
+_COMMENT = re.compile(r"[ \t]+#.*$")
+
+
+def _split_comment(rest: str) -> tuple[str, str]:
+    """A key line's value and its trailing `# comment` (with the spaces before it).
+
+    A `#` inside a quoted value is text, not a comment: `"A #1"` keeps its `#1`.
+    """
+    quoted = _QUOTED.match(rest)
+    start = quoted.end() if quoted else 0
+    comment = _COMMENT.search(rest, start)
+    if comment is None:
+        return rest.strip(), ""
+    return rest[: comment.start()].strip(), comment.group(0)
+
+
 def _refuse_unsafe_value(
-    note: Lines, index: int, end: int, key: str, rest: str, allow_flow: bool
+    note: Lines, index: int, end: int, key: str, value: str, allow_flow: bool
 ) -> None:
-    value = re.sub(r"[ \t]+#.*$", "", rest).strip()
     continues = index + 1 < end and (
         note.content(index + 1)[:1] in (" ", "\t") or note.content(index + 1).startswith("-")
     )

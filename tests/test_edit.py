@@ -263,3 +263,17 @@ def test_log_refuses_a_note_whose_front_matter_is_never_closed():
 def test_set_key_refuses_a_note_whose_front_matter_is_never_closed():
     with pytest.raises(EditRefused):
         set_key("---\nname: A\n", "snooze", "2026-12-01")
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ('snooze: "2026 #1"  # why', "snooze: 2026-12-15  # why"),
+        ("snooze: '2026 #1'", "snooze: 2026-12-15"),
+        ("snooze: 'it''s #2' # c", "snooze: 2026-12-15 # c"),
+        ('snooze: "a \\" #b"', "snooze: 2026-12-15"),
+        ("snooze: a#b", "snooze: 2026-12-15"),
+    ],
+)
+def test_a_hash_inside_a_quoted_value_is_not_taken_for_a_comment(line, expected):
+    assert set_key(f"---\n{line}\n---\n", "snooze", "2026-12-15") == f"---\n{expected}\n---\n"
