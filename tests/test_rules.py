@@ -109,6 +109,9 @@ def test_log_lines_out_of_date_order_still_find_the_newest():
         "## Log\n- 2026-11-01 call: newest, out of order\n- 2026-06-01 a\n- 2026-08-01 b\n- 2026-07-01 c\n",
     )
     assert kinds(ana) == []  # due 2026-12-01: the newest line counts, wherever it stands
+    assert kinds(ana, config=Config(horizon=Duration(days=14))) == [
+        ("cadence", "upcoming", "2026-12-01")
+    ]
     assert last_contact(ana, TODAY) == day("2026-11-01")
 
 
