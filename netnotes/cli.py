@@ -155,7 +155,7 @@ def digest(
     from netnotes.render import render_digest_json, render_text
 
     vault = _vault(ctx)
-    result = build_digest(vault, today or date.today(), horizon)
+    result = build_digest(vault, today or _today(), horizon)
     if write:
         written = write_digest(vault, result)
         state = "written" if written else "unchanged"
@@ -391,33 +391,12 @@ def list_contacts(ctx, tag, company, due, output_format) -> None:
     """
     import json
 
-    from netnotes.names import fold
-    from netnotes.rules import due_items, last_contact
     from netnotes.vault import load_contacts
+    from netnotes.views import contact_rows
 
     vault = _vault(ctx)
-    today = _today()
     contacts, _ = load_contacts(vault)
-    if tag:
-        contacts = [c for c in contacts if fold(tag.lstrip("#")) in map(fold, c.tags)]
-    if company:
-        contacts = [c for c in contacts if fold(company) in fold(c.company or "")]
-    if due:
-        owing = {item.path for item in due_items(contacts, today, vault.config)}
-        contacts = [c for c in contacts if c.path in owing]
-    contacts.sort(key=lambda c: (fold(c.name), c.path))
-    rows = []
-    for contact in contacts:
-        last = last_contact(contact, today)
-        rows.append(
-            {
-                "name": contact.name,
-                "company": contact.company,
-                "tags": list(contact.tags),
-                "last_contact": last.isoformat() if last else None,
-                "path": contact.path,
-            }
-        )
+    rows = contact_rows(contacts, _today(), vault.config, tag=tag, company=company, due=due)
     if output_format == "json":
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
     elif output_format == "paths":

@@ -11,6 +11,38 @@ from netnotes.names import fold
 from netnotes.rules import due_items, effective_cadence, last_contact
 
 
+def contact_rows(
+    contacts: list[Contact],
+    today: date,
+    config: Config,
+    *,
+    tag: str | None = None,
+    company: str | None = None,
+    due: bool = False,
+) -> list[dict]:
+    """`netnotes list`: the contacts that pass the filters, sorted by name, as plain rows."""
+    if tag:
+        contacts = [c for c in contacts if fold(tag.lstrip("#")) in map(fold, c.tags)]
+    if company:
+        contacts = [c for c in contacts if fold(company) in fold(c.company or "")]
+    if due:
+        owing = {item.path for item in due_items(contacts, today, config)}
+        contacts = [c for c in contacts if c.path in owing]
+    rows = []
+    for contact in sorted(contacts, key=lambda c: (fold(c.name), c.path)):
+        last = last_contact(contact, today)
+        rows.append(
+            {
+                "name": contact.name,
+                "company": contact.company,
+                "tags": list(contact.tags),
+                "last_contact": last.isoformat() if last else None,
+                "path": contact.path,
+            }
+        )
+    return rows
+
+
 def contact_document(contact: Contact, today: date, config: Config) -> dict:
     """Everything `show` says about a contact, as plain data (the JSON form)."""
     last = last_contact(contact, today)

@@ -279,3 +279,9 @@ def test_text_rendering_with_colour_styles_the_groups(example_vault):
     coloured = render_text(digest, click.style)
     assert "\x1b[31m\x1b[1mOverdue\x1b[0m" in coloured
     assert click.unstyle(coloured) == render_text(digest)
+
+
+def test_digest_takes_today_from_netnotes_today_like_every_dated_command(example_vault):
+    pinned = run("--vault", str(example_vault), "digest", "--format", "json",
+                 env={"NETNOTES_TODAY": "2026-11-21"})  # fmt: skip
+    assert pinned.stdout == (GOLDEN / "digest.json").read_text(encoding="utf-8")
