@@ -7,10 +7,12 @@ prints, and every refusal raises before anything is written.
 
 from __future__ import annotations
 
+import os
 import re
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, replace
 from datetime import date
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from netnotes.config import CONFIG_NAME
 from netnotes.dates import parse_date, parse_duration
@@ -25,11 +27,12 @@ from netnotes.edit import (
     yaml_scalar,
 )
 from netnotes.errors import NetnotesError
-from netnotes.lookup import AmbiguousName, find_contact
-from netnotes.model import Contact, TaskState
+from netnotes.lookup import AmbiguousName, find_note
+from netnotes.model import Contact, Problem, Severity, Task, TaskState
 from netnotes.names import fold
-from netnotes.vault import CACHE_DIR, Vault, load_contacts
-from netnotes.writer import StaleNote, atomic_write, update_file
+from netnotes.safetext import is_control
+from netnotes.vault import CACHE_DIR, Vault, load_contacts, load_notes
+from netnotes.writer import READ_DEADLINE, atomic_write, create_new, update_file
 
 DEFAULT_CONFIG = """\
 # netnotes vault settings. Every key is optional; the values below are the defaults.
@@ -162,35 +165,64 @@ class NewContact:
 
 
 def slug(name: str) -> str:
-    """A safe file name: accents folded, lower case, words joined by '-'."""
-    words = re.findall(r"[a-z0-9]+", fold(name))
+    """A safe file name: accents folded, lower case, words of any script joined by '-'.
+
+    "José Núñez" gives `jose-nunez`, "李小龍" gives `李小龍`: letters and digits
+    only, so no separator, dot or control character can reach the file system.
+    """
+    words = re.findall(r"[^\W_]+", fold(name))
     return "-".join(words)[:80].strip("-") or "contact"
+
+
+def refuse_control_characters(label: str, value: str, *, allow_newlines: bool = False) -> None:
+    """Names and fields are one line of printable text: a newline in a name would write
+    Markdown into the new note, an escape sequence would reach every terminal."""
+    allowed = "\n\r\t" if allow_newlines else ""
+    for char in value:
+        if char not in allowed and is_control(char):
+            raise NetnotesError(
+                f"{label} holds a control character (U+{ord(char):04X}); nothing was written",
+                exit_code=2,
+            )
 
 
 def add_contact(vault: Vault, new: NewContact, today: date) -> Path:
     """Write a new note from the vault's template; refuse a name, alias or email in use."""
     if not new.name.strip():
         raise NetnotesError("a contact needs a name")
+    new = replace(new, name=new.name.strip(), tags=split_tags(new.tags))
+    for label, value in (("the name", new.name), ("--company", new.company), ("--role", new.role),
+                         *(("--email", email) for email in new.emails),
+                         *(("--tag", tag) for tag in new.tags)):  # fmt: skip
+        refuse_control_characters(label, value or "")
     _validate_new(new)
     contacts, _ = load_contacts(vault)
     _refuse_duplicate(new, contacts)
     folder = vault.contacts_dir
     folder.mkdir(parents=True, exist_ok=True)
-    base = slug(new.name)
-    path = folder / f"{base}.md"
-    counter = 2
-    while path.exists():
-        path = folder / f"{base}-{counter}.md"
-        counter += 1
     template_path = vault.root / "templates" / "contact.md"
     template = (
         template_path.read_text(encoding="utf-8") if template_path.is_file() else DEFAULT_TEMPLATE
     )
-    text = fill_template(template, new, today)
-    # Exclusive create: a file that appeared meanwhile is never overwritten.
-    with open(path, "x", encoding="utf-8", newline="") as handle:
-        handle.write(text)
-    return path
+    data = fill_template(template, new, today).encode("utf-8")
+    base = slug(new.name)
+    for counter in range(1, 1000):
+        path = folder / (f"{base}.md" if counter == 1 else f"{base}-{counter}.md")
+        if os.path.lexists(path):
+            continue
+        try:
+            create_new(path, data)  # atomic, and never over a file that appeared meanwhile
+        except FileExistsError:
+            continue
+        return path
+    raise NetnotesError(f"{folder}: too many notes named {base}-N.md")
+
+
+def split_tags(tags: tuple[str, ...]) -> tuple[str, ...]:
+    """`--tag "a, b"` is two tags, as `tags: a, b` is in a note."""
+    return tuple(
+        part.strip().lstrip("#") for tag in tags for part in tag.split(",") if part.strip()
+    )
 
 
 def _validate_new(new: NewContact) -> None:
@@ -254,22 +286,96 @@ class Written:
     summary: str
 
 
-def _contact(vault: Vault, name: str) -> tuple[Contact, Path]:
-    contacts, _ = load_contacts(vault)
-    contact = find_contact(name, contacts)
-    path = (vault.root / contact.path).resolve()
+@dataclass(frozen=True, slots=True)
+class Target:
+    """The note a command names, as found: its path and what the last read made of it."""
+
+    relative: str
+    path: Path
+    contact: Contact | None
+    problems: tuple[Problem, ...]
+
+
+def find_target(vault: Vault, name: str) -> Target:
+    """NAME → a note: a contact's name or alias, or any note's path or file stem.
+
+    A note caught mid-save by an editor (read empty, or with its front matter
+    cut short) holds no name for that moment: while any note looks like that,
+    a lookup that finds nothing is tried again for a little while.
+    """
+    query = _vault_relative(vault, name)
+    give_up = time.monotonic() + READ_DEADLINE
+    while True:
+        notes = load_notes(vault)
+        try:
+            note = find_note(query, notes)
+            break
+        except NetnotesError:
+            if not any(map(_looks_mid_save, notes)) or time.monotonic() > give_up:
+                raise
+            time.sleep(0.05)
+    path = (vault.root / note.path).resolve()
     if not path.is_relative_to(vault.root.resolve()):
-        raise NetnotesError(f"{contact.path} links outside the vault; not writing through it")
-    return contact, path
+        raise NetnotesError(f"{note.path} links outside the vault; not writing through it")
+    return Target(note.path, path, note.contact, tuple(note.problems))
 
 
-def _write(path: Path, edit) -> tuple[str, str]:
+def _looks_mid_save(note) -> bool:
+    return note.size == 0 or any("never closed" in problem.message for problem in note.problems)
+
+
+def _vault_relative(vault: Vault, name: str) -> str:
+    """A NAME given as a path to a file in the vault (`contacts/x.md`, `/home/me/v/...`)."""
+    candidate = Path(name).expanduser()
+    if candidate.suffix != ".md" or not candidate.exists():
+        return name
     try:
-        return update_file(path, edit)
-    except StaleNote as error:
-        raise NetnotesError(str(error)) from None
+        return candidate.resolve().relative_to(vault.root.resolve()).as_posix()
+    except ValueError:
+        return name
+
+
+def refuse_untrusted(relative: str, problems) -> None:
+    """A note `check` reports an error for is never written to: say where, and how to fix it."""
+    errors = [problem for problem in problems if problem.severity is Severity.ERROR]
+    if errors:
+        stem = PurePosixPath(relative).stem
+        listing = "\n".join(problem.format() for problem in errors)
+        raise EditRefused(
+            f"{listing}\nnetnotes writes only to notes without errors; fix this one first "
+            f"(netnotes edit {stem})"
+        )
+
+
+def _fresh_contact(target: Target, data: bytes) -> Contact:
+    """The note as it is on disk now, under its lock; refused if it cannot be trusted."""
+    from netnotes.parse import parse_note
+
+    contact, problems = parse_note(target.relative, data)
+    refuse_untrusted(target.relative, problems)
+    if contact is None:  # an empty note, say: only warnings, but nothing to write into
+        listing = "\n".join(problem.format() for problem in problems)
+        raise EditRefused(f"{listing}\nnot a contact yet; nothing was written")
+    return contact
+
+
+def _write(vault: Vault, target: Target, edit) -> tuple[str, str]:
+    """Apply `edit(contact, text) -> text` to the note under its lock, from what is on disk."""
+    refuse_untrusted(target.relative, target.problems)
+    fresh: list[Contact] = []
+
+    def check(data: bytes) -> None:
+        fresh[:] = [_fresh_contact(target, data)]
+
+    try:
+        return update_file(
+            target.path,
+            lambda text: edit(fresh[0], text),
+            lock_dir=vault.root / CACHE_DIR / "locks",
+            check=check,
+        )
     except UnicodeDecodeError:
-        raise EditRefused(f"{path.name} is not UTF-8 text; not editing it") from None
+        raise EditRefused(f"{target.relative} is not UTF-8 text; not editing it") from None
 
 
 def log_interaction(
@@ -286,26 +392,41 @@ def log_interaction(
         raise NetnotesError("say what happened: give TEXT or --kind")
     if kind and not re.fullmatch(r"[^\W\d_][\w-]*", kind):
         raise NetnotesError(f"--kind must be one word, not '{kind}'")
-    contact, path = _contact(vault, name)
+    refuse_control_characters("TEXT", text, allow_newlines=True)
+    target = find_target(vault, name)
     entry = format_entry(on, text, kind, direction)
-    where: list[int] = []
+    where: list[tuple[Contact, int]] = []
 
-    def edit(note: str) -> str:
+    def edit(contact: Contact, note: str) -> str:
         if next_follow_up is not None:
             note = set_key(note, "follow_up", next_follow_up.isoformat())
         note, line = add_log_entry(note, on, entry)
-        where[:] = [line]
+        where[:] = [(contact, line)]
         return note
 
-    _write(path, edit)
+    _write(vault, target, edit)
     summary = f"- {entry}"
     if next_follow_up:
         summary += f"\nfollow_up: {next_follow_up.isoformat()}"
-    return Written(contact, path, where[-1], summary)
+    contact, line = where[-1]
+    return Written(contact, target.path, line, summary)
 
 
 def complete_task(vault: Vault, name: str, match: str | None, today: date) -> Written:
-    contact, path = _contact(vault, name)
+    target = find_target(vault, name)
+    done: list[tuple[Contact, Task]] = []
+
+    def edit(contact: Contact, note: str) -> str:
+        task = _one_open_task(contact, match)
+        done[:] = [(contact, task)]
+        return check_off_task(note, task.line, today)
+
+    _write(vault, target, edit)
+    contact, task = done[-1]
+    return Written(contact, target.path, task.line, f"- [x] {task.text} ✅ {today.isoformat()}")
+
+
+def _one_open_task(contact: Contact, match: str | None) -> Task:
     open_tasks = [task for task in contact.tasks if task.state is TaskState.OPEN]
     if match:
         open_tasks = [task for task in open_tasks if fold(match) in fold(task.text)]
@@ -315,17 +436,22 @@ def complete_task(vault: Vault, name: str, match: str | None, today: date) -> Wr
     if len(open_tasks) > 1:
         listing = "\n".join(f"  {contact.path}:{t.line}: {t.text}" for t in open_tasks)
         raise AmbiguousName(f"{len(open_tasks)} open tasks match; say which:\n{listing}")
-    task = open_tasks[0]
-    _write(path, lambda note: check_off_task(note, task.line, today))
-    return Written(contact, path, task.line, f"- [x] {task.text} ✅ {today.isoformat()}")
+    return open_tasks[0]
 
 
 def snooze_contact(vault: Vault, name: str, until: date | None) -> Written:
-    contact, path = _contact(vault, name)
+    target = find_target(vault, name)
     value = until.isoformat() if until else None
-    old, new = _write(path, lambda note: set_key(note, "snooze", value))
+    seen: list[Contact] = []
+
+    def edit(contact: Contact, note: str) -> str:
+        seen[:] = [contact]
+        return set_key(note, "snooze", value)
+
+    old, new = _write(vault, target, edit)
     if value:
         summary = f"snooze: {value}"
     else:
         summary = "snooze cleared" if old != new else "was not snoozed; nothing changed"
-    return Written(contact, path, contact.key_lines.get("snooze"), summary)
+    contact = seen[-1]
+    return Written(contact, target.path, contact.key_lines.get("snooze"), summary)

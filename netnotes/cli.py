@@ -26,15 +26,50 @@ if TYPE_CHECKING:
 
 
 class _NetnotesGroup(click.Group):
+    """The one error boundary: every expected failure is `Error: ...` and an exit code;
+    a traceback only with --debug."""
+
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
         except NetnotesError as error:
             if ctx.params.get("debug"):
                 raise
-            failure = click.ClickException(str(error))
+            failure = click.ClickException(_printable(str(error)))
             failure.exit_code = error.exit_code
             raise failure from None
+        except OSError as error:  # a full disk, a read-only folder, a folder where a file goes
+            if ctx.params.get("debug"):
+                raise
+            raise click.ClickException(_printable(_os_error(error, ctx))) from None
+        except Exception as error:  # a bug: say so in one line, and how to see more
+            if ctx.params.get("debug"):
+                raise
+            raise click.ClickException(
+                f"internal error ({type(error).__name__}: {_printable(str(error))}); "
+                "run again with --debug for the traceback, and please report it"
+            ) from None
+
+
+def _os_error(error: OSError, ctx: click.Context) -> str:
+    """`contacts/x.md: No space left on device`: the file as the user knows it, and why."""
+    filename = getattr(error, "path", None) or error.filename
+    reason = error.strerror or str(error)
+    if not filename:
+        return reason
+    root = (ctx.obj or {}).get("vault_root")
+    shown = str(filename)
+    if root is not None and Path(filename).absolute().is_relative_to(root):
+        shown = Path(filename).absolute().relative_to(root).as_posix()
+    return f"{shown}: {reason}"
+
+
+def _printable(text: str) -> str:
+    from netnotes.safetext import printable
+
+    return printable(text, keep_newlines=True)
 
 
 class _ParsedType(click.ParamType):
@@ -99,6 +134,7 @@ def _vault(ctx: click.Context) -> Vault:
 
     _route_notices_to_stderr()  # here, not in the group: `--help` need not import logging
     root = find_vault_root(ctx.obj["vault_dir"], os.environ, Path.cwd())
+    ctx.obj["vault_root"] = root
     return replace(open_vault(root), use_cache=ctx.obj["use_cache"], progress=_ProgressBar())
 
 

@@ -3,10 +3,15 @@
 marshal, not pickle: it is fast and builds only plain values (tuples, str,
 int, dicts), so a tampered cache file can at worst fail to decode (we then
 re-parse), never run code. Dates travel as ordinals.
+
+Every blob ends with a short keyed hash of its bytes: a flipped bit that
+still decodes to plausible values (a date one day off) is caught as damage
+rather than believed.
 """
 
 from __future__ import annotations
 
+import hashlib
 import marshal
 from datetime import date
 
@@ -24,7 +29,7 @@ from netnotes.model import (
     TaskState,
 )
 
-FORMAT = 1  # bump when the encoding changes; the cache also keys on the parser's source
+FORMAT = 2  # bump when the encoding changes; the cache also keys on the parser's source
 
 # Enum lookups by value are slow in a hot loop; plain dicts are not.
 _DIRECTIONS = {member.value: member for member in Direction}
@@ -33,6 +38,18 @@ _SEVERITIES = {member.value: member for member in Severity}
 _KINDS = {member.value: member for member in ItemKind}
 _STATUSES = {member.value: member for member in Status}
 _fromordinal = date.fromordinal
+_SEAL_BYTES = 8
+
+
+def _seal(data: bytes) -> bytes:
+    return data + hashlib.blake2b(data, digest_size=_SEAL_BYTES, key=b"netnotes").digest()
+
+
+def _unseal(blob: bytes) -> bytes:
+    data, seal = blob[:-_SEAL_BYTES], blob[-_SEAL_BYTES:]
+    if len(blob) <= _SEAL_BYTES or _seal(data)[-_SEAL_BYTES:] != seal:
+        raise ValueError("damaged cache record")
+    return data
 
 
 def _day(value: date | None) -> int | None:
@@ -47,7 +64,7 @@ def encode(contact: Contact | None, problems: list[Problem] | tuple[Problem, ...
     """Raise ValueError when the note holds a value marshal cannot keep (it is then not cached)."""
     encoded_problems = tuple((p.path, p.line, p.severity.value, p.message) for p in problems)
     if contact is None:
-        return marshal.dumps((FORMAT, None, encoded_problems))
+        return _seal(marshal.dumps((FORMAT, None, encoded_problems)))
     c = contact
     record = (
         c.path, c.name, c.aliases, c.tags, c.emails, c.phones, c.interests, c.company, c.role,
@@ -60,7 +77,7 @@ def encode(contact: Contact | None, problems: list[Problem] | tuple[Problem, ...
         tuple((t.text, t.state.value, _day(t.due), _day(t.done_on), t.line) for t in c.tasks),
         c.key_lines, c.fields,
     )  # fmt: skip
-    return marshal.dumps((FORMAT, record, encoded_problems))
+    return _seal(marshal.dumps((FORMAT, record, encoded_problems)))
 
 
 def decode(data: bytes) -> tuple[Contact | None, tuple[Problem, ...]]:
@@ -70,7 +87,7 @@ def decode(data: bytes) -> tuple[Contact | None, tuple[Problem, ...]]:
 
 def peek(data: bytes) -> tuple:
     """The plain values of a record (cheap); `build` makes the objects (the costly part)."""
-    raw = marshal.loads(data)
+    raw = marshal.loads(_unseal(data))
     if not isinstance(raw, tuple) or len(raw) != 3 or raw[0] != FORMAT:
         raise ValueError("not a cache record of this format")
     return raw
@@ -143,11 +160,11 @@ def build_digest_row(values: tuple):
 
 def encode_digest_set(rows: dict[str, tuple[int, int, tuple]]) -> bytes:
     """{path: (mtime_ns, size, row values)} of a whole vault, in one blob."""
-    return marshal.dumps((FORMAT, rows))
+    return _seal(marshal.dumps((FORMAT, rows)))
 
 
 def decode_digest_set(data: bytes) -> dict[str, tuple[int, int, tuple]]:
-    version, rows = marshal.loads(data)
+    version, rows = marshal.loads(_unseal(data))
     if version != FORMAT or not isinstance(rows, dict):
         raise ValueError("not a digest set of this format")
     return rows

@@ -63,7 +63,7 @@ def load_config(text: str) -> tuple[Config, list[Problem]]:
     config = Config(
         contacts=_folder(data.get("contacts", defaults.contacts), "contacts"),
         digest=_folder(data.get("digest", defaults.digest), "digest"),
-        horizon=_duration(data, "horizon", defaults.horizon),
+        horizon=_duration(data, "horizon", defaults.horizon, zero=""),
         default_cadence=_duration(cadence, "default", defaults.default_cadence, "cadence."),
         tag_cadences={
             tag.casefold(): _duration(tags, tag, Duration(), "cadence.tags.") for tag in tags
@@ -85,11 +85,13 @@ def _table(data: dict, key: str, label: str | None = None) -> dict:
     return value
 
 
-def _duration(data: dict, key: str, default: Duration, prefix: str = "") -> Duration:
+def _duration(
+    data: dict, key: str, default: Duration, prefix: str = "", zero: str | None = None
+) -> Duration:
     if key not in data:
         return default
     try:
-        return parse_duration(data[key])
+        return parse_duration(data[key], zero=zero)
     except ValueError as error:
         raise ConfigError(f"{CONFIG_NAME}: {prefix}{key}: {error}") from None
 

@@ -26,11 +26,27 @@ def parse_date(text: str) -> date:
 
 
 def add_months(start: date, months: int) -> date:
-    """Calendar-month arithmetic: 31 January + 1 month is the last day of February."""
+    """Calendar-month arithmetic: 31 January + 1 month is the last day of February.
+
+    Saturates at the ends of the calendar (years 1 and 9999) instead of
+    raising: a note dated 9999-12-01 with a cadence must not crash a digest.
+    """
     index = start.year * 12 + (start.month - 1) + months
     year, month = divmod(index, 12)
+    if year > date.max.year:
+        return date.max
+    if year < date.min.year:
+        return date.min
     last_day = calendar.monthrange(year, month + 1)[1]
     return date(year, month + 1, min(start.day, last_day))
+
+
+def add_days(start: date, days: int) -> date:
+    """`start + days`, saturating at date.min and date.max."""
+    try:
+        return start + timedelta(days=days)
+    except OverflowError:
+        return date.max if days > 0 else date.min
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,10 +60,10 @@ class Duration:
         return bool(self.months or self.days)
 
     def after(self, start: date) -> date:
-        return add_months(start, self.months) + timedelta(days=self.days)
+        return add_days(add_months(start, self.months), self.days)
 
     def before(self, end: date) -> date:
-        return add_months(end, -self.months) - timedelta(days=self.days)
+        return add_days(add_months(end, -self.months), -self.days)
 
     def approx_days(self) -> float:
         """For comparing durations ("the shortest cadence wins"), not for arithmetic."""
@@ -87,11 +103,20 @@ _PART = re.compile(r"(\d+)\s*([a-z]+)")
 _GLUE = re.compile(r"(?:[\s,]|\band\b)*")
 
 
-def parse_duration(text: object) -> Duration:
-    """`2 weeks`, `3 months`, `1 year`, `90d`, `6w`, `3mo`, `1y`, `weekly`, `none`, ..."""
+MAX_YEARS = 100  # longer than any cadence or horizon a person means; keeps dates in range
+
+
+def parse_duration(text: object, *, zero: str | None = None) -> Duration:
+    """`2 weeks`, `3 months`, `1 year`, `90d`, `6w`, `3mo`, `1y`, `weekly`, `none`, ...
+
+    A zero duration is refused with a message that ends in `zero` (what to
+    write instead), or accepted when `zero` is "" (a horizon of 0 days: today only).
+    """
     raw = str(text).strip().lower()
     if raw in _WORDS:
         return _WORDS[raw]
+    if len(raw) > 100:
+        raise ValueError(f"'{str(text)[:40]}...' is not a duration")
     parts = _PART.findall(raw)
     leftover = _GLUE.sub("", _PART.sub("", raw))
     if not parts or leftover or any(unit not in _UNITS for _, unit in parts):
@@ -101,8 +126,10 @@ def parse_duration(text: object) -> Duration:
         )
     months = sum(int(count) * _UNITS[unit].months for count, unit in parts)
     days = sum(int(count) * _UNITS[unit].days for count, unit in parts)
-    if not (months or days):
-        raise ValueError(f"'{text}' is zero: write 'none' for no cadence")
+    if months + days / 30 > MAX_YEARS * 12:
+        raise ValueError(f"'{text}' is too long: at most {MAX_YEARS} years")
+    if not (months or days) and zero != "":
+        raise ValueError(f"'{text}' is zero: {zero or 'write at least one day'}")
     return Duration(months=months, days=days)
 
 
@@ -115,6 +142,8 @@ class Birthday:
     def on_or_after(self, start: date) -> date:
         """The next birthday on or after `start`; 29 February is 28 February in common years."""
         for year in (start.year, start.year + 1):
+            if year > date.max.year:
+                return date.max  # the calendar ends before the next one: never due
             candidate = self.in_year(year)
             if candidate >= start:
                 return candidate

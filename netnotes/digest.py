@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import date
 
 from netnotes.dates import Duration
-from netnotes.model import Contact, Problem
+from netnotes.model import Contact, Problem, Severity
 from netnotes.render import Digest, render_markdown
 from netnotes.rules import Context, combine, contact_items, due_items, make_context
 from netnotes.vault import Identity, Vault, identity_of, load_contacts, vault_problems
@@ -46,7 +46,7 @@ def build_digest(vault: Vault, today: date, horizon: Duration | None = None) -> 
         if values is None and cached is not None and cached[:2] == (record.mtime_ns, record.size):
             values = cached[2]
         if values is not None:
-            with contextlib.suppress(ValueError, TypeError, KeyError):
+            with contextlib.suppress(Exception):  # a damaged row is computed afresh
                 parts[record.path] = (values, codec.build_digest_row(values))
     index.fetch_parses(vault, [r for r in report.records if r.path not in parts])
     per_contact, note_problems, identities = [], [], []
@@ -91,8 +91,18 @@ def digest_row(contact: Contact | None, problems, today: date, config) -> tuple:
 def _digest_part(contact: Contact | None, problems, context):
     if contact is None:
         return [], [], list(problems), None
-    items, reconnect = contact_items(contact, context)
-    return items, reconnect, list(problems), identity_of(contact)
+    items, reconnect, trouble = safe_contact_items(contact, context)
+    return items, reconnect, [*problems, *trouble], identity_of(contact)
+
+
+def safe_contact_items(contact: Contact, context: Context):
+    """`contact_items`, with any failure a problem of that contact, never of the digest."""
+    try:
+        items, reconnect = contact_items(contact, context)
+    except Exception as error:  # one note must never stop the others
+        message = f"netnotes could not compute this contact's items ({type(error).__name__}: "
+        return [], [], [Problem(contact.path, None, Severity.ERROR, f"{message}{error})")]
+    return items, reconnect, []
 
 
 def digest_of(contacts: list[Contact], problems: list[Problem], today: date, config) -> Digest:

@@ -19,6 +19,7 @@ from netnotes.frontmatter import CLOSING_FENCE, OPENING_FENCE, FrontMatterError
 from netnotes.parse import LogSection, first_log_section, log_is_oldest_first
 
 BOM = "\ufeff"
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 
 
 class EditRefused(NetnotesError):
@@ -35,10 +36,11 @@ class Lines:
 
     @classmethod
     def of(cls, text: str) -> Lines:
+        """Split exactly as the parser does: LF, CRLF and a lone CR each end a line."""
         bom = BOM if text.startswith(BOM) else ""
         body = text[len(bom) :]
-        lines = re.findall(r"[^\n]*\n|[^\n]+$", body)
-        eol = "\r\n" if "\r\n" in body else "\n"
+        lines = _LINE.findall(body)
+        eol = "\r\n" if "\r\n" in body else "\r" if "\r" in body else "\n"
         return cls(bom, lines, eol)
 
     def text(self) -> str:
@@ -147,7 +149,8 @@ def set_key(text: str, key: str, value: str | None, *, allow_flow: bool = False)
 
 
 _QUOTED = re.compile(r"""[ \t]*(?:"(?:[^"\\]|\\.)*"|'(?:[^']|'')*')""")
-_COMMENT = re.compile(r"[ \t]+#.*$")
+# The lookbehind starts a try only at the first blank of a run: linear on long blank runs.
+_COMMENT = re.compile(r"(?<![ \t])[ \t]+#.*$")
 
 
 def _split_comment(rest: str) -> tuple[str, str]:

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 
 import yaml
-from yaml.constructor import SafeConstructor
+from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.resolver import BaseResolver
 
 try:
@@ -41,6 +41,8 @@ except ImportError:  # PyYAML built without libyaml
     _PARSER_IS_C = False
 
 MAX_FRONT_MATTER_BYTES = 64 * 1024
+# libyaml recurses once per level: 25,000 `[` crash the process. No note needs 64.
+MAX_NESTING = 64
 
 
 class _TextFirstResolver(BaseResolver):
@@ -58,10 +60,56 @@ _TextFirstResolver.add_implicit_resolver(
 )
 
 
-class NoteLoader(_Parser, SafeConstructor, _TextFirstResolver):
+class _NoteConstructor(SafeConstructor):
+    """SafeConstructor, minus every way an explicit tag could crash or surprise us.
+
+    `!!timestamp 2026-02-30` or `!!float abc` raise plain ValueErrors inside
+    PyYAML, `!!bool maybe` a KeyError, and `!!binary` gives bytes no output
+    can show. Dates and numbers are text to netnotes anyway, so these tags
+    give text; sets and ordered maps are refused with their line.
+    """
+
+
+def _scalar_as_text(constructor: SafeConstructor, node: yaml.Node) -> str:
+    if not isinstance(node, yaml.ScalarNode):
+        raise ConstructorError(
+            None, None, f"the tag {node.tag} needs a single value", node.start_mark
+        )
+    return constructor.construct_scalar(node)
+
+
+def _checked(construct, what: str):
+    def construct_or_refuse(constructor: SafeConstructor, node: yaml.Node):
+        try:
+            return construct(constructor, node)
+        except (ValueError, TypeError, KeyError, OverflowError):
+            raise ConstructorError(
+                None, None, f"'{node.value}' is not {what}", node.start_mark
+            ) from None
+
+    return construct_or_refuse
+
+
+def _refused(constructor: SafeConstructor, node: yaml.Node):
+    raise ConstructorError(None, None, f"the tag {node.tag} is not allowed", node.start_mark)
+
+
+for _tag in ("timestamp", "float", "binary"):
+    _NoteConstructor.add_constructor(f"tag:yaml.org,2002:{_tag}", _scalar_as_text)
+for _tag in ("set", "omap", "pairs"):
+    _NoteConstructor.add_constructor(f"tag:yaml.org,2002:{_tag}", _refused)
+_NoteConstructor.add_constructor(
+    "tag:yaml.org,2002:int", _checked(SafeConstructor.construct_yaml_int, "a whole number")
+)
+_NoteConstructor.add_constructor(
+    "tag:yaml.org,2002:bool", _checked(SafeConstructor.construct_yaml_bool, "true or false")
+)
+
+
+class NoteLoader(_Parser, _NoteConstructor, _TextFirstResolver):
     def __init__(self, stream: str) -> None:
         _Parser.__init__(self, stream)
-        SafeConstructor.__init__(self)
+        _NoteConstructor.__init__(self)
         _TextFirstResolver.__init__(self)
 
 
@@ -118,14 +166,29 @@ def load_front_matter(yaml_text: str, first_line: int) -> dict:
     # Only documents that could hold an anchor or alias pay for the event scan.
     if "&" in yaml_text or "*" in yaml_text:
         _refuse_anchors(yaml_text, first_line)
+    deep = _too_deep(yaml_text)
+    if deep is not None:
+        raise FrontMatterError(
+            first_line + deep, f"front matter: nested deeper than {MAX_NESTING} levels"
+        )
+    loader = NoteLoader(yaml_text)
     try:
-        data = yaml.load(yaml_text, Loader=NoteLoader)
+        node = loader.get_single_node()
+        if node is not None:
+            _refuse_duplicate_keys(node, first_line)
+        data = loader.construct_document(node) if node is not None else None
+    except FrontMatterError:
+        raise
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = first_line + mark.line if mark else first_line
         raise FrontMatterError(line, f"front matter: {error.problem or error.context}") from None
     except yaml.YAMLError as error:
         raise FrontMatterError(first_line, f"front matter: {error}") from None
+    except (ValueError, TypeError, KeyError, OverflowError, RecursionError) as error:
+        raise FrontMatterError(first_line, f"front matter: cannot be read ({error})") from None
+    finally:
+        loader.dispose()
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -134,6 +197,62 @@ def load_front_matter(yaml_text: str, first_line: int) -> dict:
             first_line, f"front matter must be a mapping of keys to values, not {kind}"
         )
     return {str(key): value for key, value in data.items()}
+
+
+def _refuse_duplicate_keys(node: yaml.Node, first_line: int) -> None:
+    """A top-level key written twice: YAML keeps the last, an edit would change the first.
+
+    Neither reading can be trusted, so the note is treated like broken YAML.
+    """
+    if not isinstance(node, yaml.MappingNode):
+        return
+    seen: dict[str, int] = {}
+    for key_node, _ in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            continue
+        line = first_line + key_node.start_mark.line
+        if key_node.value in seen:
+            raise FrontMatterError(
+                line,
+                f"front matter: the key '{key_node.value}' is written twice (lines "
+                f"{seen[key_node.value]} and {line}): delete one",
+            )
+        seen[key_node.value] = line
+
+
+_BLOCK_PREFIX = re.compile(r"( *)((?:-[ \t]+)*)")
+
+
+def _too_deep(yaml_text: str) -> int | None:
+    """The 0-based line where nesting passes MAX_NESTING, or None. Linear, and cheap
+    for ordinary notes: the full scan runs only when a quick look finds deep-looking text."""
+    brackets = yaml_text.count("[") + yaml_text.count("{")
+    if (
+        brackets <= MAX_NESTING
+        and " " * MAX_NESTING not in yaml_text
+        and ("- " * (MAX_NESTING // 2) not in yaml_text)
+    ):
+        return None
+    flow = 0
+    indents: list[int] = []
+    for number, line in enumerate(yaml_text.split("\n")):
+        if flow == 0 and line.strip() and not line.lstrip().startswith("#"):
+            prefix = _BLOCK_PREFIX.match(line)
+            indent = len(prefix.group(1))
+            while indents and indents[-1] >= indent:
+                indents.pop()
+            indents.append(indent)
+            if len(indents) + prefix.group(2).count("-") > MAX_NESTING:
+                return number
+        if brackets > MAX_NESTING:
+            for char in line:
+                if char in "[{":
+                    flow += 1
+                    if flow > MAX_NESTING:
+                        return number
+                elif char in "]}" and flow:
+                    flow -= 1
+    return None
 
 
 def _refuse_anchors(yaml_text: str, first_line: int) -> None:
@@ -149,9 +268,14 @@ def _refuse_anchors(yaml_text: str, first_line: int) -> None:
 
 
 # A top-level `key:` line (the key plain or quoted), as editors and the merge see keys.
-KEY_LINE = re.compile(
-    r"""(?:"([^"]+)"|'([^']+)'|([^\s#'"\-?:][^:]*?|-[^\s:][^:]*?))[ \t]*:(?:[ \t]|$)"""
-)
+KEY_LINE = re.compile(r"""(?:"([^"]+)"|'([^']+)'|([^\s#'"\-?:][^:]*|-[^\s:][^:]*)):(?:[ \t]|$)""")
+# Greedy, not lazy: a lazy key followed by `[ \t]*:` retried the blanks at every
+# character, which made a 60 KB line cost seconds. The key is stripped in `key_of`.
+
+
+def key_of(match: re.Match[str]) -> str:
+    """The key a KEY_LINE match found, without the blanks before its colon."""
+    return next(group for group in match.groups() if group is not None).rstrip(" \t")
 
 
 def key_lines(yaml_text: str, first_line: int) -> dict[str, int]:
@@ -162,6 +286,5 @@ def key_lines(yaml_text: str, first_line: int) -> dict[str, int]:
             continue
         match = KEY_LINE.match(line)
         if match:
-            key = next(group for group in match.groups() if group is not None)
-            lines.setdefault(key, first_line + offset)
+            lines.setdefault(key_of(match), first_line + offset)
     return lines

@@ -26,7 +26,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from netnotes.frontmatter import CLOSING_FENCE, KEY_LINE, OPENING_FENCE
+from netnotes.frontmatter import CLOSING_FENCE, KEY_LINE, OPENING_FENCE, key_of
 from netnotes.parse import first_log_section, log_is_oldest_first
 
 BOM = "\ufeff"
@@ -90,7 +90,7 @@ def split_note(text: str) -> Note:
     for line in lines[1:close]:
         match = KEY_LINE.match(line) if line[:1] not in (" ", "\t", "#", "-", "\n") else None
         if match:
-            key = next(group for group in match.groups() if group is not None)
+            key = key_of(match)
             blocks.append((key, [*pending, line]))
             pending = []
         elif line[:1] in (" ", "\t", "-") and blocks and line.strip():
@@ -277,7 +277,9 @@ def _insert_entries(body: list[str], entries: list[str], our_log: _Log | None) -
 # -- tasks -------------------------------------------------------------------------------------
 
 _TASK_LINE = re.compile(r"(\s*(?:[-*+]|\d+[.)])\s+)\[([ xX-])\](.*)")
-_TASK_NOISE = re.compile(r"\s*(?:✅\s*\S+|📅\s*\S+|\bdue:\S+|\[due::[^\]]*\])")
+# No leading `\s*`: tried at every blank of a long run it was quadratic; the key's
+# words are re-joined anyway. `[^\[\]]` keeps each `[due::` try to its own bracket.
+_TASK_NOISE = re.compile(r"✅\s*\S+|📅\s*\S+|\bdue:\S+|\[due::[^\[\]]*\]")
 
 
 def _task_key(rest: str) -> str:

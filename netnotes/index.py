@@ -14,10 +14,12 @@ a write that loses a lock is skipped, not fatal.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
 import sqlite3
+import stat
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -65,7 +67,7 @@ class Record:
                 if self._blob is None:
                     raise ValueError("no cached parse")
                 self._parsed = codec.decode(self._blob)
-            except (ValueError, TypeError, EOFError):  # damaged or missing: read the note
+            except Exception:  # damaged or missing: read the note
                 contact, problems = read_note_file(self.path, Path(self.file))
                 self._parsed = (contact, tuple(problems))
                 self._blob = None
@@ -119,15 +121,22 @@ def index_path(vault: Vault) -> Path:
 
 
 def _stat_notes(vault: Vault) -> dict[str, tuple[str, int, int]]:
-    """{relative path: (file name, mtime_ns, size)} of every note, sorted by path."""
+    """{relative path: (file name, mtime_ns, size)} of every note, sorted by path.
+
+    A name that is not a regular file (a FIFO, a device, a dangling or looping
+    link) gets (-1, -1): it is never cached, and reading it gives the problem
+    that says what it is, on every run, until it is fixed.
+    """
     found: dict[str, tuple[str, int, int]] = {}
     skip = len(str(vault.root)) + 1
     for path in contact_file_names(vault):
         try:
             info = os.stat(path)
+            regular = stat.S_ISREG(info.st_mode)
         except OSError:
-            continue
-        found[path[skip:].replace(os.sep, "/")] = (path, info.st_mtime_ns, info.st_size)
+            regular = False
+        pair = (info.st_mtime_ns, info.st_size) if regular else (-1, -1)
+        found[path[skip:].replace(os.sep, "/")] = (path, *pair)
     return found
 
 
@@ -232,7 +241,7 @@ def _read_digest_set(connection: sqlite3.Connection, context: str) -> dict:
         return {}
     try:
         return codec.decode_digest_set(row[0])
-    except (ValueError, TypeError, EOFError):
+    except Exception:  # a damaged set is recomputed
         return {}
 
 
@@ -264,9 +273,10 @@ def save_digest_set(vault: Vault, context: str, rows: dict[str, tuple[int, int, 
             (KEPT_DIGEST_SETS,),
         )
         connection.execute("COMMIT")
-    except sqlite3.OperationalError:
-        if connection.in_transaction:
-            connection.execute("ROLLBACK")
+    except sqlite3.DatabaseError:  # locked by another run, or damaged: the cache just waits
+        with contextlib.suppress(sqlite3.DatabaseError):
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
     finally:
         connection.close()
 
@@ -300,9 +310,10 @@ def _parse_all(vault: Vault, notes: list[tuple[str, Path]], progress: Progress |
 def _parse_one(vault: Vault, relative: str, path: Path | str) -> Record:
     try:
         info = os.stat(path)
-        mtime_ns, size = info.st_mtime_ns, info.st_size
+        regular = stat.S_ISREG(info.st_mode)
     except OSError:
-        mtime_ns = size = -1
+        regular = False
+    mtime_ns, size = (info.st_mtime_ns, info.st_size) if regular else (-1, -1)
     contact, problems = read_note_file(relative, Path(path))
     return Record(relative, path, mtime_ns, size, parsed=(contact, tuple(problems)))
 
@@ -320,6 +331,18 @@ def _parse_chunk(root: str, config, chunk: list[tuple[str, str]], digest_for: tu
     return out
 
 
+def _die_with_parent(parent: int) -> None:
+    """In a worker: exit when the parent is gone (killed mid-digest), rather than linger."""
+    import threading
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.25)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def _parse_in_pool(vault: Vault, notes, workers: int, progress: Progress | None, digest_for):
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -331,7 +354,10 @@ def _parse_in_pool(vault: Vault, notes, workers: int, progress: Progress | None,
     ]
     context = multiprocessing.get_context("fork")
     records: list[Record] = []
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_die_with_parent,
+        initargs=(os.getpid(),),
+    ) as pool:  # fmt: skip
         futures = [
             pool.submit(_parse_chunk, str(vault.root), vault.config, chunk, digest_for)
             for chunk in chunks
@@ -445,10 +471,12 @@ def _store(connection: sqlite3.Connection, fresh: list[Record], gone: list[str])
         connection.executemany("INSERT OR REPLACE INTO notes VALUES (?, ?, ?, ?)", rows)
         connection.executemany("DELETE FROM notes WHERE path = ?", [(path,) for path in gone])
         connection.execute("COMMIT")
-    except sqlite3.OperationalError:
-        # Another netnotes holds the lock: our parse is still right, the cache just waits.
-        if connection.in_transaction:
-            connection.execute("ROLLBACK")
+    except sqlite3.DatabaseError:
+        # Another netnotes holds the lock (or the file is damaged, and the next run
+        # rebuilds it): our parse is still right, the cache just waits.
+        with contextlib.suppress(sqlite3.DatabaseError):
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
 
 
 def rebuild(vault: Vault, progress: Progress | None = None) -> LoadReport:

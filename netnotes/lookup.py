@@ -5,9 +5,10 @@ from __future__ import annotations
 import difflib
 from collections.abc import Sequence
 from pathlib import PurePosixPath
+from typing import Protocol
 
 from netnotes.errors import NetnotesError
-from netnotes.model import Contact
+from netnotes.model import Contact, Problem
 from netnotes.names import fold, words
 
 
@@ -45,6 +46,44 @@ def find_contact(query: str, contacts: Sequence[Contact]) -> Contact:
     close = difflib.get_close_matches(wanted, list(known), n=3, cutoff=0.5)
     hint = f"; did you mean {', '.join(repr(known[k]) for k in close)}?" if close else ""
     raise NoSuchContact(f"no contact matches '{query}'{hint}")
+
+
+class Note(Protocol):
+    """A note of the vault, whether or not it parsed into a contact (an index Record)."""
+
+    path: str
+
+    @property
+    def contact(self) -> Contact | None: ...
+
+    @property
+    def problems(self) -> tuple[Problem, ...]: ...
+
+
+def find_note(query: str, notes: Sequence[Note]) -> Note:
+    """The note `query` names: a contact by name as `find_contact` does, or any note,
+    a broken one included, by its vault path or file stem (so `edit` can open the
+    very note `check` says to fix)."""
+    wanted = query.replace("\\", "/").removeprefix("./")
+    by_path = [
+        note for note in notes
+        if note.path in (wanted, f"{wanted}.md")
+        or note.path.endswith((f"/{wanted}", f"/{wanted}.md"))
+    ]  # fmt: skip
+    if len(by_path) == 1:
+        return by_path[0]
+    by_name = {note.path: note for note in notes if note.contact is not None}
+    try:
+        return by_name[find_contact(query, [note.contact for note in by_name.values()]).path]
+    except NoSuchContact:
+        query_words = words(query)
+        broken = [
+            note for note in notes
+            if note.contact is None and _starts_words(query_words, PurePosixPath(note.path).stem)
+        ]  # fmt: skip
+        if len(broken) == 1:
+            return broken[0]
+        raise
 
 
 def _starts_words(query_words: list[str], name: str) -> bool:

@@ -34,9 +34,16 @@ class Problem:
     message: str
 
     def format(self) -> str:
-        """`path:line: severity: message`, the form editors jump to."""
-        where = self.path if self.line is None else f"{self.path}:{self.line}"
-        return f"{where}: {self.severity}: {self.message}"
+        """`path:line: severity: message`, the form editors jump to.
+
+        Control characters in the path or message are shown escaped or as
+        spaces, so a file name holding a newline cannot forge a line of its own.
+        """
+        from netnotes.safetext import printable, printable_path
+
+        where = printable_path(self.path)
+        where = where if self.line is None else f"{where}:{self.line}"
+        return f"{where}: {self.severity}: {printable(self.message)}"
 
     def sort_key(self) -> tuple[str, int, str]:
         return (self.path, self.line or 0, self.message)

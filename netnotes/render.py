@@ -16,6 +16,7 @@ from json.encoder import encode_basestring as _json_string
 from urllib.parse import quote
 
 from netnotes.model import Item, Problem, Severity, Status
+from netnotes.safetext import markdown_text, printable, printable_path
 
 JSON_VERSION = 1
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -73,14 +74,16 @@ def render_markdown(digest: Digest, link_from: str = "") -> str:
 
     def link(label: str, path: str) -> str:
         target = posixpath.relpath(path, link_from or ".")
-        return f"[{_escape_label(label)}]({quote(target, safe='/')})"
+        return f"[{markdown_text(label)}]({quote(target, safe='/')})"
 
     lines = [f"# Due on {digest.today.isoformat()}", "", digest.summary(), ""]
     if digest.problems:
         lines += ["## Problems", ""]
         for problem in digest.problems:
-            where = problem.path if problem.line is None else f"{problem.path}:{problem.line}"
-            lines.append(f"- {link(where, problem.path)}: {problem.severity}: {problem.message}")
+            where = printable_path(problem.path)
+            where = where if problem.line is None else f"{where}:{problem.line}"
+            message = markdown_text(problem.message)
+            lines.append(f"- {link(where, problem.path)}: {problem.severity}: {message}")
         lines.append("")
     for title, members in digest.grouped():
         lines += [f"## {title}", ""]
@@ -90,15 +93,11 @@ def render_markdown(digest: Digest, link_from: str = "") -> str:
                 if item.status is Status.SUGGESTED
                 else f"**{day_label(item.due, digest.today)}** · "
             )
-            lines.append(f"- {when}{link(item.contact, item.path)} — {item.text}")
+            lines.append(f"- {when}{link(item.contact, item.path)} — {markdown_text(item.text)}")
         lines.append("")
     if not digest.items:
         lines += ["Nothing due. Your network is in good shape.", ""]
     return "\n".join(lines)
-
-
-def _escape_label(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
 
 
 # -- terminal text ------------------------------------------------------------
@@ -111,29 +110,50 @@ _STATUS_COLOURS = {
 }
 
 
-def render_text(digest: Digest, style: Callable[..., str] | None = None) -> str:
-    """For a terminal. `style` is click.style when colour is wanted, else nothing is styled."""
+def render_text(
+    digest: Digest, style: Callable[..., str] | None = None, width: int | None = None
+) -> str:
+    """For a terminal. `style` is click.style when colour is wanted, else nothing is styled.
+
+    With `width`, each item's text is shortened (ending in …) so its line fits.
+    Everything from a note is stripped of control characters first.
+    """
     paint = style or (lambda text, **_: text)
     lines = [paint(f"Due on {digest.today.isoformat()}", bold=True) + f" — {digest.summary()}"]
     if digest.problems:
         lines += ["", paint("Problems", bold=True)]
         for problem in digest.problems:
             colour = "red" if problem.severity is Severity.ERROR else "yellow"
-            lines.append("  " + paint(problem.format(), fg=colour))
-    name_width = max((len(item.contact) for item in digest.items), default=0)
+            lines.append("  " + paint(_problem_line(problem), fg=colour))
+    names = {id(item): printable(item.contact) for item in digest.items}
+    name_width = max(map(len, names.values()), default=0)
     when_width = max((len(day_label(item.due, digest.today)) for item in digest.items), default=0)
     for title, members in digest.grouped():
         lines += ["", paint(title, bold=True, fg=_STATUS_COLOURS[members[0].status])]
         for item in members:
-            where = item.path if item.line is None else f"{item.path}:{item.line}"
+            where = printable_path(item.path)
+            where = where if item.line is None else f"{where}:{item.line}"
             when = "" if item.status is Status.SUGGESTED else day_label(item.due, digest.today)
             when = when.ljust(when_width) + "  " if when else ""
-            lines.append(
-                f"  {when}{item.contact.ljust(name_width)}  {item.text}  " + paint(where, dim=True)
-            )
+            head = f"  {when}{names[id(item)].ljust(name_width)}  "
+            text = printable(item.text)
+            if width is not None:
+                room = width - len(head) - len(where) - 2
+                text = _shorten(text, max(room, 12))
+            lines.append(f"{head}{text}  " + paint(where, dim=True))
     if not digest.items:
         lines += ["", "Nothing due. Your network is in good shape."]
     return "\n".join(lines) + "\n"
+
+
+def _problem_line(problem: Problem) -> str:
+    where = printable_path(problem.path)
+    where = where if problem.line is None else f"{where}:{problem.line}"
+    return f"{where}: {problem.severity}: {printable(problem.message)}"
+
+
+def _shorten(text: str, room: int) -> str:
+    return text if len(text) <= room else text[: room - 1].rstrip() + "…"
 
 
 # -- JSON ---------------------------------------------------------------------

@@ -9,10 +9,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from netnotes.config import Config
-from netnotes.dates import Duration
+from netnotes.dates import Duration, add_days
 from netnotes.model import Contact, Direction, Interaction, Item, ItemKind, Status, TaskState
 
 # Not strftime: the digest must not change with the machine's locale.
@@ -191,7 +191,7 @@ def thanks_items(contact: Contact, context: Context) -> Iterator[Item]:
     text = f"send a thank-you for the {meeting.kind} on {meeting.on.isoformat()}"
     if meeting.text:
         text += f": {meeting.text}"
-    due = meeting.on + timedelta(days=1)
+    due = add_days(meeting.on, 1)
     yield _item(ItemKind.THANKS, contact, due, meeting.line, text, context.today)
 
 

@@ -124,13 +124,23 @@ def read_note(vault: Vault, path: Path) -> tuple[Contact | None, list[Problem]]:
 
 def read_note_file(relative: str, path: Path) -> tuple[Contact | None, list[Problem]]:
     """Read and parse one note; a file that cannot be read is a problem, not an exception."""
+    from netnotes.notefile import NoteUnreadable, read_note_bytes
     from netnotes.parse import parse_note  # the parser and YAML load only when a note needs it
 
     try:
-        data = path.read_bytes()
-    except OSError as error:
-        return None, [Problem(relative, None, Severity.ERROR, f"cannot read: {error.strerror}")]
+        data = read_note_bytes(path)
+    except NoteUnreadable as error:
+        return None, [Problem(relative, None, Severity.ERROR, str(error))]
     return parse_note(relative, data)
+
+
+def load_notes(vault: Vault) -> list:
+    """Every note of the vault as an index Record (path, contact or None, problems)."""
+    if not vault.contacts_dir.is_dir():
+        return []
+    from netnotes import index
+
+    return index.load(vault, use_cache=vault.use_cache, progress=vault.progress).records
 
 
 def load_contacts(vault: Vault) -> tuple[list[Contact], list[Problem]]:

@@ -30,10 +30,10 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from netnotes.config import CONFIG_NAME
-from netnotes.digest import assemble, write_digest
+from netnotes.digest import assemble, safe_contact_items, write_digest
 from netnotes.errors import NetnotesError
 from netnotes.model import Contact
-from netnotes.rules import Context, contact_items, make_context
+from netnotes.rules import Context, make_context
 from netnotes.state import VaultState
 from netnotes.vault import Vault, identity_of, open_vault
 
@@ -107,6 +107,9 @@ class Watcher:
         self.on_reload: Callable[[], None] | None = None  # e.g. re-point the observer
         self._config_changed = False
         self._rescan_needed = False
+        self._reattach = False  # the contacts folder itself came or went: re-point the observer
+        self.write_failed = False  # the last digest write failed: retry soon
+        self.retry_interval = 2.0
         self._first_event: float | None = None
         self._last_event = 0.0
         self._wakeup = threading.Condition()
@@ -131,6 +134,8 @@ class Watcher:
                 self._config_changed = True
             elif change == "folder":
                 self._rescan_needed = True
+                if path == self.vault.contacts_dir:
+                    self._reattach = True
             else:
                 self._pending.add(path)
                 self._reread.discard(path)
@@ -161,15 +166,19 @@ class Watcher:
                 if self._stopping:
                     return
                 batch = self._take_batch_if_due()
-            if batch is not None:
-                self._apply(*batch)
-            self.clock_checks += 1
-            if self.now().date() != self.today:
-                self.regenerate()
+            try:
+                if batch is not None:
+                    self._apply(*batch)
+                self.clock_checks += 1
+                if self.now().date() != self.today or self.write_failed:
+                    self.regenerate()
+            except Exception as error:  # report, keep watching
+                self.log(f"error: {type(error).__name__}: {error}; still watching")
 
     def _timeout(self) -> float:
         if self._first_event is None:
-            return self._seconds_to_midnight()
+            idle = self._seconds_to_midnight()
+            return min(idle, self.retry_interval) if self.write_failed else idle
         now = time.monotonic()
         due = min(self._last_event + self.quiet, self._first_event + self.max_delay)
         return max(0.0, due - now)
@@ -188,13 +197,17 @@ class Watcher:
         waited_enough = now - self._first_event >= self.max_delay
         if not (quiet_enough or waited_enough):
             return None
-        batch = (set(self._pending), self._config_changed, self._rescan_needed)
+        batch = (set(self._pending), self._config_changed, self._rescan_needed, self._reattach)
         self._pending.clear()
-        self._config_changed = self._rescan_needed = False
+        self._config_changed = self._rescan_needed = self._reattach = False
         self._first_event = None
         return batch
 
-    def _apply(self, paths: set[Path], config_changed: bool, rescan: bool) -> None:
+    def _apply(
+        self, paths: set[Path], config_changed: bool, rescan: bool, reattach: bool = False
+    ) -> None:
+        if reattach and self.on_reload:
+            self.on_reload()  # a re-created folder is a new inode: the old watch is blind
         if config_changed:
             try:
                 self.vault = open_vault(self.root)
@@ -226,14 +239,28 @@ class Watcher:
         self.today = self.now().date()
         contacts = self.state.contacts()
         context = make_context(self.today, self.vault.config)
+        per_contact, trouble = self._items_per_contact(contacts, context)
         digest = assemble(
             self.vault,
             context,
-            self._items_per_contact(contacts, context),
+            per_contact,
             [identity_of(contact) for contact in contacts],
-            self.state.problems(),
+            [*self.state.problems(), *trouble],
         )
-        written = write_digest(self.vault, digest)
+        try:
+            written = write_digest(self.vault, digest)
+        except OSError as error:
+            if not self.write_failed:
+                self.log(
+                    f"cannot write {self.vault.config.digest}: {error.strerror or error}; "
+                    "still watching, will try again"
+                )
+            self.write_failed = True
+            written = False
+        else:
+            if self.write_failed:
+                self.log(f"{self.vault.config.digest} can be written again")
+            self.write_failed = False
         self.regenerations += 1
         result = Regeneration(
             self.now(),
@@ -258,10 +285,11 @@ class Watcher:
         for contact in contacts:
             known = self._items_cache.get(contact.path)
             if known is None or known[0] is not contact:
-                known = (contact, *contact_items(contact, context))
+                known = (contact, *safe_contact_items(contact, context))
             cache[contact.path] = known
         self._items_cache = cache
-        return [(items, reconnect) for _, items, reconnect in cache.values()]
+        per_contact = [(items, reconnect) for _, items, reconnect, _ in cache.values()]
+        return per_contact, [problem for *_, trouble in cache.values() for problem in trouble]
 
 
 # -- the observer --------------------------------------------------------------------
@@ -305,7 +333,9 @@ def start_observer(watcher: Watcher, *, poll: bool, warn: Callable[[str], None])
         handler = Handler()
         contacts = watcher.vault.contacts_dir
         observer.schedule(handler, str(watcher.root), recursive=False, event_filter=content_events)
-        if contacts != watcher.root:
+        # A missing contacts folder is watched for from the root; when it appears,
+        # the watcher asks for a new observer (see Watcher._reattach).
+        if contacts != watcher.root and contacts.is_dir():
             observer.schedule(handler, str(contacts), recursive=True, event_filter=content_events)
 
     observer = PollingObserver(timeout=0.5) if poll else Observer()

@@ -1,42 +1,156 @@
-"""Putting bytes on disk safely: atomic replace, mode kept, nothing half-written.
+"""Putting bytes on disk safely: locked, verified, atomic, owner and mode kept.
 
 A reader (an editor, the watcher, git) sees either the old file or the new
 one, never a truncated mix: we write a temporary file in the same folder,
-flush and fsync it, copy the old file's mode, then `os.replace` it over the
-target.
+flush and fsync it, give it the old file's mode and owner, then `os.replace`
+it over the target. A failure at any step removes the temporary file and
+raises an OSError that names the note.
+
+Editing a note is one critical section per note (`update_file`):
+
+1. take an advisory lock on a lock file for that note (two netnotes
+   commands never interleave their read → edit → replace);
+2. read the note until it holds still: a note that reads empty, shorter than
+   `stat` said a moment before, with a front matter that opens and never
+   closes, or different on a second read, is caught mid-save by an editor
+   (VS Code truncates and writes in place) and is read again, then refused;
+3. let the caller refuse a note it cannot trust (`check`);
+4. apply the pure edit, and just before replacing, compare the bytes on disk
+   with those read: an editor that saved meanwhile (by rename or in place)
+   makes us start again from its text, so its save is never lost;
+5. replace, then read back: a command only reports success when its change
+   is on disk.
+
+Editors do not take our lock, so a save that lands in the microseconds
+between step 4 and the replace can still lose that save; docs/safety.md
+says so.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import stat
 import tempfile
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
+
+from netnotes.errors import NetnotesError
+from netnotes.notefile import read_note_bytes
+
+LOCK_TIMEOUT = 30.0  # seconds to wait for another netnotes that is writing the same note
+SETTLE_SECONDS = 0.1  # a note saved this recently is read twice, this far apart
+RECENT_SECONDS = 1.0
+READ_DEADLINE = 2.0  # how long a note may look mid-save before we give up
+
+
+class StaleNote(NetnotesError):
+    """The note kept changing on disk while we edited it; nothing was written."""
+
+
+class NoteBusy(NetnotesError):
+    """Another netnotes held the note's lock for too long."""
+
+
+def _fail(error: OSError, path: Path) -> OSError:
+    """The same OSError, naming the note rather than a temporary file."""
+    failure = OSError(error.errno, error.strerror or str(error), str(path))
+    return failure
 
 
 def atomic_write(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` in one step; the file keeps its mode."""
+    """Replace `path` with `data` in one step; the file keeps its mode and owner."""
     try:
-        mode = stat.S_IMODE(path.stat().st_mode)
+        old = path.stat()
     except FileNotFoundError:
+        old = None
+    except OSError as error:
+        raise _fail(error, path) from None
+    temporary = _write_temporary(path, data, old)
+    try:
+        os.replace(temporary, path)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise _fail(error, path) from None
+    _sync_folder(path.parent)
+
+
+def create_new(path: Path, data: bytes) -> None:
+    """Write a new file at `path` atomically; FileExistsError if anything is there.
+
+    The data goes to a temporary file first and is then hard-linked into
+    place, which fails rather than overwrite: a full disk leaves no empty
+    note behind, and a file that appeared meanwhile is never clobbered.
+    """
+    temporary = _write_temporary(path, data, None)
+    try:
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            raise
+        except OSError as error:
+            if not _links_unsupported(error):
+                raise _fail(error, path) from None
+            # A file system without hard links: an exclusive create is the best we can do.
+            with open(path, "xb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+    _sync_folder(path.parent)
+
+
+def _links_unsupported(error: OSError) -> bool:
+    import errno
+
+    return error.errno in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK)
+
+
+def _write_temporary(path: Path, data: bytes, old: os.stat_result | None) -> str:
+    if old is not None:
+        mode = stat.S_IMODE(old.st_mode)
+    else:
         umask = os.umask(0)
         os.umask(umask)
         mode = 0o666 & ~umask
-    descriptor, temporary = tempfile.mkstemp(
-        prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
-    )
+    try:
+        descriptor, temporary = tempfile.mkstemp(
+            prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
+        )
+    except OSError as error:
+        raise _fail(error, path) from None
     try:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
+        if old is not None and hasattr(os, "chown"):
+            # Root editing someone's note must not make it root's; others cannot chown.
+            with contextlib.suppress(OSError):
+                os.chown(temporary, old.st_uid, old.st_gid)
+    except BaseException as error:
+        with contextlib.suppress(OSError):
             os.unlink(temporary)
+        if isinstance(error, OSError):
+            raise _fail(error, path) from None
         raise
+    return temporary
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable (best effort: not every system can fsync a folder)."""
+    with contextlib.suppress(OSError, AttributeError):
+        descriptor = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
 
 
 def write_if_changed(path: Path, data: bytes) -> bool:
@@ -46,32 +160,144 @@ def write_if_changed(path: Path, data: bytes) -> bool:
             return False
     except FileNotFoundError:
         pass
+    except OSError as error:
+        raise _fail(error, path) from None
     atomic_write(path, data)
     return True
 
 
-class StaleNote(Exception):
-    """The note kept changing on disk while we edited it."""
+# -- the lock ---------------------------------------------------------------------------
 
 
-def update_file(path: Path, edit, *, on_read=None) -> tuple[str, str]:
-    """Apply the pure `edit(text) -> text` to a note and write it back atomically.
+@contextlib.contextmanager
+def note_lock(lock_dir: Path, path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+    """Hold the advisory lock of `path` (a lock file in `lock_dir`, named by the note's path).
 
-    If the note changed on disk after we read it (an editor saved meanwhile),
-    the edit is applied once more to the new text, so that save is not lost;
-    if the note changes yet again, or the edit no longer applies, the note is
-    left as it is and the error propagates. `on_read` is a test seam called
-    after each read. Returns (old text, new text).
+    The lock lives beside the cache, not beside the note, so the contacts
+    folder gains no files; it is released when the process ends, however it ends.
     """
-    for _attempt in range(2):
-        original = path.read_bytes()
-        if on_read:
-            on_read()
-        old_text = original.decode("utf-8")
-        new_text = edit(old_text)
-        if path.read_bytes() != original:
-            continue  # someone saved while we worked: start again from their text
-        if new_text != old_text:
-            atomic_write(path, new_text.encode("utf-8"))
-        return old_text, new_text
-    raise StaleNote(f"{path} keeps changing on disk; nothing was written, try again")
+    try:
+        lock_dir.mkdir(parents=True, exist_ok=True)
+        key = hashlib.blake2b(str(path.resolve()).encode(), digest_size=10).hexdigest()
+        descriptor = os.open(lock_dir / f"{key}.lock", os.O_RDWR | os.O_CREAT, 0o666)
+    except OSError as error:
+        raise OSError(error.errno, f"cannot lock the note: {error.strerror}", str(path)) from None
+    try:
+        deadline = time.monotonic() + timeout
+        while not _try_lock(descriptor):
+            if time.monotonic() > deadline:
+                raise NoteBusy(
+                    f"{path.name}: another netnotes has been writing it for {timeout:.0f} s; "
+                    "nothing was written, try again"
+                )
+            time.sleep(0.005)
+        yield
+    finally:
+        os.close(descriptor)  # closing releases the lock
+
+
+def _try_lock(descriptor: int) -> bool:
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        import msvcrt
+
+        try:
+            msvcrt.locking(descriptor, msvcrt.LK_NBLCK, 1)
+            return True
+        except OSError:
+            return False
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except BlockingIOError:
+        return False
+
+
+# -- reading a note that an editor may be saving ------------------------------------------
+
+
+def read_settled(path: Path, deadline: float = READ_DEADLINE) -> bytes:
+    """The note's bytes once they hold still; refuse a note that keeps looking mid-save."""
+    give_up = time.monotonic() + deadline
+    while True:
+        try:
+            size_before = os.stat(path).st_size
+        except OSError as error:
+            raise _fail(error, path) from None
+        data = read_note_bytes(path)
+        why = _mid_save(data, size_before)
+        if why is None and _recently_saved(path):
+            time.sleep(SETTLE_SECONDS)
+            if read_note_bytes(path) != data:
+                why = "keeps changing"
+        if why is None:
+            return data
+        if time.monotonic() > give_up:
+            raise StaleNote(
+                f"{path.name} {why}: an editor may be saving it. Nothing was written; "
+                "save it in your editor, then try again"
+            )
+        time.sleep(0.05)
+
+
+def _recently_saved(path: Path) -> bool:
+    try:
+        return time.time() - os.stat(path).st_mtime < RECENT_SECONDS
+    except OSError:
+        return False
+
+
+def _mid_save(data: bytes, size_before: int) -> str | None:
+    """Why these bytes look like a note caught in the middle of a save, or None."""
+    from netnotes.frontmatter import FrontMatterError, split_front_matter
+
+    if not data.strip():
+        return "is empty"
+    if len(data) < size_before:
+        return "is shorter than it was a moment ago"
+    try:
+        text = data.decode("utf-8").lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+        split_front_matter(text)
+    except UnicodeDecodeError:
+        return None  # not cut short, just not UTF-8: the caller says so
+    except FrontMatterError:
+        return "has a front matter that opens with '---' and never closes"
+    return None
+
+
+def update_file(
+    path: Path,
+    edit: Callable[[str], str],
+    *,
+    lock_dir: Path,
+    check: Callable[[bytes], None] | None = None,
+    on_read: Callable[[], None] | None = None,
+) -> tuple[str, str]:
+    """Apply the pure `edit(text) -> text` to a note, under its lock; see the module doc.
+
+    `check(bytes)` may raise to refuse the note as read. `on_read` is a test
+    seam called after each read. Returns (old text, new text).
+    """
+    with note_lock(lock_dir, path):
+        for _attempt in range(3):
+            original = read_settled(path)
+            if on_read:
+                on_read()
+            if check:
+                check(original)
+            old_text = original.decode("utf-8")
+            new_text = edit(old_text)
+            if new_text == old_text:
+                return old_text, new_text
+            if read_note_bytes(path) != original:
+                continue  # an editor saved while we worked: start again from its text
+            data = new_text.encode("utf-8")
+            atomic_write(path, data)
+            if read_note_bytes(path) != data:
+                raise StaleNote(
+                    f"{path.name} was replaced by another program as netnotes wrote it; "
+                    "look at the note: the change may be missing"
+                )
+            return old_text, new_text
+    raise StaleNote(f"{path.name} keeps changing on disk; nothing was written, try again")

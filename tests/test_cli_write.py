@@ -291,13 +291,17 @@ def test_snooze_sets_changes_and_clears_one_line(example_vault):
     )
 
 
-def test_snooze_refuses_a_flow_style_value_and_changes_nothing(example_vault):
+def test_snooze_refuses_a_note_whose_snooze_is_an_error_and_changes_nothing(example_vault):
     note = example_vault / "contacts" / "raj-patel.md"
     note.write_text(note.read_text().replace("snooze: 2026-12-15", "snooze: [2026-12-15]"))
     before = note.read_bytes()
     result = run(example_vault, "snooze", "raj", "2027-01-01")
     assert result.exit_code == 1
-    assert "will not rewrite 'snooze' because its value is written in flow style" in result.stderr
+    assert result.stderr == (
+        "Error: contacts/raj-patel.md:7: error: snooze: '['2026-12-15']' is not a date: "
+        "write YYYY-MM-DD\nnetnotes writes only to notes without errors; fix this one first "
+        "(netnotes edit raj-patel)\n"
+    )
     assert note.read_bytes() == before
 
 
@@ -337,6 +341,7 @@ def test_an_edit_saved_between_read_and_write_is_kept(tmp_path):
     update_file(
         note,
         lambda t: add_log_entry(t, day("2026-11-21"), "2026-11-21 b")[0],
+        lock_dir=tmp_path / "locks",
         on_read=someone_saves,
     )
     assert (
@@ -354,7 +359,9 @@ def test_a_note_that_keeps_changing_is_refused_untouched(tmp_path):
         note.write_text(f"v{next(counter)}")
 
     with pytest.raises(StaleNote):
-        update_file(note, lambda t: t + " edited", on_read=keeps_saving)
+        update_file(
+            note, lambda t: t + " edited", lock_dir=tmp_path / "locks", on_read=keeps_saving
+        )
     assert "edited" not in note.read_text()
 
 
