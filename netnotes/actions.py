@@ -73,21 +73,6 @@ tags: []
 """
 
 
-def parse_when(text: str, today: date) -> date:
-    """A date (`2026-12-15`) or a duration from today (`2 weeks`)."""
-    try:
-        return parse_date(text)
-    except ValueError as date_error:
-        if re.fullmatch(r"\d{4}\D.*", text.strip()):
-            raise NetnotesError(str(date_error)) from None
-    try:
-        return parse_duration(text).after(today)
-    except ValueError:
-        raise NetnotesError(
-            f"'{text}' is neither a date (YYYY-MM-DD) nor a duration (2 weeks, 3 months, ...)"
-        ) from None
-
-
 # -- init --------------------------------------------------------------------------
 
 
@@ -333,6 +318,17 @@ def _vault_relative(vault: Vault, name: str) -> str:
         return candidate.resolve().relative_to(vault.root.resolve()).as_posix()
     except ValueError:
         return name
+
+
+def readable_contact(target: Target) -> Contact:
+    """The contact a reading command shows; a note that did not parse says why, and how."""
+    if target.contact is None:
+        stem = PurePosixPath(target.relative).stem
+        listing = "\n".join(problem.format() for problem in target.problems)
+        raise NetnotesError(
+            f"{listing}\nthis note is not readable as a contact: netnotes edit {stem}"
+        )
+    return target.contact
 
 
 def refuse_untrusted(relative: str, problems) -> None:

@@ -73,25 +73,50 @@ def _printable(text: str) -> str:
 
 
 class _ParsedType(click.ParamType):
-    """An option value read by one of our parsers, whose ValueError message is for the user."""
+    """A value read by one of our parsers, whose ValueError message is for the user:
+    a bad value is a usage error (exit 2) that names the option, for every option."""
 
-    def __init__(self, name: str, parser_name: str) -> None:
+    def __init__(self, name: str, parse) -> None:
         self.name = name
-        self.parser_name = parser_name
+        self.parse = parse
 
     def convert(self, value, param, ctx):
-        from netnotes import dates
-
         if not isinstance(value, str):
             return value
         try:
-            return getattr(dates, self.parser_name)(value)
+            return self.parse(value)
         except ValueError as error:
             self.fail(str(error), param, ctx)
 
 
-DATE = _ParsedType("DATE", "parse_date")
-DURATION = _ParsedType("DURATION", "parse_duration")
+def _dates():
+    from netnotes import dates
+
+    return dates
+
+
+def _checked(parse):
+    """Validate with `parse`, keep the text as given (it is written into the note)."""
+
+    def check(text: str) -> str:
+        parse(text)
+        return text
+
+    return check
+
+
+# A day something happened: `2026-11-20`, `yesterday`, `friday` (the last one).
+DATE = _ParsedType("DATE", lambda text: _dates().parse_day(text, _today(), past=True))
+# The day a digest is computed for, relative to the real date.
+TODAY = _ParsedType("DATE", lambda text: _dates().parse_day(text, date.today(), past=True))
+# A day to come back to: a date, `friday` (the next one), `in 2 weeks`, or `3 months`.
+WHEN = _ParsedType("WHEN", lambda text: _dates().parse_when(text, _today()))
+HORIZON = _ParsedType("DURATION", lambda text: _dates().parse_duration(text, zero=""))
+CADENCE = _ParsedType(
+    "DURATION",
+    _checked(lambda text: _dates().parse_duration(text, zero="write 'none' for no cadence")),
+)
+BIRTHDAY = _ParsedType("BIRTHDAY", _checked(lambda text: _dates().parse_birthday(text)))
 
 
 @click.group(cls=_NetnotesGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -164,8 +189,10 @@ def _colour_wanted() -> bool:
 
 
 @cli.command()
-@click.option("--today", type=DATE, help="Compute the digest as of this day (YYYY-MM-DD).")
-@click.option("--horizon", type=DURATION, help="How far ahead 'upcoming' reaches (e.g. 14d).")
+@click.option("--today", type=TODAY, help="Compute the digest as of this day (YYYY-MM-DD).")
+@click.option(
+    "--horizon", type=HORIZON, help="How far ahead 'upcoming' reaches (e.g. 14d; 0d: today only)."
+)
 @click.option(
     "--format",
     "output_format",
@@ -190,6 +217,10 @@ def digest(
     from netnotes.digest import build_digest, digest_markdown_for_file, write_digest
     from netnotes.render import render_digest_json, render_text
 
+    if write and output_format:
+        raise click.UsageError(
+            "--write writes the Markdown digest file; --format is for printing: give one"
+        )
     vault = _vault(ctx)
     result = build_digest(vault, today or _today(), horizon)
     if write:
@@ -205,7 +236,20 @@ def digest(
         click.echo(digest_markdown_for_file(vault, result), nl=False)
     else:
         style = click.style if _colour_wanted() else None
-        click.echo(render_text(result, style), nl=False, color=bool(style))
+        width = _terminal_width()
+        click.echo(render_text(result, style, width), nl=False, color=bool(style))
+
+
+def _terminal_width() -> int | None:
+    """The terminal's width when printing to one; None in a pipe (nothing is cut)."""
+    import shutil
+
+    return shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+
+
+def _say(text: str, **options) -> None:
+    """Print text that may hold what a note says: no control character reaches the terminal."""
+    click.echo(_printable(text), **options)
 
 
 @cli.command()
@@ -249,17 +293,27 @@ def index(ctx, rebuild, show_stats) -> None:
     vault = _vault(ctx)
     if rebuild:
         report = cache.rebuild(vault, progress=vault.progress)
-        click.echo(f"index rebuilt: {report.parsed} notes parsed")
+        if report.stored:
+            click.echo(f"index rebuilt: {report.parsed} notes parsed")
+        else:
+            click.echo(
+                f"{report.parsed} notes parsed; nothing was stored: the cache folder "
+                f"{cache.index_path(vault).parent} cannot be written (a read-only vault works "
+                "without a cache)"
+            )
     if show_stats or not rebuild:
         click.echo(json.dumps(cache.stats(vault), indent=2))
 
 
 def _today() -> date:
     """Today, or $NETNOTES_TODAY (YYYY-MM-DD) so scripts and tests can pin the date."""
-    from netnotes.dates import parse_date
-
     pinned = os.environ.get("NETNOTES_TODAY")
-    return parse_date(pinned) if pinned else date.today()
+    if not pinned:
+        return date.today()
+    try:
+        return _dates().parse_day(pinned, date.today(), past=True)
+    except ValueError as error:
+        raise NetnotesError(f"$NETNOTES_TODAY: {error}", exit_code=2) from None
 
 
 @cli.command()
@@ -307,10 +361,13 @@ def merge_driver(ctx, base, ours, theirs, path) -> None:
 @click.option("--email", "emails", multiple=True, help="An email address (repeatable).")
 @click.option("--company")
 @click.option("--role")
-@click.option("--tag", "tags", multiple=True, help="A tag (repeatable).")
-@click.option("--cadence", help="How often to keep in touch, e.g. '3 months'.")
-@click.option("--birthday", help="YYYY-MM-DD, MM-DD or --MM-DD.")
-@click.option("--met", type=DATE, help="The day you met (YYYY-MM-DD).")
+@click.option(
+    "--tag", "tags", multiple=True, shell_complete=lambda *a: _complete_tags(*a),
+    help="A tag (repeatable; 'a, b' is two).",
+)  # fmt: skip
+@click.option("--cadence", type=CADENCE, help="How often to keep in touch, e.g. '3 months'.")
+@click.option("--birthday", type=BIRTHDAY, help="YYYY-MM-DD, MM-DD or --MM-DD.")
+@click.option("--met", type=DATE, help="The day you met (YYYY-MM-DD, yesterday, friday...).")
 @click.option("--edit", "open_editor", is_flag=True, help="Open the new note in $EDITOR.")
 @click.pass_context
 def add(ctx, name, emails, company, role, tags, cadence, birthday, met, open_editor) -> None:
@@ -329,34 +386,47 @@ def add(ctx, name, emails, company, role, tags, cadence, birthday, met, open_edi
         _open_in_editor(path, None)
 
 
+def _name_argument(command):
+    return click.argument("name", shell_complete=lambda *a: _complete_names(*a))(command)
+
+
+def _one_word(ctx, param, value: str | None) -> str | None:
+    import re
+
+    if value is not None and not re.fullmatch(r"[^\W\d_][\w-]*", value):
+        raise click.BadParameter(f"must be one word, not '{value}'", ctx, param)
+    return value
+
+
 @cli.command()
-@click.argument("name")
+@_name_argument
 @click.argument("text", required=False, default="")
-@click.option("--kind", help="One word: coffee, email, call, lunch, ...")
-@click.option("--out", "direction", flag_value="out", help="I reached out and await an answer.")
-@click.option("--in", "direction", flag_value="in", help="They reached out or replied.")
-@click.option("--date", "on", type=DATE, help="The day it happened (default: today).")
-@click.option("--next", "next_when", help="Set follow_up: a date or a duration ('3 months').")
+@click.option("--kind", callback=_one_word, help="One word: coffee, email, call, lunch, ...")
+@click.option("--out", "outbound", is_flag=True, help="I reached out and await an answer.")
+@click.option("--in", "inbound", is_flag=True, help="They reached out or replied.")
+@click.option("--date", "on", type=DATE, help="The day it happened (default: today; yesterday...).")
+@click.option("--next", "follow_up", type=WHEN, help="Set follow_up: a date or '3 months'.")
 @click.pass_context
-def log(ctx, name, text, kind, direction, on, next_when) -> None:
+def log(ctx, name, text, kind, outbound, inbound, on, follow_up) -> None:
     """Record an interaction in the contact's Log section. TEXT '-' reads standard input.
 
     Example: netnotes log jill "talked about Berlin" --kind coffee --next "3 months"
     """
-    from netnotes.actions import log_interaction, parse_when
+    from netnotes.actions import log_interaction
 
+    if outbound and inbound:
+        raise click.UsageError("--out and --in contradict each other: give one")
     if text == "-":
         text = sys.stdin.read()
     vault = _vault(ctx)
-    today = _today()
-    follow_up = parse_when(next_when, today) if next_when else None
-    written = log_interaction(vault, name, text, on=on or today, kind=kind,
-                              direction=direction or "", next_follow_up=follow_up)  # fmt: skip
-    click.echo(f"{written.contact.path}:{written.line}: {written.summary}")
+    direction = "out" if outbound else "in" if inbound else ""
+    written = log_interaction(vault, name, text, on=on or _today(), kind=kind,
+                              direction=direction, next_follow_up=follow_up)  # fmt: skip
+    _say(f"{written.contact.path}:{written.line}: {written.summary}")
 
 
 @cli.command()
-@click.argument("name")
+@_name_argument
 @click.argument("match", required=False)
 @click.pass_context
 def done(ctx, name, match) -> None:
@@ -367,53 +437,54 @@ def done(ctx, name, match) -> None:
     from netnotes.actions import complete_task
 
     written = complete_task(_vault(ctx), name, match, _today())
-    click.echo(f"{written.contact.path}:{written.line}: {written.summary}")
+    _say(f"{written.contact.path}:{written.line}: {written.summary}")
 
 
 @cli.command()
-@click.argument("name")
-@click.argument("when", required=False)
+@_name_argument
+@click.argument("when", required=False, type=WHEN)
 @click.option("--clear", is_flag=True, help="Remove the snooze.")
 @click.pass_context
 def snooze(ctx, name, when, clear) -> None:
-    """Hide a contact's items (but its birthday) until WHEN: a date or a duration.
+    """Hide a contact's items (but its birthday) until WHEN: a date, a weekday, or a duration.
 
     Example: netnotes snooze raj 2026-12-15    (or: netnotes snooze raj "3 weeks")
     """
-    from netnotes.actions import parse_when, snooze_contact
+    from netnotes.actions import snooze_contact
 
-    if clear == bool(when):
+    if clear and when:
+        raise click.UsageError("give WHEN or --clear, not both")
+    if not clear and not when:
         raise click.UsageError("give WHEN, or --clear")
-    until = None if clear else parse_when(when, _today())
-    written = snooze_contact(_vault(ctx), name, until)
-    click.echo(f"{written.contact.path}: {written.summary}")
+    written = snooze_contact(_vault(ctx), name, None if clear else when)
+    _say(f"{written.contact.path}: {written.summary}")
 
 
 @cli.command()
-@click.argument("name")
+@_name_argument
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
+@click.option("--all", "everything", is_flag=True, help="The whole timeline, past and planned.")
 @click.pass_context
-def show(ctx, name, output_format) -> None:
-    """A contact's card: fields, last contact, what is due, open tasks, recent log.
+def show(ctx, name, output_format, everything) -> None:
+    """A contact's card: fields, last contact, what is due, open tasks, recent and planned.
 
     Example: netnotes show jill --format json
     """
-    from netnotes.lookup import find_contact
+    from netnotes.actions import find_target, readable_contact
     from netnotes.render import render_json
-    from netnotes.vault import load_contacts
     from netnotes.views import contact_document, render_card
 
     vault = _vault(ctx)
-    contacts, _ = load_contacts(vault)
-    document = contact_document(find_contact(name, contacts), _today(), vault.config)
+    contact = readable_contact(find_target(vault, name))
+    document = contact_document(contact, _today(), vault.config, everything=everything)
     if output_format == "json":
         click.echo(render_json(document), nl=False)
     else:
-        click.echo(render_card(document, _today()), nl=False)
+        _say(render_card(document, _today()), nl=False)
 
 
 @cli.command(name="list")
-@click.option("--tag", help="Only contacts with this tag.")
+@click.option("--tag", shell_complete=lambda *a: _complete_tags(*a), help="Only this tag.")
 @click.option("--company", help="Only contacts whose company contains this.")
 @click.option("--due", is_flag=True, help="Only contacts with something due.")
 @click.option(
@@ -428,7 +499,7 @@ def list_contacts(ctx, tag, company, due, output_format) -> None:
     import json
 
     from netnotes.vault import load_contacts
-    from netnotes.views import contact_rows
+    from netnotes.views import contact_rows, render_table
 
     vault = _vault(ctx)
     contacts, _ = load_contacts(vault)
@@ -437,13 +508,11 @@ def list_contacts(ctx, tag, company, due, output_format) -> None:
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
     elif output_format == "paths":
         for row in rows:
-            click.echo(row["path"])
+            _say(row["path"])
+    elif rows:
+        _say(render_table(rows, _terminal_width()), nl=False)
     else:
-        width = max((len(row["name"]) for row in rows), default=0)
-        for row in rows:
-            details = "  ".join(filter(None, [row["last_contact"] or "never", row["company"] or "",
-                                              ", ".join(row["tags"])]))  # fmt: skip
-            click.echo(f"{row['name'].ljust(width)}  {details}  {row['path']}")
+        click.echo("no contacts match", err=True)
 
 
 @cli.command()
@@ -454,6 +523,7 @@ def find(ctx, query) -> None:
 
     Example: netnotes find berlin
     """
+    from netnotes.notefile import read_note_bytes
     from netnotes.vault import load_contacts
     from netnotes.views import find_hits
 
@@ -462,36 +532,41 @@ def find(ctx, query) -> None:
     texts = {}
     for contact in contacts:
         try:
-            texts[contact.path] = (vault.root / contact.path).read_text(encoding="utf-8-sig")
+            data = read_note_bytes(vault.root / contact.path)
+            texts[contact.path] = data.decode("utf-8-sig")
         except (OSError, UnicodeDecodeError):
             continue
     hits = find_hits(query, contacts, texts)
     for hit in hits:
         where = hit.contact.path if hit.line is None else f"{hit.contact.path}:{hit.line}"
-        click.echo(f"{where}: {hit.contact.name}: {hit.text}")
+        _say(f"{where}: {hit.contact.name}: {hit.text}")
     if not hits:
         click.echo(f"nothing matches '{query}'", err=True)
         ctx.exit(1)
 
 
 @cli.command()
-@click.argument("name")
+@_name_argument
 @click.pass_context
 def edit(ctx, name) -> None:
-    """Open the contact's note in $VISUAL or $EDITOR, at its Log section when the editor can.
+    """Open a note in $VISUAL or $EDITOR (else vi), at its Log section when the editor can.
+
+    NAME may be a contact's name or any note's path or file name, a broken
+    note included: `netnotes check` says what to fix, `netnotes edit` opens it.
 
     Example: EDITOR=vim netnotes edit jill
     """
-    from netnotes.lookup import find_contact
+    from netnotes.actions import find_target
+    from netnotes.frontmatter import FrontMatterError
+    from netnotes.notefile import read_note_bytes
     from netnotes.parse import first_log_section
-    from netnotes.vault import load_contacts
 
-    vault = _vault(ctx)
-    contacts, _ = load_contacts(vault)
-    contact = find_contact(name, contacts)
-    path = vault.root / contact.path
-    section = first_log_section(path.read_text(encoding="utf-8"))
-    _open_in_editor(path, section.heading + 1 if section else None)
+    target = find_target(_vault(ctx), name)
+    try:
+        section = first_log_section(read_note_bytes(target.path).decode("utf-8"))
+    except (FrontMatterError, UnicodeDecodeError, OSError):
+        section = None  # the note is broken: open it at the top
+    _open_in_editor(target.path, section.heading + 1 if section else None)
 
 
 # Editors that take `+N file` to open at a line; VS Code-likes take `-g file:N`.
@@ -503,7 +578,14 @@ _GOTO_EDITORS = {"code", "codium", "code-insiders", "cursor"}
 def editor_command(editor: str, path: Path, line: int | None) -> list[str]:
     import shlex
 
-    command = shlex.split(editor)
+    try:
+        command = shlex.split(editor)
+    except ValueError as error:
+        raise NetnotesError(
+            f"$EDITOR is not a command netnotes can run ({editor!r}: {error})"
+        ) from None
+    if not command:
+        raise NetnotesError("$EDITOR is empty: set it to your editor, e.g. EDITOR=vim")
     program = Path(command[0]).name
     if line and program in _PLUS_LINE_EDITORS:
         return [*command, f"+{line}", str(path)]
@@ -513,14 +595,63 @@ def editor_command(editor: str, path: Path, line: int | None) -> list[str]:
 
 
 def _open_in_editor(path: Path, line: int | None) -> None:
+    """$VISUAL, else $EDITOR, else vi: the order git uses."""
+    import shutil
     import subprocess
 
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
     if not editor:
-        raise NetnotesError(f"set $EDITOR (or $VISUAL) to open {path}")
-    status = subprocess.call(editor_command(editor, path, line))
+        if not shutil.which("vi"):
+            raise NetnotesError(f"set $EDITOR (or $VISUAL) to open {path}: vi is not installed")
+        editor = "vi"
+    command = editor_command(editor, path, line)
+    try:
+        status = subprocess.call(command)
+    except OSError as error:
+        raise NetnotesError(
+            f"cannot run the editor '{command[0]}' ({error.strerror}): set $EDITOR to your editor"
+        ) from None
     if status:
         raise NetnotesError(f"the editor exited with status {status}")
+
+
+# -- shell completion: never fails, never prints --------------------------------------------
+
+
+def _completion_vault(ctx: click.Context):
+    from netnotes.vault import find_vault_root, open_vault
+
+    root = ctx.find_root()
+    explicit = ctx.params.get("vault_after") or root.params.get("vault_dir")
+    return open_vault(find_vault_root(explicit, os.environ, Path.cwd()))
+
+
+def _complete_names(ctx: click.Context, param, incomplete: str) -> list:
+    from click.shell_completion import CompletionItem
+
+    try:
+        from netnotes.names import fold
+        from netnotes.vault import load_contacts
+
+        contacts, _ = load_contacts(_completion_vault(ctx))
+        wanted = fold(incomplete)
+        names = {Path(c.path).stem for c in contacts} | {c.name for c in contacts}
+        return [CompletionItem(n) for n in sorted(names) if fold(n).startswith(wanted)]
+    except Exception:  # a completion must never break the user's shell
+        return []
+
+
+def _complete_tags(ctx: click.Context, param, incomplete: str) -> list:
+    from click.shell_completion import CompletionItem
+
+    try:
+        from netnotes.vault import load_contacts
+
+        contacts, _ = load_contacts(_completion_vault(ctx))
+        tags = {tag for contact in contacts for tag in contact.tags}
+        return [CompletionItem(t) for t in sorted(tags) if t.lower().startswith(incomplete.lower())]
+    except Exception:  # a completion must never break the user's shell
+        return []
 
 
 @cli.command()
@@ -535,31 +666,45 @@ def watch(ctx, poll) -> None:
     """
     import signal
 
-    from netnotes.watch import Watcher, start_observer
+    from netnotes.watch import Observing, Watcher
 
     vault = _vault(ctx)
 
     def say(line: str) -> None:
-        click.echo(line, err=True)
+        click.echo(_printable(line), err=True)
 
     watcher = Watcher(vault.root, log=say)
     watcher.start()
-    observers = [start_observer(watcher, poll=poll, warn=say)]
-
-    def re_point() -> None:  # the contacts folder moved in netnotes.toml
-        observers[0].stop()
-        observers[0] = start_observer(watcher, poll=poll, warn=say)
-
-    watcher.on_reload = re_point
+    observing = Observing(watcher, poll=poll, warn=say)
     for signal_number in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signal_number, lambda *_: watcher.stop())
     say(f"watching {vault.contacts_dir} (Ctrl-C to stop)")
     try:
         watcher.run()
     finally:
-        observers[0].stop()
-        observers[0].join(timeout=5)
+        observing.stop()
     say("stopped")
+
+
+def _accept_vault_after_the_command() -> None:
+    """`netnotes log jill hi --vault ~/network` works as well as `netnotes --vault ...`."""
+
+    def remember(ctx: click.Context, param, value: str | None) -> None:
+        if value is not None and ctx.obj is not None:
+            ctx.obj["vault_dir"] = value
+
+    for name, command in cli.commands.items():
+        if name in ("init", "merge-driver"):
+            continue
+        command.params.append(
+            click.Option(
+                ["--vault", "vault_after"], type=click.Path(file_okay=False), expose_value=False,
+                callback=remember, help="The vault folder (as before the command).",
+            )
+        )  # fmt: skip
+
+
+_accept_vault_after_the_command()
 
 
 def main() -> None:

@@ -25,6 +25,61 @@ def parse_date(text: str) -> date:
         raise ValueError(f"'{text}' is not a valid date ({error})") from None
 
 
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_RELATIVE = re.compile(r"(?:in\s+(?P<ahead>.+)|(?P<back>.+?)\s+ago)")
+
+
+def parse_day(text: str, today: date, *, past: bool) -> date:
+    """A date as people say it: `2026-12-15`, `today`, `yesterday`, `tomorrow`, a
+    weekday (`friday`, `fri`), `in 3 days`, `2 weeks ago`.
+
+    A weekday is the latest one on or before today when `past` (a day something
+    happened: `log --date friday`), else the next one after today (a day to
+    come back to: `snooze friday`).
+    """
+    raw = " ".join(text.strip().lower().split())
+    if re.match(r"\d{4}\D", raw):
+        return parse_date(text)  # its own message says what is wrong with the date
+    words = {"today": 0, "yesterday": -1, "tomorrow": 1}
+    if raw in words:
+        return add_days(today, words[raw])
+    weekday = next(
+        (i for i, name in enumerate(WEEKDAYS) if len(raw) >= 3 and name.startswith(raw)), None
+    )
+    if weekday is not None:
+        if past:
+            return add_days(today, -((today.weekday() - weekday) % 7))
+        return add_days(today, (weekday - today.weekday() - 1) % 7 + 1)
+    relative = _RELATIVE.fullmatch(raw)
+    if relative:
+        span = parse_duration(relative["ahead"] or relative["back"])
+        return span.after(today) if relative["ahead"] else span.before(today)
+    try:
+        return parse_date(text)
+    except ValueError:
+        raise ValueError(
+            f"'{text}' is not a date: write YYYY-MM-DD, today, yesterday, tomorrow, a weekday, "
+            "'in 3 days' or '2 weeks ago'"
+        ) from None
+
+
+def parse_when(text: str, today: date) -> date:
+    """A day to come back to: a date, a day as people say it (`friday`, `tomorrow`,
+    `in 2 weeks`), or a duration from today (`3 months`)."""
+    try:
+        return parse_day(text, today, past=False)
+    except ValueError as day_error:
+        if re.match(r"\d{4}\D", text.strip()):
+            raise day_error from None
+    try:
+        return parse_duration(text).after(today)
+    except ValueError:
+        raise ValueError(
+            f"'{text}' is neither a date (YYYY-MM-DD, friday, in 2 weeks) nor a duration "
+            "(2 weeks, 3 months, ...)"
+        ) from None
+
+
 def add_months(start: date, months: int) -> date:
     """Calendar-month arithmetic: 31 January + 1 month is the last day of February.
 

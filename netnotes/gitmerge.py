@@ -23,7 +23,8 @@ from __future__ import annotations
 import re
 import subprocess
 import tempfile
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from netnotes.frontmatter import CLOSING_FENCE, KEY_LINE, OPENING_FENCE, key_of
@@ -74,10 +75,17 @@ class Note:
     front_tail: list[str]  # comments or blank lines after the last key
     has_front: bool
     body: list[str]  # lines of the body, each ending in "\n" (but maybe the last)
+    front_lines: list[str] = field(default_factory=list)  # between the fences, as written
+    keyed: bool = True  # each key once: the front matter can be merged key by key
+
+
+def _lines(text: str) -> list[str]:
+    """Split on LF only, as the parser does (str.splitlines also splits on \f, \x1c, U+2028...)."""
+    return re.findall(r"[^\n]*\n|[^\n]+$", text)
 
 
 def split_note(text: str) -> Note:
-    lines = text.splitlines(keepends=True)
+    lines = _lines(text)
     if not lines or not OPENING_FENCE.fullmatch(lines[0].rstrip("\n")):
         return Note([], [], False, lines)
     for close in range(1, len(lines)):
@@ -98,16 +106,45 @@ def split_note(text: str) -> Note:
             pending = []
         else:
             pending.append(line)
-    if len({key for key, _ in blocks}) != len(blocks):
-        raise NotANote("a key appears twice in the front matter")
+    keyed = len({key for key, _ in blocks}) == len(blocks)
     closing = lines[close]
-    return Note(blocks, [*pending, closing], True, lines[close + 1 :])
+    return Note(blocks, [*pending, closing], True, lines[close + 1 :], lines[1:close], keyed)
 
 
 # -- front matter ---------------------------------------------------------------------------
 
 
-def merge_front(base: Note, ours: Note, theirs: Note) -> tuple[list[str], int]:
+def merge_front(base: Note, ours: Note, theirs: Note) -> tuple[list[str] | None, int]:
+    """The merged front matter's lines after the opening fence (closing fence included),
+    or None when the merge removes it: one side deleted it, the other left it alone."""
+    present = _merge_flag(base.has_front, ours.has_front, theirs.has_front)
+    for removed, kept in ((ours, theirs), (theirs, ours)):
+        changed = kept.has_front and kept.front_lines != base.front_lines
+        if base.has_front and not removed.has_front and changed:
+            # Removed on one side, changed on the other: keep the changed one, lose nothing.
+            return [*kept.front_lines, *kept.front_tail[-1:]], 0
+    if not present:
+        return None, 0
+    if not (base.keyed and ours.keyed and theirs.keyed):
+        # A key written twice: no key-by-key reading can be trusted, so the front
+        # matter is merged as text on its own (the log is still merged by entry).
+        merged = merge_lines(*("".join(n.front_lines) for n in (base, ours, theirs)))
+        return [*_lines(_ended(merged.text)), "---\n"], merged.conflicts
+    lines, conflicts = _merge_keys(base, ours, theirs)
+    if not lines or not CLOSING_FENCE.fullmatch(lines[-1].rstrip("\n")):
+        lines.append("---\n")  # the side that had no front matter had no closing fence
+    return lines, conflicts
+
+
+def _merge_flag(base: bool, ours: bool, theirs: bool) -> bool:
+    return theirs if ours == base else ours
+
+
+def _ended(text: str) -> str:
+    return text if not text or text.endswith("\n") else text + "\n"
+
+
+def _merge_keys(base: Note, ours: Note, theirs: Note) -> tuple[list[str], int]:
     base_keys, our_keys, their_keys = dict(base.front), dict(ours.front), dict(theirs.front)
     order = [key for key, _ in ours.front]
     order += [key for key, _ in theirs.front if key not in our_keys and key not in base_keys]
@@ -168,8 +205,9 @@ def _union_of_additions(key, old, mine, other) -> list[str] | None:
     union = ours + [item for item in theirs if item not in ours]
     key_at = next(i for i, line in enumerate(mine) if KEY_LINE.match(line))
     comments, key_line = mine[:key_at], mine[key_at]
-    head = key_line[: key_line.index(":") + 1]
-    if "[" in key_line:  # flow style: key: [a, b]
+    # Up to the colon the key pattern found: a quoted key may hold colons of its own.
+    head = key_line[: KEY_LINE.match(key_line).end()].rstrip(" \t\n")
+    if "[" in key_line[len(head) :]:  # flow style: key: [a, b]
         return [*comments, f"{head} [{', '.join(yaml_scalar(item) for item in union)}]\n"]
     indent = next(
         (line[: len(line) - len(line.lstrip())] for line in mine if line.lstrip().startswith("- ")),
@@ -198,6 +236,22 @@ def _log_of(note: Note) -> _Log | None:
     return _Log(section.heading, entries, [day for _, _, day in section.entries])
 
 
+def _merged_count(base: int, ours: int, theirs: int) -> int:
+    """How many times an entry stays, by three-way reasoning on counts.
+
+    Two voicemails logged on purpose with the same words stay two; an entry
+    written twice in the base and left alone stays twice. When both sides
+    added copies, the larger addition wins (the same entry made on two
+    devices is one entry); a removal on either side is kept.
+    """
+    ours_change, theirs_change = ours - base, theirs - base
+    if ours_change >= 0 and theirs_change >= 0:
+        return base + max(ours_change, theirs_change)
+    if ours_change <= 0 and theirs_change <= 0:
+        return base + min(ours_change, theirs_change)
+    return max(0, base + ours_change + theirs_change)
+
+
 def _normal(entry: str) -> str:
     return "\n".join(line.rstrip() for line in entry.rstrip("\n").split("\n"))
 
@@ -214,14 +268,24 @@ def merge_log(
             for start, stop, _ in reversed(log.entries):
                 del body[start:stop]
         stripped.append(body)
-    entry_sets = [
-        {_normal(text): text for _, _, text in log.entries} if log else {} for log in logs
-    ]
-    base_set, our_set, their_set = entry_sets
-    keep = [text for key, text in our_set.items() if key in their_set or key not in base_set]
-    additions = [
-        (key, text) for key, text in their_set.items() if key not in our_set and key not in base_set
-    ]
+    counts = [Counter(_normal(text) for _, _, text in log.entries) if log else Counter()
+              for log in logs]  # fmt: skip
+    wanted = {key: _merged_count(counts[0][key], counts[1][key], counts[2][key])
+              for key in counts[0] | counts[1] | counts[2]}  # fmt: skip
+    # Our entries in our order, as many times as the merge keeps each; then theirs beyond that.
+    keep: list[str] = []
+    used: Counter = Counter()
+    for _, _, text in logs[1].entries if logs[1] else []:
+        key = _normal(text)
+        if used[key] < wanted[key]:
+            keep.append(text)
+            used[key] += 1
+    additions = []
+    for _, _, text in logs[2].entries if logs[2] else []:
+        key = _normal(text)
+        if used[key] < wanted[key]:
+            additions.append((key, text))
+            used[key] += 1
     our_log, their_log = logs[1], logs[2]
     newest_first = not log_is_oldest_first(
         our_log.dates
@@ -321,24 +385,28 @@ def merge_notes(base: str, ours: str, theirs: str) -> MergeResult:
     """Three-way merge of a contact note. Line endings and BOM follow `ours`."""
     bom = BOM if ours.startswith(BOM) else ""
     crlf = "\r\n" in ours
-    texts = [text.removeprefix(BOM).replace("\r\n", "\n") for text in (base, ours, theirs)]
+    cr_only = not crlf and "\r" in ours and "\n" not in ours
+    if any("\0" in text for text in (base, ours, theirs)):
+        # Not text, whatever its name: keep ours and report a conflict, as git does.
+        return MergeResult(ours, 1)
+    texts = [
+        text.removeprefix(BOM).replace("\r\n", "\n").replace("\r", "\n")
+        for text in (base, ours, theirs)
+    ]
     try:
         ours_text, theirs_text = keep_checked_tasks(*texts)
         notes = [split_note(text) for text in (texts[0], ours_text, theirs_text)]
         front, front_conflicts = merge_front(*notes)
         bodies = merge_log(*notes)
         merged_body = merge_lines("".join(bodies[0]), "".join(bodies[1]), "".join(bodies[2]))
-        body = _insert_entries(
-            merged_body.text.splitlines(keepends=True), bodies[3], _log_of(notes[1])
-        )
-        has_front = notes[1].has_front or notes[2].has_front
-        text = ("---\n" + "".join(front) if has_front else "") + "".join(body)
+        body = _insert_entries(_lines(merged_body.text), bodies[3], _log_of(notes[1]))
+        text = ("" if front is None else "---\n" + "".join(front)) + "".join(body)
         conflicts = front_conflicts + merged_body.conflicts
     except NotANote:
         plain = merge_lines(*texts)
         text, conflicts = plain.text, plain.conflicts
-    if crlf:
-        text = text.replace("\n", "\r\n")
+    if crlf or cr_only:
+        text = text.replace("\n", "\r\n" if crlf else "\r")
     return MergeResult(bom + text, conflicts)
 
 

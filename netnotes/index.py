@@ -96,6 +96,7 @@ class LoadReport:
     records: list[Record]
     parsed: int = 0  # notes parsed in this run (the rest came from the cache)
     cached: bool = False  # was the cache used at all
+    stored: bool = False  # could this run write the cache (False in a read-only vault)
     notices: list[str] = field(default_factory=list)
     # With `digest_context`: {path: (mtime_ns, size, row values)} cached for that context.
     digest_rows: dict[str, tuple[int, int, tuple]] = field(default_factory=dict)
@@ -196,6 +197,7 @@ def load(
     report.parsed = len(fresh)
     report.records = [records[relative] for relative in sorted(records)]
     gone = [path for path in known if path not in on_disk]
+    report.stored = cache_usable
     if cache_usable and (fresh or gone):
         connection = _open(vault, LoadReport([]))
         if connection is not None:

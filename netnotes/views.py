@@ -43,9 +43,49 @@ def contact_rows(
     return rows
 
 
-def contact_document(contact: Contact, today: date, config: Config) -> dict:
-    """Everything `show` says about a contact, as plain data (the JSON form)."""
+def render_table(rows: list[dict], width: int | None = None) -> str:
+    """`netnotes list` for people: a header and columns that keep their place when a
+    field is empty; with `width`, the widest free-text columns are cut (…) to fit."""
+    headers = ("NAME", "LAST CONTACT", "COMPANY", "TAGS", "PATH")
+    table = [
+        (row["name"], row["last_contact"] or "never", row["company"] or "",
+         ", ".join(row["tags"]), row["path"])
+        for row in rows
+    ]  # fmt: skip
+    widths = [
+        max(len(header), *(len(cells[i]) for cells in table)) for i, header in enumerate(headers)
+    ]
+    if width is not None:
+        overflow = sum(widths) + 2 * (len(widths) - 1) - width
+        for column, floor in ((3, 8), (2, 10), (0, 12)):  # tags, then company, then name
+            if overflow <= 0:
+                break
+            cut = min(overflow, max(0, widths[column] - floor))
+            widths[column] -= cut
+            overflow -= cut
+
+    def line(cells) -> str:
+        fitted = [_fit(cell, size) for cell, size in zip(cells, widths, strict=True)]
+        return "  ".join(fitted).rstrip() + "\n"
+
+    return line(headers) + "".join(line(cells) for cells in table)
+
+
+def _fit(text: str, size: int) -> str:
+    return text.ljust(size) if len(text) <= size else text[: size - 1] + "…"
+
+
+def contact_document(
+    contact: Contact, today: date, config: Config, *, everything: bool = False
+) -> dict:
+    """Everything `show` says about a contact, as plain data (the JSON form).
+
+    `recent` holds interactions up to today, newest first (the last five, or
+    all of them with `everything`); `planned` the ones after today, soonest first.
+    """
     last = last_contact(contact, today)
+    past = [entry for entry in contact.interactions if entry.on <= today]
+    planned = [entry for entry in contact.interactions if entry.on > today]
     cadence, _ = effective_cadence(contact, config)
     items = [item for item in due_items([contact], today, config) if item.kind != "reconnect"]
     return {
@@ -54,23 +94,22 @@ def contact_document(contact: Contact, today: date, config: Config) -> dict:
         "fields": {key: _plain(value) for key, value in contact.fields.items()},
         "cadence": str(cadence) if cadence else None,
         "last_contact": last.isoformat() if last else None,
+        "snooze": contact.snooze.isoformat() if contact.snooze else None,
+        "follow_up": contact.follow_up.isoformat() if contact.follow_up else None,
         "due": [_item_document(item) for item in items],
         "open_tasks": [
             {"text": task.text, "due": task.due and task.due.isoformat(), "line": task.line}
             for task in contact.tasks
             if task.state is TaskState.OPEN
         ],
-        "recent": [
-            {
-                "date": entry.on.isoformat(),
-                "direction": str(entry.direction),
-                "kind": entry.kind,
-                "text": entry.text,
-                "line": entry.line,
-            }
-            for entry in reversed(contact.interactions[-5:])
-        ],
+        "recent": [_entry_document(entry) for entry in reversed(past if everything else past[-5:])],
+        "planned": [_entry_document(entry) for entry in planned],
     }
+
+
+def _entry_document(entry) -> dict:
+    return {"date": entry.on.isoformat(), "direction": str(entry.direction), "kind": entry.kind,
+            "text": entry.text, "line": entry.line}  # fmt: skip
 
 
 def _item_document(item: Item) -> dict:
@@ -105,17 +144,26 @@ def render_card(document: dict, today: date) -> str:
     else:
         lines.append("last contact: never logged")
     lines.append(f"cadence: {document['cadence'] or 'none'}")
+    if document["follow_up"]:
+        lines.append(f"follow up: {document['follow_up']}")
+    if document["snooze"]:
+        lines.append(f"snoozed until: {document['snooze']}")
     sections = (
         ("Due", [f"{d['status']} {d['due']}  {d['text']}" for d in document["due"]]),
         ("Open tasks", [f"[ ] {t['text']}" + (f" (due {t['due']})" if t["due"] else "")
                         for t in document["open_tasks"]]),
-        ("Recent", [f"{r['date']} {_arrow(r['direction'])}{r['kind'] + ': ' if r['kind'] else ''}"
-                    f"{r['text']}" for r in document["recent"]]),
+        ("Recent", [_entry_line(entry) for entry in document["recent"]]),
+        ("Planned", [_entry_line(entry) for entry in document["planned"]]),
     )  # fmt: skip
     for heading, rows in sections:
         if rows:
             lines += ["", heading, *(f"  {row}" for row in rows)]
     return "\n".join(lines) + "\n"
+
+
+def _entry_line(entry: dict) -> str:
+    kind = f"{entry['kind']}: " if entry["kind"] else ""
+    return f"{entry['date']} {_arrow(entry['direction'])}{kind}{entry['text']}"
 
 
 def _arrow(direction: str) -> str:

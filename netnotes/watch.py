@@ -108,6 +108,7 @@ class Watcher:
         self._config_changed = False
         self._rescan_needed = False
         self._reattach = False  # the contacts folder itself came or went: re-point the observer
+        self.contacts_watched = True  # set by start_observer: False while the folder is missing
         self.write_failed = False  # the last digest write failed: retry soon
         self.retry_interval = 2.0
         self._first_event: float | None = None
@@ -167,6 +168,8 @@ class Watcher:
                     return
                 batch = self._take_batch_if_due()
             try:
+                if batch is None and self._folder_came_back():
+                    batch = (set(), False, True, True)
                 if batch is not None:
                     self._apply(*batch)
                 self.clock_checks += 1
@@ -174,6 +177,11 @@ class Watcher:
                     self.regenerate()
             except Exception as error:  # report, keep watching
                 self.log(f"error: {type(error).__name__}: {error}; still watching")
+
+    def _folder_came_back(self) -> bool:
+        """The contacts folder was missing when the observer started and exists now: a
+        creation the root watch may have missed (it can happen between two polls)."""
+        return not self.contacts_watched and self.vault.contacts_dir.is_dir()
 
     def _timeout(self) -> float:
         if self._first_event is None:
@@ -335,7 +343,8 @@ def start_observer(watcher: Watcher, *, poll: bool, warn: Callable[[str], None])
         observer.schedule(handler, str(watcher.root), recursive=False, event_filter=content_events)
         # A missing contacts folder is watched for from the root; when it appears,
         # the watcher asks for a new observer (see Watcher._reattach).
-        if contacts != watcher.root and contacts.is_dir():
+        watcher.contacts_watched = contacts == watcher.root or contacts.is_dir()
+        if contacts != watcher.root and watcher.contacts_watched:
             observer.schedule(handler, str(contacts), recursive=True, event_filter=content_events)
 
     observer = PollingObserver(timeout=0.5) if poll else Observer()
@@ -354,6 +363,28 @@ def start_observer(watcher: Watcher, *, poll: bool, warn: Callable[[str], None])
         schedule(observer)
         observer.start()
     return observer
+
+
+class Observing:
+    """A watcher's observer, started anew whenever the watcher asks (`on_reload`): after
+    the contacts folder moved in netnotes.toml, or was deleted and made again (a new
+    folder is a new inode, which the old watch never sees)."""
+
+    def __init__(self, watcher: Watcher, *, poll: bool, warn: Callable[[str], None]) -> None:
+        self.watcher = watcher
+        self.poll = poll
+        self.warn = warn
+        self.observer = start_observer(watcher, poll=poll, warn=warn)
+        watcher.on_reload = self.restart
+
+    def restart(self) -> None:
+        self.observer.stop()
+        self.observer.join(timeout=5)
+        self.observer = start_observer(self.watcher, poll=self.poll, warn=self.warn)
+
+    def stop(self) -> None:
+        self.observer.stop()
+        self.observer.join(timeout=5)
 
 
 def _text(path: str | bytes) -> str:

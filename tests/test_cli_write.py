@@ -131,7 +131,8 @@ def test_add_refuses_a_name_or_email_in_use_and_writes_nothing(example_vault):
     assert result.exit_code == 1
     assert "contacts/jill-moreno.md already has the email" in result.stderr
     result = run(example_vault, "add", "Someone", "--cadence", "sometimes")
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a bad option value is a usage error
+    assert "Invalid value for '--cadence': 'sometimes' is not a duration" in result.stderr
     assert snapshot(example_vault) == before
 
 
@@ -188,8 +189,8 @@ def test_log_keeps_crlf_and_bom(example_vault):
     [
         (("log", "jill", "x", "--date", "2026-02-30"), 2, "'2026-02-30' is not a valid date"),
         (("log", "jill"), 1, "say what happened: give TEXT or --kind"),
-        (("log", "jill", "x", "--kind", "two words"), 1, "--kind must be one word"),
-        (("log", "jill", "x", "--next", "someday"), 1, "'someday' is neither a date"),
+        (("log", "jill", "x", "--kind", "two words"), 2, "'--kind': must be one word"),
+        (("log", "jill", "x", "--next", "someday"), 2, "'--next': 'someday' is neither a date"),
         (("log", "nobody-like-this", "x"), 1, "no contact matches 'nobody-like-this'"),
         (("log", "jillian", "x"), 1, "did you mean 'Jill Moreno'?"),
         (("snooze", "raj"), 2, "give WHEN, or --clear"),
@@ -398,8 +399,26 @@ def test_list_filters_and_formats(example_vault):
     due = run(example_vault, "list", "--due", "--format", "paths").stdout.splitlines()
     assert "contacts/sam-ortiz.md" in due and "contacts/old-vendor.md" not in due
     table = run(example_vault, "list").stdout.splitlines()
-    assert table[0].startswith("Aisha Rahman")
-    assert len(table) == 15
+    assert table[:2] == [
+        "NAME            LAST CONTACT  COMPANY                  TAGS             PATH",
+        "Aisha Rahman    2026-11-02    Greenfield Capital       inner, investor  contacts/aisha-rahman.md",
+    ]
+    # An empty field keeps its column: the path stays where the header says.
+    assert table[-1] == (
+        "Victor Hale     2024-02-01    Printwise (closed)                        contacts/old-vendor.md"
+    )
+    assert len(table) == 16
+
+
+def test_list_fits_the_terminal_by_cutting_tags_then_company():
+    from netnotes.views import render_table
+
+    rows = [{"name": "Aisha Rahman", "last_contact": None, "company": "Greenfield Capital Partners",
+             "tags": ["inner", "investor", "board"], "path": "contacts/aisha-rahman.md"}]  # fmt: skip
+    assert render_table(rows, 80).splitlines() == [
+        "NAME          LAST CONTACT  COMPANY           TAGS      PATH",
+        "Aisha Rahman  never         Greenfield Capi…  inner, …  contacts/aisha-rahman.md",
+    ]  # 80 columns exactly
 
 
 def test_find_searches_fields_and_note_text(example_vault):
@@ -438,10 +457,25 @@ def test_editor_command_forms():
     assert editor_command("nvim", path, None) == ["nvim", "/v/a.md"]
 
 
-def test_edit_without_an_editor_says_what_to_set(example_vault):
-    result = run(example_vault, "edit", "jill", env={"EDITOR": "", "VISUAL": ""})
+def test_edit_without_an_editor_or_vi_says_what_to_set(example_vault, tmp_path):
+    env = {"EDITOR": "", "VISUAL": "", "PATH": str(tmp_path)}
+    result = run(example_vault, "edit", "jill", env=env)
     assert result.exit_code == 1
-    assert "set $EDITOR" in result.stderr
+    assert result.stderr == (
+        f"Error: set $EDITOR (or $VISUAL) to open {example_vault}/contacts/jill-moreno.md: "
+        "vi is not installed\n"
+    )
+
+
+def test_edit_without_an_editor_falls_back_to_vi_as_git_does(example_vault, tmp_path):
+    record = tmp_path / "argv.json"
+    (tmp_path / "vi").write_text(
+        f"#!{sys.executable}\nimport json, sys\njson.dump(sys.argv[1:], open({str(record)!r}, 'w'))\n"
+    )
+    (tmp_path / "vi").chmod(0o755)
+    env = {"EDITOR": "", "VISUAL": "", "PATH": str(tmp_path)}
+    assert run(example_vault, "edit", "jill", env=env).exit_code == 0
+    assert json.loads(record.read_text()) == ["+22", str(example_vault / "contacts/jill-moreno.md")]
 
 
 def test_add_with_edit_opens_the_new_note(vault, tmp_path):

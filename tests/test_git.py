@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from netnotes.cli import cli
-from netnotes.gitmerge import merge_notes
+from netnotes.gitmerge import MergeResult, merge_notes, run_driver
 from netnotes.parse import parse_note
 
 from .conftest import EXAMPLE_VAULT
@@ -307,3 +307,111 @@ def test_a_body_that_starts_with_a_rule_merges_its_log():
     assert result == merge_notes(base, ours, theirs)
     assert result.text.endswith("## Log\n- 2026-01-03 c\n- 2026-01-02 b\n- 2026-01-01 a\n")
     assert result.conflicts == 0
+
+
+# -- issue 9, item 11: what the driver must never do --------------------------------------
+
+
+def test_two_identical_entries_written_on_purpose_stay_two():
+    # Before: the two voicemails of the same day collapsed into one.
+    twice = "- 2026-01-04 -> call: voicemail\n- 2026-01-04 -> call: voicemail\n"
+    ours = NOTE.replace("- 2026-01-03 c\n", twice + "- 2026-01-03 c\n")
+    theirs = NOTE.replace("- 2026-01-03 c\n", "- 2026-01-05 e\n- 2026-01-03 c\n")
+    result = merge_notes(NOTE, ours, theirs)
+    assert result.conflicts == 0
+    assert "## Log\n- 2026-01-05 e\n" + twice + "- 2026-01-03 c\n- 2026-01-01 a\n" in result.text
+
+
+def test_entries_written_twice_in_the_base_are_kept():
+    # Before: an entry duplicated in the base was lost from the merge.
+    base = NOTE.replace("- 2026-01-01 a\n", "- 2026-01-01 a\n- 2026-01-01 a\n")
+    ours = base.replace("- 2026-01-03 c\n", "- 2026-01-04 d\n- 2026-01-03 c\n")
+    result = merge_notes(base, ours, base)
+    assert result.text == ours and result.conflicts == 0
+
+
+def test_the_same_entry_added_on_both_sides_is_one_entry():
+    ours = NOTE.replace("- 2026-01-03 c\n", "- 2026-01-04 d\n- 2026-01-03 c\n")
+    assert merge_notes(NOTE, ours, ours).text == ours
+
+
+def test_front_matter_removed_on_one_side_and_changed_on_the_other_still_closes():
+    # Before: the result opened with '---' and never closed it.
+    body = NOTE.split("---\n", 2)[2]
+    theirs = NOTE.replace("cadence: 1 month", "cadence: 2 months")
+    result = merge_notes(NOTE, body, theirs)
+    _, problems = parse_note("contacts/ana.md", result.text.encode())
+    assert [p for p in problems if p.severity == "error"] == []
+    assert result.text.startswith("---\n") and "\n---\n# Ana\n" in result.text
+
+
+def test_front_matter_removed_on_one_side_and_untouched_on_the_other_is_removed():
+    body = NOTE.split("---\n", 2)[2]
+    theirs = NOTE.replace("- 2026-01-03 c\n", "- 2026-01-04 d\n- 2026-01-03 c\n")
+    result = merge_notes(NOTE, body, theirs)
+    assert result.text == body.replace("- 2026-01-03 c\n", "- 2026-01-04 d\n- 2026-01-03 c\n")
+
+
+def test_additions_to_a_quoted_key_with_a_colon_keep_the_key_whole():
+    # Before: `"a:` was cut at the key's own colon and the front matter broke.
+    base = NOTE.replace("tags: [a]", '"see: also": [x]')
+    ours = base.replace("[x]", "[x, p]")
+    theirs = base.replace("[x]", "[x, q]")
+    result = merge_notes(base, ours, theirs)
+    assert '"see: also": [x, p, q]\n' in result.text
+    contact, _ = parse_note("contacts/ana.md", result.text.encode())
+    assert contact.fields["see: also"] == ["x", "p", "q"]
+
+
+def test_a_nul_byte_keeps_ours_and_reports_a_conflict(tmp_path):
+    # Before: a traceback from git merge-file's binary refusal.
+    ours = NOTE + "\0"
+    assert merge_notes(NOTE, ours, NOTE.replace("c\n", "cc\n")) == MergeResult(ours, 1)
+    paths = []
+    for name, text in (("base", NOTE), ("ours", ours), ("theirs", NOTE + "x\n")):
+        (tmp_path / name).write_text(text)
+        paths.append(str(tmp_path / name))
+    assert run_driver(*paths) == 1
+    assert (tmp_path / "ours").read_text() == ours
+
+
+def test_a_duplicate_key_does_not_stop_the_log_from_merging_entry_by_entry():
+    # Before: the whole note fell back to a line merge, which conflicts on two appends.
+    base = NOTE.replace("cadence: 1 month\n", "cadence: 1 month\ntags: [b]\n")
+    ours = base.replace("- 2026-01-03 c\n", "- 2026-01-04 d\n- 2026-01-03 c\n")
+    theirs = base.replace("- 2026-01-03 c\n", "- 2026-01-05 e\n- 2026-01-03 c\n")
+    result = merge_notes(base, ours, theirs)
+    assert result.conflicts == 0
+    assert result.text == base.replace(
+        "- 2026-01-03 c\n", "- 2026-01-05 e\n- 2026-01-04 d\n- 2026-01-03 c\n"
+    )
+
+
+_front_changes = st.sampled_from([
+    lambda t: t,
+    lambda t: t.replace("cadence: 1 month", "cadence: 2 months"),
+    lambda t: t.replace("cadence: 1 month", "cadence: 3 weeks"),
+    lambda t: t.replace("tags: [a]", "tags: [a, b]"),
+    lambda t: t.replace("tags: [a]", "tags: [a, c]"),
+    lambda t: t.replace("name: Ana\n", "name: Ana\nsnooze: 2026-12-01\n"),
+    lambda t: t.replace("name: Ana\n", "name: Ana\ncompany: \"X: Y\"\n"),
+    lambda t: t.replace("cadence: 1 month\n", "cadence: 1 month\ntags: [d]\n"),
+    lambda t: t.split("---\n", 2)[2],
+])  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(_front_changes, _front_changes, _entries, _entries)
+def test_a_merge_reported_clean_always_parses_without_an_error(
+    our_change, their_change, mine, other
+):
+    base = note_with([], tags="a").replace("tags: [a]\n", "tags: [a]\ncadence: 1 month\n")
+    ours = our_change(note_with(mine).replace("tags: [a]\n", "tags: [a]\ncadence: 1 month\n"))
+    theirs = their_change(note_with(other).replace("tags: [a]\n", "tags: [a]\ncadence: 1 month\n"))
+    for side in (ours, theirs):  # the promise is for sides that parse without an error
+        _, problems = parse_note("contacts/ana.md", side.encode())
+        assume(all(p.severity != "error" for p in problems))
+    result = merge_notes(base, ours, theirs)
+    if result.conflicts == 0:
+        _, problems = parse_note("contacts/ana.md", result.text.encode())
+        assert [p.message for p in problems if p.severity == "error"] == [], result.text

@@ -297,3 +297,76 @@ def test_the_watchers_digest_is_the_same_as_digest_write(example_vault):
     watcher.start()
     golden = (ROOT / "tests" / "golden" / "digest.md").read_text(encoding="utf-8")
     assert (example_vault / "DUE.md").read_text(encoding="utf-8") == golden
+
+
+# -- issue 9, item 9: the watcher reports, keeps running, and recovers --------------------
+
+
+@pytest.fixture
+def observed(vault, request):
+    """A running watcher whose observer is restarted on request, as the command's is."""
+    from netnotes.watch import Observing
+
+    (vault / "contacts" / "ann.md").write_text(NOTE.format(name="Ann"))
+    lines: list[str] = []
+    watcher = Watcher(vault, now=Clock("2026-11-21T10:00:00"), quiet=0.1, max_delay=0.5,
+                      clock_interval=0.05, log=lines.append)  # fmt: skip
+    watcher.retry_interval = 0.1
+    watcher.start()
+    observing = Observing(watcher, poll=getattr(request, "param", False), warn=lines.append)
+    thread = threading.Thread(target=watcher.run, daemon=True)
+    thread.start()
+    yield watcher, vault, lines
+    watcher.stop()
+    thread.join(5)
+    observing.stop()
+    assert not thread.is_alive()
+
+
+def test_a_digest_that_cannot_be_written_is_reported_and_written_once_it_can(observed):
+    # Before: the watcher exited on the first failed write.
+    _, vault, lines = observed
+    (vault / "DUE.md").unlink()
+    (vault / "DUE.md").mkdir()
+    (vault / "contacts" / "cy.md").write_text(NOTE.format(name="Cy"))
+    wait_until(
+        lambda: "cannot write DUE.md: Is a directory; still watching, will try again" in lines,
+        "the failure reported",
+    )
+    (vault / "DUE.md").rmdir()
+    wait_until(shows(vault, "[Cy](contacts/cy.md)"), "the digest written once it can be")
+    assert "DUE.md can be written again" in lines
+
+
+@pytest.mark.parametrize("observed", [False, True], indirect=True, ids=["native", "poll"])
+def test_a_contacts_folder_deleted_and_made_again_is_watched_again(observed):
+    # Before: after the folder came back, no note saved in it was ever seen again.
+    import shutil
+
+    _, vault, _ = observed
+    shutil.rmtree(vault / "contacts")
+    wait_until(lacks(vault, "[Ann]"), "the digest without the deleted folder's notes")
+    (vault / "contacts").mkdir()
+    (vault / "contacts" / "dee.md").write_text(NOTE.format(name="Dee"))
+    wait_until(shows(vault, "[Dee](contacts/dee.md)"), "a note in the re-created folder")
+    (vault / "contacts" / "eve.md").write_text(NOTE.format(name="Eve"))
+    wait_until(shows(vault, "[Eve](contacts/eve.md)"), "a later note in it too")
+
+
+def test_a_note_that_crashes_the_rules_is_a_problem_and_the_watcher_goes_on(observed, monkeypatch):
+    import netnotes.digest
+
+    real = netnotes.digest.contact_items
+
+    def crashes_on_one(contact, context):
+        if contact.name == "Crash":
+            raise ZeroDivisionError("boom")
+        return real(contact, context)
+
+    monkeypatch.setattr(netnotes.digest, "contact_items", crashes_on_one)
+    _, vault, _ = observed
+    (vault / "contacts" / "crash.md").write_text(NOTE.format(name="Crash"))
+    wait_until(shows(vault, "could not compute this contact's items (ZeroDivisionError: boom)"),
+               "the problem in the digest")  # fmt: skip
+    (vault / "contacts" / "fay.md").write_text(NOTE.format(name="Fay"))
+    wait_until(shows(vault, "[Fay](contacts/fay.md)"), "the next save still handled")
