@@ -130,22 +130,35 @@ def set_key(text: str, key: str, value: str | None, *, allow_flow: bool = False)
         note.lines[0:0] = ["---" + note.eol, f"{key}: {value}{note.eol}", "---" + note.eol]
         return note.text()
     start, end = span
+    # The mapping's own indentation: YAML allows a whole front matter indented.
+    indent = _key_indent(note, start, end)
     name = re.escape(key)
-    pattern = re.compile(rf"(?P<head>(?:{name}|\"{name}\"|'{name}')[ \t]*:)(?P<rest>.*)")
+    pattern = re.compile(
+        rf"(?P<head>{re.escape(indent)}(?:{name}|\"{name}\"|'{name}')[ \t]*:)(?P<rest>.*)"
+    )
     for index in range(start + 1, end):
         match = pattern.fullmatch(note.content(index))
         if not match:
             continue
         old_value, comment = _split_comment(match["rest"])
-        _refuse_unsafe_value(note, index, end, key, old_value, allow_flow)
+        _refuse_unsafe_value(note, index, end, key, old_value, allow_flow, indent)
         if value is None:
             del note.lines[index]
         else:
             note.replace(index, f"{match['head']} {value}{comment}")
         return note.text()
     if value is not None:
-        note.lines.insert(end, f"{key}: {value}{note.eol}")
+        note.lines.insert(end, f"{indent}{key}: {value}{note.eol}")
     return note.text()
+
+
+def _key_indent(note: Lines, start: int, end: int) -> str:
+    """The blanks before the front matter's first key (almost always none)."""
+    for index in range(start + 1, end):
+        content = note.content(index)
+        if content.strip() and not content.lstrip().startswith("#"):
+            return content[: len(content) - len(content.lstrip(" \t"))]
+    return ""
 
 
 _QUOTED = re.compile(r"""[ \t]*(?:"(?:[^"\\]|\\.)*"|'(?:[^']|'')*')""")
@@ -167,11 +180,10 @@ def _split_comment(rest: str) -> tuple[str, str]:
 
 
 def _refuse_unsafe_value(
-    note: Lines, index: int, end: int, key: str, value: str, allow_flow: bool
+    note: Lines, index: int, end: int, key: str, value: str, allow_flow: bool, indent: str = ""
 ) -> None:
-    continues = index + 1 < end and (
-        note.content(index + 1)[:1] in (" ", "\t") or note.content(index + 1).startswith("-")
-    )
+    following = note.content(index + 1)[len(indent) :] if index + 1 < end else ""
+    continues = index + 1 < end and (following[:1] in (" ", "\t") or following.startswith("-"))
     why = None
     if continues:
         why = "its value spans several lines"

@@ -17,7 +17,6 @@ from click.testing import CliRunner
 from markdown_it import MarkdownIt
 
 from netnotes.cli import cli
-from netnotes.config import Config
 from netnotes.model import Item, ItemKind, Problem, Severity, Status
 from netnotes.parse import parse_note
 from netnotes.render import Digest, render_markdown, render_text
@@ -301,5 +300,41 @@ def test_reading_commands_strip_control_characters(vault, command):
     assert "Evil" in result.stdout
 
 
-def test_config_is_not_needed_for_rendering(config: Config):
-    assert render_text(Digest(day("2026-11-21"), 7, [], [])).endswith("in good shape.\n")
+def test_a_byte_flipped_cache_is_rebuilt_by_the_real_command(example_vault):
+    for path in (example_vault / "contacts").rglob("*.md"):
+        os.utime(path, (time.time() - 60, time.time() - 60))
+    args = ("digest", "--format", "json", "--today", "2026-11-21")
+    expected = netnotes(example_vault, *args).stdout
+    cache = example_vault / ".netnotes" / "index.sqlite"
+    pristine = cache.read_bytes()
+    for position in (0, 20, len(pristine) // 3, len(pristine) // 2, len(pristine) - 10):
+        damaged = bytearray(pristine)
+        damaged[position] ^= 0xFF
+        cache.write_bytes(bytes(damaged))
+        result = netnotes(example_vault, *args)
+        assert (result.returncode, result.stdout) == (0, expected), (position, result.stderr)
+        assert "Traceback" not in result.stderr
+
+
+def test_the_real_command_prints_no_escape_sequence_and_one_line_errors(vault):
+    (vault / "contacts" / "evil.md").write_text(
+        '---\nname: "Evil \\e]0;pwned\\a<script>"\ncadence: 1 week\n---\n'
+        "- [ ] read [x](javascript:alert(1)) 📅 2026-11-25\n## Log\n- 2026-11-01 \x1b[2Jcall\n"
+    )
+    for args in (["digest", "--format", "text"], ["digest", "--format", "markdown"], ["list"],
+                 ["show", "evil"], ["check"]):  # fmt: skip
+        result = netnotes(vault, *args)
+        assert result.returncode == 0, (args, result.stderr)
+        assert "\x1b" not in result.stdout and "\x07" not in result.stdout, args
+    markdown = netnotes(vault, "digest", "--format", "markdown").stdout
+    assert "[Evil \\]0;pwned\\<script\\>](contacts/evil.md)" in markdown
+    assert "— task: read \\[x\\](javascript:alert(1))\n" in markdown
+    broken = subprocess.run(
+        [sys.executable, "-m", "netnotes", "--vault", str(vault), "edit", "evil"],
+        capture_output=True, text=True, timeout=60, env={**os.environ, "EDITOR": "/nonexistent"},
+    )  # fmt: skip
+    assert (broken.returncode, broken.stderr) == (
+        1,
+        "Error: cannot run the editor '/nonexistent' (No such file or directory): "
+        "set $EDITOR to your editor\n",
+    )

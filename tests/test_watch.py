@@ -370,3 +370,32 @@ def test_a_note_that_crashes_the_rules_is_a_problem_and_the_watcher_goes_on(obse
                "the problem in the digest")  # fmt: skip
     (vault / "contacts" / "fay.md").write_text(NOTE.format(name="Fay"))
     wait_until(shows(vault, "[Fay](contacts/fay.md)"), "the next save still handled")
+
+
+def test_the_real_command_survives_an_unwritable_digest_and_a_recreated_folder(vault):
+    import shutil
+
+    (vault / "contacts" / "ann.md").write_text(NOTE.format(name="Ann"))
+    (vault / "DUE.md").mkdir()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "netnotes", "--vault", str(vault), "watch"],
+        stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(process.stderr), daemon=True)
+    reader.start()
+    try:
+        wait_until(lambda: any("cannot write DUE.md: Is a directory" in x for x in lines),
+                   "the failure reported")  # fmt: skip
+        assert process.poll() is None  # still running
+        (vault / "DUE.md").rmdir()
+        wait_until(shows(vault, "[Ann](contacts/ann.md)"), "the digest once it can be written")
+        shutil.rmtree(vault / "contacts")
+        wait_until(lacks(vault, "[Ann]"), "the digest without the deleted folder")
+        (vault / "contacts").mkdir()
+        (vault / "contacts" / "bea.md").write_text(NOTE.format(name="Bea"))
+        wait_until(shows(vault, "[Bea](contacts/bea.md)"), "a note in the re-created folder")
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=DEADLINE) == 0
+    finally:
+        process.kill()
