@@ -14,9 +14,14 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path, PurePosixPath
 
-from netnotes.config import CONFIG_NAME
-from netnotes.dates import parse_date, parse_duration
-from netnotes.edit import (
+from netnotes.core.config import CONFIG_NAME
+from netnotes.core.dates import parse_date, parse_duration
+from netnotes.core.errors import NetnotesError
+from netnotes.core.lookup import AmbiguousName, find_note
+from netnotes.core.model import Contact, Problem, Severity, Task, TaskState
+from netnotes.core.names import fold
+from netnotes.core.safetext import is_control
+from netnotes.store.edit import (
     EditRefused,
     add_log_entry,
     check_off_task,
@@ -26,13 +31,9 @@ from netnotes.edit import (
     yaml_flow_list,
     yaml_scalar,
 )
-from netnotes.errors import NetnotesError
-from netnotes.lookup import AmbiguousName, find_note
-from netnotes.model import Contact, Problem, Severity, Task, TaskState
-from netnotes.names import fold
-from netnotes.safetext import is_control
-from netnotes.vault import CACHE_DIR, Vault, load_contacts, load_notes
-from netnotes.writer import READ_DEADLINE, atomic_write, create_new, update_file
+from netnotes.store.loading import load_contacts, load_notes
+from netnotes.store.vault import CACHE_DIR, Vault
+from netnotes.store.writer import READ_DEADLINE, atomic_write, create_new, update_file
 
 DEFAULT_CONFIG = """\
 # netnotes vault settings. Every key is optional; the values below are the defaults.
@@ -82,8 +83,8 @@ def init_vault(root: Path, *, git: bool = True) -> list[str]:
     Run again in a fresh clone, it adds only what is missing and registers
     the merge driver in that clone's git config.
     """
-    from netnotes import gitsetup
-    from netnotes.vault import open_vault
+    from netnotes.store.vault import open_vault
+    from netnotes.sync import gitsetup
 
     done: list[str] = []
     root.mkdir(parents=True, exist_ok=True)
@@ -215,7 +216,7 @@ def _validate_new(new: NewContact) -> None:
         if new.cadence:
             parse_duration(new.cadence)
         if new.birthday:
-            from netnotes.dates import parse_birthday
+            from netnotes.core.dates import parse_birthday
 
             parse_birthday(new.birthday)
         if new.met:
@@ -345,7 +346,7 @@ def refuse_untrusted(relative: str, problems) -> None:
 
 def _fresh_contact(target: Target, data: bytes) -> Contact:
     """The note as it is on disk now, under its lock; refused if it cannot be trusted."""
-    from netnotes.parse import parse_note
+    from netnotes.core.parse import parse_note
 
     contact, problems = parse_note(target.relative, data)
     refuse_untrusted(target.relative, problems)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from netnotes.model import Problem, Severity
-from netnotes.vault import Vault, read_vault
+from netnotes.core.model import Problem, Severity
+from netnotes.store.loading import read_vault
+from netnotes.store.vault import Vault
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +28,7 @@ def git_problems(vault: Vault) -> list[Problem]:
     it) or that is a repository of its own; a vault that merely sits inside
     another project's repository is left alone.
     """
-    from netnotes import gitsetup
+    from netnotes.sync import gitsetup
 
     if not gitsetup.in_repository(vault.root) or gitsetup.configured_driver(vault.root):
         return []

@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING
 
 import click
 
-from netnotes.errors import NetnotesError
+from netnotes.core.errors import NetnotesError
 
 if TYPE_CHECKING:
-    from netnotes.dates import Duration
-    from netnotes.vault import Vault
+    from netnotes.core.dates import Duration
+    from netnotes.store.vault import Vault
 
 # `netnotes --help` imports only click and this module: every other import
 # happens inside the command that needs it.
@@ -67,7 +67,7 @@ def _os_error(error: OSError, ctx: click.Context) -> str:
 
 
 def _printable(text: str) -> str:
-    from netnotes.safetext import printable
+    from netnotes.core.safetext import printable
 
     return printable(text, keep_newlines=True)
 
@@ -90,7 +90,7 @@ class _ParsedType(click.ParamType):
 
 
 def _dates():
-    from netnotes import dates
+    from netnotes.core import dates
 
     return dates
 
@@ -155,7 +155,7 @@ def _route_notices_to_stderr() -> None:
 def _vault(ctx: click.Context) -> Vault:
     from dataclasses import replace
 
-    from netnotes.vault import find_vault_root, open_vault
+    from netnotes.store.vault import find_vault_root, open_vault
 
     _route_notices_to_stderr()  # here, not in the group: `--help` need not import logging
     root = find_vault_root(ctx.obj["vault_dir"], os.environ, Path.cwd())
@@ -214,8 +214,8 @@ def digest(
 
     Example: netnotes digest --today 2026-11-21 --format json
     """
+    from netnotes.core.render import render_digest_json, render_text
     from netnotes.digest import build_digest, digest_markdown_for_file, write_digest
-    from netnotes.render import render_digest_json, render_text
 
     if write and output_format:
         raise click.UsageError(
@@ -260,7 +260,7 @@ def check(ctx: click.Context) -> None:
     Example: netnotes check
     """
     from netnotes.checks import check_vault
-    from netnotes.model import Severity
+    from netnotes.core.model import Severity
 
     vault = _vault(ctx)
     report = check_vault(vault)
@@ -288,7 +288,7 @@ def index(ctx, rebuild, show_stats) -> None:
     """
     import json
 
-    from netnotes import index as cache
+    from netnotes.store import index as cache
 
     vault = _vault(ctx)
     if rebuild:
@@ -351,7 +351,7 @@ def merge_driver(ctx, base, ours, theirs, path) -> None:
 
     Example: git config merge.netnotes.driver "netnotes merge-driver %O %A %B %P"
     """
-    from netnotes.gitmerge import run_driver
+    from netnotes.sync.gitmerge import run_driver
 
     ctx.exit(run_driver(base, ours, theirs))
 
@@ -471,7 +471,7 @@ def show(ctx, name, output_format, everything) -> None:
     Example: netnotes show jill --format json
     """
     from netnotes.actions import find_target, readable_contact
-    from netnotes.render import render_json
+    from netnotes.core.render import render_json
     from netnotes.views import contact_document, render_card
 
     vault = _vault(ctx)
@@ -498,7 +498,7 @@ def list_contacts(ctx, tag, company, due, output_format) -> None:
     """
     import json
 
-    from netnotes.vault import load_contacts
+    from netnotes.store.loading import load_contacts
     from netnotes.views import contact_rows, render_table
 
     vault = _vault(ctx)
@@ -523,8 +523,8 @@ def find(ctx, query) -> None:
 
     Example: netnotes find berlin
     """
-    from netnotes.notefile import read_note_bytes
-    from netnotes.vault import load_contacts
+    from netnotes.store.loading import load_contacts
+    from netnotes.store.notefile import read_note_bytes
     from netnotes.views import find_hits
 
     vault = _vault(ctx)
@@ -557,9 +557,9 @@ def edit(ctx, name) -> None:
     Example: EDITOR=vim netnotes edit jill
     """
     from netnotes.actions import find_target
-    from netnotes.frontmatter import FrontMatterError
-    from netnotes.notefile import read_note_bytes
-    from netnotes.parse import first_log_section
+    from netnotes.core.frontmatter import FrontMatterError
+    from netnotes.core.parse import first_log_section
+    from netnotes.store.notefile import read_note_bytes
 
     target = find_target(_vault(ctx), name)
     try:
@@ -619,7 +619,7 @@ def _open_in_editor(path: Path, line: int | None) -> None:
 
 
 def _completion_vault(ctx: click.Context):
-    from netnotes.vault import find_vault_root, open_vault
+    from netnotes.store.vault import find_vault_root, open_vault
 
     root = ctx.find_root()
     explicit = ctx.params.get("vault_after") or root.params.get("vault_dir")
@@ -630,8 +630,8 @@ def _complete_names(ctx: click.Context, param, incomplete: str) -> list:
     from click.shell_completion import CompletionItem
 
     try:
-        from netnotes.names import fold
-        from netnotes.vault import load_contacts
+        from netnotes.core.names import fold
+        from netnotes.store.loading import load_contacts
 
         contacts, _ = load_contacts(_completion_vault(ctx))
         wanted = fold(incomplete)
@@ -645,7 +645,7 @@ def _complete_tags(ctx: click.Context, param, incomplete: str) -> list:
     from click.shell_completion import CompletionItem
 
     try:
-        from netnotes.vault import load_contacts
+        from netnotes.store.loading import load_contacts
 
         contacts, _ = load_contacts(_completion_vault(ctx))
         tags = {tag for contact in contacts for tag in contact.tags}

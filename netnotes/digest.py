@@ -6,13 +6,18 @@ import contextlib
 import posixpath
 from dataclasses import replace
 from datetime import date
+from functools import partial
 
-from netnotes.dates import Duration
-from netnotes.model import Contact, Problem, Severity
-from netnotes.render import Digest, render_markdown
-from netnotes.rules import Context, combine, contact_items, due_items, make_context
-from netnotes.vault import Identity, Vault, identity_of, load_contacts, vault_problems
-from netnotes.writer import write_if_changed
+from netnotes.core.dates import Duration
+from netnotes.core.identity import Identity, identity_of
+from netnotes.core.model import Contact, Item, ItemKind, Problem, Severity, Status
+from netnotes.core.render import Digest, render_markdown
+from netnotes.core.rules import Context, combine, contact_items, due_items, make_context
+from netnotes.store.loading import load_contacts, vault_problems
+from netnotes.store.vault import Vault
+from netnotes.store.writer import write_if_changed
+
+_fromordinal = date.fromordinal
 
 
 def build_digest(vault: Vault, today: date, horizon: Duration | None = None) -> Digest:
@@ -23,7 +28,7 @@ def build_digest(vault: Vault, today: date, horizon: Duration | None = None) -> 
     changed decodes no contacts at all: only the notes parsed anew, or a new
     day, compute their part again.
     """
-    from netnotes import codec, index
+    from netnotes.store import index
 
     config = vault.config
     if horizon is not None:
@@ -36,28 +41,28 @@ def build_digest(vault: Vault, today: date, horizon: Duration | None = None) -> 
         vault,
         use_cache=vault.use_cache,
         progress=vault.progress,
-        digest_context=key,
-        digest_for=(today, config),
+        results_key=key,
+        per_note=partial(digest_row, today=today, config=config),
     )
     parts = {}
     for record in report.records:
-        values = record.digest_row  # computed by the pool worker that parsed the note
-        cached = report.digest_rows.get(record.path)
+        values = record.result  # computed by the pool worker that parsed the note
+        cached = report.results.get(record.path)
         if values is None and cached is not None and cached[:2] == (record.mtime_ns, record.size):
             values = cached[2]
         if values is not None:
             with contextlib.suppress(Exception):  # a damaged row is computed afresh
-                parts[record.path] = (values, codec.build_digest_row(values))
+                parts[record.path] = (values, build_digest_row(values))
     index.fetch_parses(vault, [r for r in report.records if r.path not in parts])
     per_contact, note_problems, identities = [], [], []
     rows: dict[str, tuple[int, int, tuple]] = {}
     computed = 0  # rows worth saving that the cache did not have
     for record in report.records:
         values, part = parts.get(record.path) or (None, None)
-        fresh = part is None or record.digest_row is not None
+        fresh = part is None or record.result is not None
         if part is None:
             part = _digest_part(record.contact, record.problems, context)
-            values = codec.digest_row_values(*part)
+            values = digest_row_values(*part)
         if index.cacheable(record):
             rows[record.path] = (record.mtime_ns, record.size, values)
             computed += fresh
@@ -68,9 +73,9 @@ def build_digest(vault: Vault, today: date, horizon: Duration | None = None) -> 
             identities.append(Identity(*identity))
     # A note too recently saved to cache changes nothing worth writing: its old
     # row stays, and its stat no longer matches, so it is never used.
-    vanished = report.digest_rows.keys() - {record.path for record in report.records}
+    vanished = report.results.keys() - {record.path for record in report.records}
     if vault.use_cache and (computed or vanished):
-        index.save_digest_set(vault, key, rows)
+        index.save_results(vault, key, rows)
     return assemble(vault, context, per_contact, identities, note_problems)
 
 
@@ -81,11 +86,52 @@ def assemble(vault: Vault, context: Context, per_contact, identities, note_probl
     return Digest(context.today, horizon_days, combine(per_contact, context), problems)
 
 
-def digest_row(contact: Contact | None, problems, today: date, config) -> tuple:
-    """A note's part of the digest as plain values: what a parsing worker sends back."""
-    from netnotes import codec
+def digest_row(contact: Contact | None, problems, *, today: date, config) -> tuple:
+    """A note's part of the digest as plain values: what a parsing worker sends back.
 
-    return codec.digest_row_values(*_digest_part(contact, problems, make_context(today, config)))
+    This is the per-note computation the digest hands the index (`per_note`):
+    the index runs it as it parses, and caches its values, without knowing
+    what a digest is.
+    """
+    return digest_row_values(*_digest_part(contact, problems, make_context(today, config)))
+
+
+# -- a digest row: one note's part of the digest for one day and one set of settings -------
+# A tuple of plain values (fast to marshal); all rows of a vault for one day are cached
+# as one blob by the index.
+
+_KINDS = {member.value: member for member in ItemKind}
+_STATUSES = {member.value: member for member in Status}
+_SEVERITIES = {member.value: member for member in Severity}
+
+
+def digest_row_values(items, reconnect, problems, identity) -> tuple:
+    def plain(item: Item) -> tuple:
+        return (item.kind.value, item.status.value, item.due.toordinal(), item.contact,
+                item.path, item.line, item.text)  # fmt: skip
+
+    return (
+        tuple(map(plain, items)),
+        tuple(map(plain, reconnect)),
+        tuple((p.path, p.line, p.severity.value, p.message) for p in problems),
+        tuple(identity) if identity is not None else None,
+    )
+
+
+def build_digest_row(values: tuple):
+    """(items, reconnect candidates, problems, identity tuple or None)."""
+    items, reconnect, problems, identity = values
+
+    def item(raw: tuple) -> Item:
+        kind, status, due, contact, path, line, text = raw
+        return Item(_KINDS[kind], _STATUSES[status], _fromordinal(due), contact, path, line, text)
+
+    return (
+        [item(raw) for raw in items],
+        [item(raw) for raw in reconnect],
+        [Problem(path, line, _SEVERITIES[sev], message) for path, line, sev, message in problems],
+        identity,
+    )
 
 
 def _digest_part(contact: Contact | None, problems, context):

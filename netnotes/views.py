@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from netnotes.config import Config
-from netnotes.model import Contact, Item, TaskState
-from netnotes.names import fold
-from netnotes.rules import due_items, effective_cadence, last_contact
+from netnotes.core.config import Config
+from netnotes.core.model import Contact, Item, TaskState
+from netnotes.core.names import fold
+from netnotes.core.rules import due_items, effective_cadence, last_contact
 
 
 def contact_rows(

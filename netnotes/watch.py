@@ -29,13 +29,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from netnotes.config import CONFIG_NAME
+from netnotes.core.config import CONFIG_NAME
+from netnotes.core.errors import NetnotesError
+from netnotes.core.identity import identity_of
+from netnotes.core.model import Contact
+from netnotes.core.rules import Context, make_context
 from netnotes.digest import assemble, safe_contact_items, write_digest
-from netnotes.errors import NetnotesError
-from netnotes.model import Contact
-from netnotes.rules import Context, make_context
-from netnotes.state import VaultState
-from netnotes.vault import Vault, identity_of, open_vault
+from netnotes.store.state import VaultState
+from netnotes.store.vault import Vault, open_vault
 
 # Names editors and tools use for scratch files, never notes.
 _NOISE = re.compile(

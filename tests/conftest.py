@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from netnotes.config import Config
-from netnotes.model import Contact
-from netnotes.parse import parse_note
+from netnotes.core.config import Config
+from netnotes.core.model import Contact
+from netnotes.core.parse import parse_note
 
 ROOT = Path(__file__).resolve().parent.parent
 # libyaml and PyYAML's own parser word this YAML error differently.

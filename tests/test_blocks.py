@@ -14,9 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bench.generate import note as generated_note
-from netnotes.blocks import fast_tokens
-from netnotes.frontmatter import split_front_matter
-from netnotes.parse import parse_note
+from netnotes.core.blocks import fast_tokens
+from netnotes.core.frontmatter import split_front_matter
+from netnotes.core.parse import parse_note
 
 from .conftest import EXAMPLE_VAULT
 

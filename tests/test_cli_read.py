@@ -269,9 +269,9 @@ def test_colour_only_on_a_terminal_and_never_with_no_color(monkeypatch):
 def test_text_rendering_with_colour_styles_the_groups(example_vault):
     import click
 
+    from netnotes.core.render import render_text
     from netnotes.digest import build_digest
-    from netnotes.render import render_text
-    from netnotes.vault import open_vault
+    from netnotes.store.vault import open_vault
 
     from .conftest import day
 

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from netnotes.cli import cli, editor_command
-from netnotes.writer import StaleNote, update_file
+from netnotes.store.writer import StaleNote, update_file
 
 TODAY = {"NETNOTES_TODAY": "2026-11-21"}
 
@@ -336,7 +336,7 @@ def test_an_edit_saved_between_read_and_write_is_kept(tmp_path):
         if text:
             note.write_text(text)
 
-    from netnotes.edit import add_log_entry
+    from netnotes.store.edit import add_log_entry
     from tests.conftest import day
 
     update_file(

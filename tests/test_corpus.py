@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from netnotes.parse import parse_note
+from netnotes.core.parse import parse_note
 
 DATE = "2026-01-02"
 

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from netnotes.dates import (
+from netnotes.core.dates import (
     Birthday,
     Duration,
     add_months,

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from netnotes.edit import EditRefused, add_log_entry, check_off_task, set_key, yaml_scalar
-from netnotes.frontmatter import load_front_matter, split_front_matter
-from netnotes.parse import parse_note
+from netnotes.core.frontmatter import load_front_matter, split_front_matter
+from netnotes.core.parse import parse_note
+from netnotes.store.edit import EditRefused, add_log_entry, check_off_task, set_key, yaml_scalar
 
 DAY = date(2026, 11, 21)
 

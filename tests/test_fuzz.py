@@ -15,13 +15,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from netnotes import codec
-from netnotes.config import Config
-from netnotes.edit import EditRefused, add_log_entry, check_off_task, set_key
-from netnotes.model import Severity, TaskState
-from netnotes.parse import parse_note
-from netnotes.render import Digest, render_digest_json, render_markdown, render_text
-from netnotes.rules import combine, contact_items, make_context
+from netnotes.core.config import Config
+from netnotes.core.model import Severity, TaskState
+from netnotes.core.parse import parse_note
+from netnotes.core.render import Digest, render_digest_json, render_markdown, render_text
+from netnotes.core.rules import combine, contact_items, make_context
+from netnotes.store import codec
+from netnotes.store.edit import EditRefused, add_log_entry, check_off_task, set_key
 from netnotes.views import contact_document, render_card
 
 EXAMPLES = int(os.environ.get("NETNOTES_FUZZ_EXAMPLES", "300"))

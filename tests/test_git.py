@@ -12,8 +12,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from netnotes.cli import cli
-from netnotes.gitmerge import MergeResult, merge_notes, run_driver
-from netnotes.parse import parse_note
+from netnotes.core.parse import parse_note
+from netnotes.sync.gitmerge import MergeResult, merge_notes, run_driver
 
 from .conftest import EXAMPLE_VAULT
 

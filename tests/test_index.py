@@ -14,10 +14,10 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
-from netnotes import index
 from netnotes.cli import cli
-from netnotes.parse import parse_note
-from netnotes.vault import contact_files, open_vault
+from netnotes.core.parse import parse_note
+from netnotes.store import index
+from netnotes.store.vault import contact_files, open_vault
 
 NOTE = "---\nname: {name}\ncadence: 1 week\n---\n## Log\n- 2026-11-{day:02} call: {text}\n"
 
@@ -243,8 +243,8 @@ def test_two_runs_at_once_stay_correct(example_vault):
 def digest_json(vault, today: str, use_cache: bool) -> str:
     from dataclasses import replace
 
+    from netnotes.core.render import digest_document, render_json
     from netnotes.digest import build_digest
-    from netnotes.render import digest_document, render_json
     from tests.conftest import day
 
     return render_json(
@@ -347,9 +347,9 @@ TestIndexMachine.settings = settings(max_examples=40, stateful_step_count=25, de
 
 
 def test_a_digest_parsed_in_a_pool_equals_one_computed_in_process(example_vault, monkeypatch):
+    from netnotes.core.render import digest_document, render_json
     from netnotes.digest import digest_of
-    from netnotes.render import digest_document, render_json
-    from netnotes.vault import load_contacts
+    from netnotes.store.loading import load_contacts
 
     from .conftest import day
 

@@ -4,9 +4,9 @@ from datetime import date
 
 import pytest
 
-from netnotes.dates import Birthday, Duration
-from netnotes.model import Direction, Severity, TaskState
-from netnotes.parse import log_is_oldest_first, parse_note
+from netnotes.core.dates import Birthday, Duration
+from netnotes.core.model import Direction, Severity, TaskState
+from netnotes.core.parse import log_is_oldest_first, parse_note
 
 from .conftest import MAPPING_VALUES_ERROR, contact_from, dedent
 
@@ -416,6 +416,6 @@ def test_severity_values_match_the_json_contract():
 def test_the_c_yaml_parser_is_used_when_pyyaml_has_it():
     import yaml
 
-    from netnotes import frontmatter
+    from netnotes.core import frontmatter
 
     assert yaml.__with_libyaml__ == frontmatter._PARSER_IS_C

@@ -3,8 +3,8 @@
 import json
 from datetime import date
 
-from netnotes.model import Item, ItemKind, Problem, Severity, Status
-from netnotes.render import Digest, digest_document, render_digest_json
+from netnotes.core.model import Item, ItemKind, Problem, Severity, Status
+from netnotes.core.render import Digest, digest_document, render_digest_json
 
 
 def test_digest_json_is_one_entry_per_line_and_the_documents_json():

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from netnotes.config import Config
-from netnotes.dates import Duration
-from netnotes.rules import due_items, last_contact
+from netnotes.core.config import Config
+from netnotes.core.dates import Duration
+from netnotes.core.rules import due_items, last_contact
 
 from .conftest import contact_from, day
 

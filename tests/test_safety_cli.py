@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from netnotes.cli import cli
-from netnotes.model import Item, ItemKind, Status
-from netnotes.render import Digest, render_text
+from netnotes.core.model import Item, ItemKind, Status
+from netnotes.core.render import Digest, render_text
 
 from .conftest import day
 

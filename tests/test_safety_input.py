@@ -17,9 +17,9 @@ from click.testing import CliRunner
 from markdown_it import MarkdownIt
 
 from netnotes.cli import cli
-from netnotes.model import Item, ItemKind, Problem, Severity, Status
-from netnotes.parse import parse_note
-from netnotes.render import Digest, render_markdown, render_text
+from netnotes.core.model import Item, ItemKind, Problem, Severity, Status
+from netnotes.core.parse import parse_note
+from netnotes.core.render import Digest, render_markdown, render_text
 
 from .conftest import day
 

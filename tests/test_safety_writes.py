@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from netnotes import writer
 from netnotes.cli import cli
-from netnotes.writer import StaleNote, read_settled, update_file
+from netnotes.store import writer
+from netnotes.store.writer import StaleNote, read_settled, update_file
 
 TODAY = {"NETNOTES_TODAY": "2026-11-21"}
 NOTE = "---\nname: Ann Lee\ncadence: 1 month\n---\n\n## Log\n- 2026-11-01 call\n"

@@ -37,8 +37,8 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from netnotes.errors import NetnotesError
-from netnotes.notefile import read_note_bytes
+from netnotes.core.errors import NetnotesError
+from netnotes.store.notefile import read_note_bytes
 
 LOCK_TIMEOUT = 30.0  # seconds to wait for another netnotes that is writing the same note
 SETTLE_SECONDS = 0.1  # a note saved this recently is read twice, this far apart
@@ -250,7 +250,7 @@ def _recently_saved(path: Path) -> bool:
 
 def _mid_save(data: bytes, size_before: int) -> str | None:
     """Why these bytes look like a note caught in the middle of a save, or None."""
-    from netnotes.frontmatter import FrontMatterError, split_front_matter
+    from netnotes.core.frontmatter import FrontMatterError, split_front_matter
 
     if not data.strip():
         return "is empty"

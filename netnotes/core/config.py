@@ -6,9 +6,9 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from netnotes.dates import Duration, parse_duration
-from netnotes.errors import NetnotesError
-from netnotes.model import Problem, Severity
+from netnotes.core.dates import Duration, parse_duration
+from netnotes.core.errors import NetnotesError
+from netnotes.core.model import Problem, Severity
 
 CONFIG_NAME = "netnotes.toml"
 

@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from netnotes.model import Contact, Problem
-from netnotes.vault import Vault, contact_files, is_contact_path, read_note
+from netnotes.core.model import Contact, Problem
+from netnotes.store.vault import Vault, contact_files, is_contact_path, read_note
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +70,7 @@ class VaultState:
 
     def _load_through_index(self) -> set[str]:
         """The first full read goes through the index cache: a warm start is fast."""
-        from netnotes import index
+        from netnotes.store import index
 
         report = index.load(self.vault, use_cache=self.vault.use_cache)
         for record in report.records:

@@ -11,9 +11,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from netnotes.config import Config
-from netnotes.dates import Duration, add_days
-from netnotes.model import Contact, Direction, Interaction, Item, ItemKind, Status, TaskState
+from netnotes.core.config import Config
+from netnotes.core.dates import Duration, add_days
+from netnotes.core.model import Contact, Direction, Interaction, Item, ItemKind, Status, TaskState
 
 # Not strftime: the digest must not change with the machine's locale.
 MONTH_NAMES = (

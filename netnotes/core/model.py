@@ -12,7 +12,7 @@ from datetime import date
 from enum import StrEnum
 from typing import NamedTuple
 
-from netnotes.dates import Birthday, Duration
+from netnotes.core.dates import Birthday, Duration
 
 
 class Severity(StrEnum):
@@ -39,7 +39,7 @@ class Problem:
         Control characters in the path or message are shown escaped or as
         spaces, so a file name holding a newline cannot forge a line of its own.
         """
-        from netnotes.safetext import printable, printable_path
+        from netnotes.core.safetext import printable, printable_path
 
         where = printable_path(self.path)
         where = where if self.line is None else f"{where}:{self.line}"

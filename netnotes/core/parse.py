@@ -19,10 +19,15 @@ from functools import cache
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
-from netnotes.blocks import fast_tokens
-from netnotes.dates import parse_birthday, parse_date, parse_duration
-from netnotes.frontmatter import FrontMatterError, key_lines, load_front_matter, split_front_matter
-from netnotes.model import Contact, Direction, Interaction, Problem, Severity, Task, TaskState
+from netnotes.core.blocks import fast_tokens
+from netnotes.core.dates import parse_birthday, parse_date, parse_duration
+from netnotes.core.frontmatter import (
+    FrontMatterError,
+    key_lines,
+    load_front_matter,
+    split_front_matter,
+)
+from netnotes.core.model import Contact, Direction, Interaction, Problem, Severity, Task, TaskState
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt

@@ -15,8 +15,8 @@ from datetime import date
 from json.encoder import encode_basestring as _json_string
 from urllib.parse import quote
 
-from netnotes.model import Item, Problem, Severity, Status
-from netnotes.safetext import markdown_text, printable, printable_path
+from netnotes.core.model import Item, Problem, Severity, Status
+from netnotes.core.safetext import markdown_text, printable, printable_path
 
 JSON_VERSION = 1
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")

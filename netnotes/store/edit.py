@@ -14,9 +14,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from netnotes.errors import NetnotesError
-from netnotes.frontmatter import CLOSING_FENCE, OPENING_FENCE, FrontMatterError
-from netnotes.parse import LogSection, first_log_section, log_is_oldest_first
+from netnotes.core.errors import NetnotesError
+from netnotes.core.frontmatter import CLOSING_FENCE, OPENING_FENCE, FrontMatterError
+from netnotes.core.parse import LogSection, first_log_section, log_is_oldest_first
 
 BOM = "\ufeff"
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")

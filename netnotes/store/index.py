@@ -25,29 +25,31 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from netnotes import codec
-from netnotes.model import Contact, Problem
-from netnotes.vault import CACHE_DIR, Vault, contact_file_names, read_note_file
+from netnotes.core.model import Contact, Problem
+from netnotes.store import codec
+from netnotes.store.vault import CACHE_DIR, Vault, contact_file_names, read_note_file
 
-SCHEMA = 3
+SCHEMA = 4
 INDEX_NAME = "index.sqlite"
 # A note modified this recently may be modified again within the same
 # timestamp tick on coarse file systems; it is parsed but not cached yet.
 RACY_SECONDS = 2.0
 PARALLEL_FROM = 400  # notes to parse before a pool of processes pays for itself
-KEPT_DIGEST_SETS = 4  # today's, and a few other horizons or days
+KEPT_RESULTS = 4  # today's, and a few other horizons or days
 
 Progress = Callable[[int, int], None]
+# What a caller wants computed from each note as it is parsed: plain values back.
+PerNote = Callable[[Contact | None, tuple[Problem, ...]], tuple]
 
 
 class Record:
     """One note: its (mtime_ns, size) and its parse.
 
     A parse from the cache is kept as plain values and turned into objects
-    only when asked for: a digest whose rows are cached never needs them.
+    only when asked for: a use case whose per-note results are cached never needs them.
     """
 
-    __slots__ = ("_blob", "_parsed", "digest_row", "file", "mtime_ns", "path", "size")
+    __slots__ = ("_blob", "_parsed", "file", "mtime_ns", "path", "result", "size")
 
     def __init__(self, path: str, file: Path | str, mtime_ns: int, size: int, *, parsed=None,
                  blob: bytes | None = None) -> None:  # fmt: skip
@@ -57,8 +59,9 @@ class Record:
         self.size = size
         self._parsed = parsed
         self._blob = blob
-        # This note's digest row (plain values), computed by the pool worker that parsed it.
-        self.digest_row: tuple | None = None
+        # What the caller's `per_note` made of this note (plain values), computed by the
+        # pool worker that parsed it, so the parent need not decode the parse.
+        self.result: tuple | None = None
 
     @property
     def parsed(self) -> tuple[Contact | None, tuple[Problem, ...]]:
@@ -98,22 +101,25 @@ class LoadReport:
     cached: bool = False  # was the cache used at all
     stored: bool = False  # could this run write the cache (False in a read-only vault)
     notices: list[str] = field(default_factory=list)
-    # With `digest_context`: {path: (mtime_ns, size, row values)} cached for that context.
-    digest_rows: dict[str, tuple[int, int, tuple]] = field(default_factory=dict)
+    # With `results_key`: {path: (mtime_ns, size, result values)} cached under that key.
+    results: dict[str, tuple[int, int, tuple]] = field(default_factory=dict)
 
 
-_FINGERPRINTED = ("parse", "blocks", "frontmatter", "dates", "model", "codec", "rules", "vault")
+_FINGERPRINTED = (
+    "core/parse.py", "core/blocks.py", "core/frontmatter.py", "core/dates.py", "core/model.py",
+    "core/rules.py", "core/safetext.py", "store/codec.py", "store/vault.py", "store/notefile.py",
+)  # fmt: skip
 
 
 def _fingerprint() -> str:
     """Changes whenever the code that turns a note into a Contact, or a Contact into
-    its part of the digest, changes. Reads the sources without importing them: a
+    the results cached beside it (the rules), changes. Reads the sources without importing them: a
     warm run must not pay for loading the parser and YAML."""
     digest = hashlib.blake2b(digest_size=12)
     digest.update(f"{SCHEMA}/{codec.FORMAT}".encode())
-    package = Path(__file__).parent
+    package = Path(__file__).parent.parent
     for name in _FINGERPRINTED:
-        digest.update((package / f"{name}.py").read_bytes())
+        digest.update((package / name).read_bytes())
     return digest.hexdigest()
 
 
@@ -146,14 +152,14 @@ def load(
     *,
     use_cache: bool = True,
     progress: Progress | None = None,
-    digest_context: str | None = None,
-    digest_for: tuple | None = None,
+    results_key: str | None = None,
+    per_note: PerNote | None = None,
 ) -> LoadReport:
     """Every note of the vault as a Record, parsing only what the cache cannot vouch for.
 
-    With `digest_context`, also the cached digest rows for that context
-    (see `save_digest_set`). With `digest_for` (today, config), notes parsed
-    in a pool of processes come back with their digest row too, so the parent
+    With `results_key`, also the per-note results cached under that key (see
+    `save_results`). With `per_note`, a function of (contact, problems) to plain
+    values, each note parsed in a pool of processes comes back with its result, so the parent
     need not decode them.
     """
     on_disk = _stat_notes(vault)
@@ -162,17 +168,17 @@ def load(
     known: dict[str, tuple[int, int, bytes | None]] = {}
     if connection is not None:
         try:
-            if digest_context is not None:
-                report.digest_rows = _read_digest_set(connection, digest_context)
-            if digest_context is None:
+            if results_key is not None:
+                report.results = _read_results(connection, results_key)
+            if results_key is None:
                 rows = connection.execute("SELECT path, mtime_ns, size, data FROM notes")
             elif all(
-                report.digest_rows.get(relative, (None,))[:2] == (mtime_ns, size)
+                report.results.get(relative, (None,))[:2] == (mtime_ns, size)
                 for relative, (_, mtime_ns, size) in on_disk.items()
             ):
-                # Every note's digest row is current: no parse is needed, none is read.
+                # Every note's result is current: no parse is needed, none is read.
                 rows = ((relative, m, s, None) for relative, (_, m, s) in on_disk.items())
-            else:  # parses are fetched later, only for the notes whose digest row is stale
+            else:  # parses are fetched later, only for the notes whose result is stale
                 rows = connection.execute("SELECT path, mtime_ns, size, NULL FROM notes")
             known = {path: (mtime, size, data) for path, mtime, size, data in rows}
             report.cached = True
@@ -191,7 +197,7 @@ def load(
     cache_usable = connection is not None
     if connection is not None:
         connection.close()  # not held open across the fork of a parsing pool
-    fresh = _parse_all(vault, to_parse, progress, digest_for)
+    fresh = _parse_all(vault, to_parse, progress, per_note)
     for record in fresh:
         records[record.path] = record
     report.parsed = len(fresh)
@@ -231,18 +237,16 @@ def fetch_parses(vault: Vault, records: list[Record]) -> None:
 
 
 def context_key(*parts: object) -> str:
-    """A short key for the day and settings a digest row was computed for."""
+    """A short key naming a per-note computation and its inputs (a day, settings)."""
     return hashlib.blake2b(repr(parts).encode(), digest_size=12).hexdigest()
 
 
-def _read_digest_set(connection: sqlite3.Connection, context: str) -> dict:
-    row = connection.execute(
-        "SELECT data FROM digest_sets WHERE context = ?", (context,)
-    ).fetchone()
+def _read_results(connection: sqlite3.Connection, key: str) -> dict:
+    row = connection.execute("SELECT data FROM results WHERE key = ?", (key,)).fetchone()
     if row is None:
         return {}
     try:
-        return codec.decode_digest_set(row[0])
+        return codec.decode_results(row[0])
     except Exception:  # a damaged set is recomputed
         return {}
 
@@ -252,13 +256,11 @@ def cacheable(record: Record) -> bool:
     return not _racy(record.mtime_ns, time.time_ns())
 
 
-def save_digest_set(vault: Vault, context: str, rows: dict[str, tuple[int, int, tuple]]) -> None:
-    """Cache every note's part of the digest for `context`, as one blob; best effort.
-
-    Only the few most recent contexts are kept (a new day replaces an old one).
-    """
+def save_results(vault: Vault, key: str, rows: dict[str, tuple[int, int, tuple]]) -> None:
+    """Cache every note's result of one per-note computation under `key`, as one blob;
+    best effort. Only the few most recent keys are kept (a new day replaces an old one)."""
     try:
-        data = codec.encode_digest_set(rows)
+        data = codec.encode_results(rows)
     except ValueError:
         return
     connection = _open(vault, LoadReport([]))
@@ -267,12 +269,12 @@ def save_digest_set(vault: Vault, context: str, rows: dict[str, tuple[int, int, 
     try:
         connection.execute("BEGIN IMMEDIATE")
         connection.execute(
-            "INSERT OR REPLACE INTO digest_sets VALUES (?, ?, ?)", (context, time.time_ns(), data)
+            "INSERT OR REPLACE INTO results VALUES (?, ?, ?)", (key, time.time_ns(), data)
         )
         connection.execute(
-            "DELETE FROM digest_sets WHERE context NOT IN "
-            "(SELECT context FROM digest_sets ORDER BY written DESC LIMIT ?)",
-            (KEPT_DIGEST_SETS,),
+            "DELETE FROM results WHERE key NOT IN "
+            "(SELECT key FROM results ORDER BY written DESC LIMIT ?)",
+            (KEPT_RESULTS,),
         )
         connection.execute("COMMIT")
     except sqlite3.DatabaseError:  # locked by another run, or damaged: the cache just waits
@@ -288,7 +290,7 @@ def _racy(mtime_ns: int, now_ns: int) -> bool:
 
 
 def _parse_all(vault: Vault, notes: list[tuple[str, Path]], progress: Progress | None,
-               digest_for: tuple | None = None):  # fmt: skip
+               per_note: PerNote | None = None):  # fmt: skip
     """Parse notes, in a pool of processes when there are many and cores to share them."""
     import threading
 
@@ -296,7 +298,7 @@ def _parse_all(vault: Vault, notes: list[tuple[str, Path]], progress: Progress |
     workers = min(os.cpu_count() or 1, 8)
     if total >= PARALLEL_FROM and workers > 1 and threading.active_count() == 1:
         try:
-            return _parse_in_pool(vault, notes, workers, progress, digest_for)
+            return _parse_in_pool(vault, notes, workers, progress, per_note)
         except (OSError, ImportError, RuntimeError):
             pass  # no process pool here (some sandboxes): parse in this process
     records: list[Record] = []
@@ -320,15 +322,13 @@ def _parse_one(vault: Vault, relative: str, path: Path | str) -> Record:
     return Record(relative, path, mtime_ns, size, parsed=(contact, tuple(problems)))
 
 
-def _parse_chunk(root: str, config, chunk: list[tuple[str, str]], digest_for: tuple | None):
+def _parse_chunk(root: str, config, chunk: list[tuple[str, str]], per_note: PerNote | None):
     """In a worker process: parse a chunk, return encoded records (cheap to send back)."""
-    from netnotes.digest import digest_row
-
     vault = Vault(Path(root), config)
     out = []
     for relative, path in chunk:
         record = _parse_one(vault, relative, Path(path))
-        row = digest_row(record.contact, record.problems, *digest_for) if digest_for else None
+        row = per_note(record.contact, record.problems) if per_note else None
         out.append((relative, record.mtime_ns, record.size, record.blob(), row))
     return out
 
@@ -345,7 +345,7 @@ def _die_with_parent(parent: int) -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
-def _parse_in_pool(vault: Vault, notes, workers: int, progress: Progress | None, digest_for):
+def _parse_in_pool(vault: Vault, notes, workers: int, progress: Progress | None, per_note):
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
@@ -361,7 +361,7 @@ def _parse_in_pool(vault: Vault, notes, workers: int, progress: Progress | None,
         initargs=(os.getpid(),),
     ) as pool:  # fmt: skip
         futures = [
-            pool.submit(_parse_chunk, str(vault.root), vault.config, chunk, digest_for)
+            pool.submit(_parse_chunk, str(vault.root), vault.config, chunk, per_note)
             for chunk in chunks
         ]
         for future in as_completed(futures):
@@ -371,7 +371,7 @@ def _parse_in_pool(vault: Vault, notes, workers: int, progress: Progress | None,
                     records.append(_parse_one(vault, relative, path))
                     continue
                 record = Record(relative, path, mtime_ns, size_, blob=data)
-                record.digest_row = row
+                record.result = row
                 records.append(record)
             if progress:
                 progress(len(records), len(notes))
@@ -424,9 +424,9 @@ def _create(path: Path) -> sqlite3.Connection | None:
                 path TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL,
                 size INTEGER NOT NULL, data BLOB NOT NULL
             );
-            -- every note's part of the digest for one day and set of settings (context)
-            CREATE TABLE IF NOT EXISTS digest_sets (
-                context TEXT PRIMARY KEY, written INTEGER NOT NULL, data BLOB NOT NULL
+            -- every note's result of one per-note computation (a key names it and its inputs)
+            CREATE TABLE IF NOT EXISTS results (
+                key TEXT PRIMARY KEY, written INTEGER NOT NULL, data BLOB NOT NULL
             );
             COMMIT;
             """

@@ -15,16 +15,13 @@ import hashlib
 import marshal
 from datetime import date
 
-from netnotes.dates import Birthday, Duration
-from netnotes.model import (
+from netnotes.core.dates import Birthday, Duration
+from netnotes.core.model import (
     Contact,
     Direction,
     Interaction,
-    Item,
-    ItemKind,
     Problem,
     Severity,
-    Status,
     Task,
     TaskState,
 )
@@ -35,8 +32,6 @@ FORMAT = 2  # bump when the encoding changes; the cache also keys on the parser'
 _DIRECTIONS = {member.value: member for member in Direction}
 _STATES = {member.value: member for member in TaskState}
 _SEVERITIES = {member.value: member for member in Severity}
-_KINDS = {member.value: member for member in ItemKind}
-_STATUSES = {member.value: member for member in Status}
 _fromordinal = date.fromordinal
 _SEAL_BYTES = 8
 
@@ -125,46 +120,16 @@ def build(raw: tuple) -> tuple[Contact | None, tuple[Problem, ...]]:
     return contact, problems
 
 
-# -- digest rows: one note's part of the digest for one day and one set of settings --------
-# A row is a tuple of plain values; all rows of a vault for one day travel as one blob.
+# -- per-note results: what a use case computed from each note, all of a vault in one blob ----
 
 
-def digest_row_values(items, reconnect, problems, identity) -> tuple:
-    def plain(item: Item) -> tuple:
-        return (item.kind.value, item.status.value, item.due.toordinal(), item.contact,
-                item.path, item.line, item.text)  # fmt: skip
-
-    return (
-        tuple(map(plain, items)),
-        tuple(map(plain, reconnect)),
-        tuple((p.path, p.line, p.severity.value, p.message) for p in problems),
-        tuple(identity) if identity is not None else None,
-    )
-
-
-def build_digest_row(values: tuple):
-    """(items, reconnect candidates, problems, identity tuple or None)."""
-    items, reconnect, problems, identity = values
-
-    def item(raw: tuple) -> Item:
-        kind, status, due, contact, path, line, text = raw
-        return Item(_KINDS[kind], _STATUSES[status], _fromordinal(due), contact, path, line, text)
-
-    return (
-        [item(raw) for raw in items],
-        [item(raw) for raw in reconnect],
-        [Problem(path, line, _SEVERITIES[sev], message) for path, line, sev, message in problems],
-        identity,
-    )
-
-
-def encode_digest_set(rows: dict[str, tuple[int, int, tuple]]) -> bytes:
-    """{path: (mtime_ns, size, row values)} of a whole vault, in one blob."""
+def encode_results(rows: dict[str, tuple[int, int, tuple]]) -> bytes:
+    """{path: (mtime_ns, size, plain values)} of a whole vault, in one blob."""
     return _seal(marshal.dumps((FORMAT, rows)))
 
 
-def decode_digest_set(data: bytes) -> dict[str, tuple[int, int, tuple]]:
+def decode_results(data: bytes) -> dict[str, tuple[int, int, tuple]]:
     version, rows = marshal.loads(_unseal(data))
     if version != FORMAT or not isinstance(rows, dict):
-        raise ValueError("not a digest set of this format")
+        raise ValueError("not a set of results of this format")
     return rows

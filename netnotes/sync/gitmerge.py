@@ -27,8 +27,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from netnotes.frontmatter import CLOSING_FENCE, KEY_LINE, OPENING_FENCE, key_of
-from netnotes.parse import first_log_section, log_is_oldest_first
+from netnotes.core.frontmatter import CLOSING_FENCE, KEY_LINE, OPENING_FENCE, key_of
+from netnotes.core.parse import first_log_section, log_is_oldest_first
 
 BOM = "\ufeff"
 MARK_OURS, MARK_BASE, MARK_THEIRS = "ours", "base", "theirs"
@@ -176,7 +176,7 @@ def _conflict(mine: list[str], other: list[str]) -> list[str]:
 
 
 def _list_value(key: str, lines: list[str] | None) -> list | None:
-    from netnotes.frontmatter import FrontMatterError, load_front_matter
+    from netnotes.core.frontmatter import FrontMatterError, load_front_matter
 
     if lines is None:
         return []
@@ -191,7 +191,7 @@ def _list_value(key: str, lines: list[str] | None) -> list | None:
 
 def _union_of_additions(key, old, mine, other) -> list[str] | None:
     """Both sides only added items to a list: the union, in our style. Else None."""
-    from netnotes.edit import yaml_scalar
+    from netnotes.store.edit import yaml_scalar
 
     if mine is None or other is None:
         return None
@@ -424,7 +424,7 @@ def run_driver(base_path: str, ours_path: str, theirs_path: str) -> int:
         )  # fmt: skip
         return 0 if completed.returncode == 0 else 1
     result = merge_notes(base, ours, theirs)
-    from netnotes.writer import atomic_write
+    from netnotes.store.writer import atomic_write
 
     atomic_write(Path(ours_path), result.text.encode("utf-8"))
     return 0 if result.conflicts == 0 else 1

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from pathlib import PurePosixPath
 from typing import Protocol
 
-from netnotes.errors import NetnotesError
-from netnotes.model import Contact, Problem
-from netnotes.names import fold, words
+from netnotes.core.errors import NetnotesError
+from netnotes.core.model import Contact, Problem
+from netnotes.core.names import fold, words
 
 
 class NoSuchContact(NetnotesError):

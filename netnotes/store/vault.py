@@ -1,4 +1,4 @@
-"""Find the vault, list its contact notes, and load them into contacts and problems."""
+"""Find the vault, open its settings, list its contact notes, and read one note."""
 
 from __future__ import annotations
 
@@ -6,12 +6,10 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
 
-from netnotes.config import CONFIG_NAME, Config, ConfigError, load_config
-from netnotes.errors import NetnotesError
-from netnotes.model import Contact, Problem, Severity
-from netnotes.names import fold
+from netnotes.core.config import CONFIG_NAME, Config, ConfigError, load_config
+from netnotes.core.errors import NetnotesError
+from netnotes.core.model import Contact, Problem, Severity
 
 VAULT_ENV = "NETNOTES_VAULT"
 CACHE_DIR = ".netnotes"
@@ -124,98 +122,11 @@ def read_note(vault: Vault, path: Path) -> tuple[Contact | None, list[Problem]]:
 
 def read_note_file(relative: str, path: Path) -> tuple[Contact | None, list[Problem]]:
     """Read and parse one note; a file that cannot be read is a problem, not an exception."""
-    from netnotes.notefile import NoteUnreadable, read_note_bytes
-    from netnotes.parse import parse_note  # the parser and YAML load only when a note needs it
+    from netnotes.core.parse import parse_note  # the parser and YAML load only when a note needs it
+    from netnotes.store.notefile import NoteUnreadable, read_note_bytes
 
     try:
         data = read_note_bytes(path)
     except NoteUnreadable as error:
         return None, [Problem(relative, None, Severity.ERROR, str(error))]
     return parse_note(relative, data)
-
-
-def load_notes(vault: Vault) -> list:
-    """Every note of the vault as an index Record (path, contact or None, problems)."""
-    if not vault.contacts_dir.is_dir():
-        return []
-    from netnotes import index
-
-    return index.load(vault, use_cache=vault.use_cache, progress=vault.progress).records
-
-
-def load_contacts(vault: Vault) -> tuple[list[Contact], list[Problem]]:
-    """All contacts of the vault and every problem found reading them."""
-    contacts, problems, _ = read_vault(vault)
-    return contacts, problems
-
-
-def read_vault(vault: Vault) -> tuple[list[Contact], list[Problem], int]:
-    """`load_contacts` and the number of notes read (broken ones included)."""
-    contacts: list[Contact] = []
-    problems: list[Problem] = []
-    if not vault.contacts_dir.is_dir():
-        problems.append(
-            Problem(
-                CONFIG_NAME,
-                None,
-                Severity.ERROR,
-                f"the contacts folder '{vault.config.contacts}' does not exist",
-            )
-        )
-        return contacts, vault_problems(vault, [], problems), 0
-    from netnotes import index  # sqlite3 loads only for commands that read notes
-
-    records = index.load(vault, use_cache=vault.use_cache, progress=vault.progress).records
-    for record in records:
-        problems.extend(record.problems)
-        if record.contact is not None:
-            contacts.append(record.contact)
-    identities = [identity_of(contact) for contact in contacts]
-    return contacts, vault_problems(vault, identities, problems), len(records)
-
-
-def vault_problems(vault: Vault, identities: list[Identity], note_problems: list[Problem]):
-    """The notes' own problems plus the config's and the vault-wide ones, sorted."""
-    problems = [*vault.config_problems, *note_problems, *duplicate_problems(identities)]
-    return sorted(problems, key=Problem.sort_key)
-
-
-class Identity(NamedTuple):
-    """What tells one contact from another: all the duplicate check needs of a contact."""
-
-    path: str
-    name: str
-    aliases: tuple[str, ...]
-    emails: tuple[str, ...]
-    name_line: int | None
-    emails_line: int | None
-
-
-def identity_of(contact: Contact) -> Identity:
-    lines = contact.key_lines
-    return Identity(contact.path, contact.name, contact.aliases, contact.emails,
-                    lines.get("name"), lines.get("emails"))  # fmt: skip
-
-
-def duplicate_problems(identities: list[Identity]) -> list[Problem]:
-    """A name, alias or email that two files share: one person, or a name to tell apart."""
-    first_owner: dict[tuple[str, str], Identity] = {}
-    problems: list[Problem] = []
-    for identity in identities:
-        keys = {("name", fold(identity.name))}
-        keys |= {("name", fold(alias)) for alias in identity.aliases}
-        keys |= {("email", email.strip().lower()) for email in identity.emails}
-        for what, key in sorted(keys):
-            owner = first_owner.setdefault((what, key), identity)
-            if owner is identity:
-                continue
-            line = identity.emails_line if what == "email" else identity.name_line
-            problems.append(
-                Problem(
-                    identity.path,
-                    line,
-                    Severity.WARNING,
-                    f"same {what} as {owner.path} ('{key}'): one person in two files?",
-                )
-            )
-    return problems

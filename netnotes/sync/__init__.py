@@ -1,0 +1,1 @@
+"""Git: the merge driver for contact notes and the set-up every clone needs."""
