@@ -40,8 +40,11 @@ NETNOTES = [PYTHON, "-m", "netnotes"]
 ENVIRONMENT = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
 
 
-def timed(command: list[str], before=None) -> tuple[float, int]:
-    """(seconds, peak memory in MB) of one run of `command`, after `before()`."""
+def timed(command: list[str], before=None, allow_failure: bool = False) -> tuple[float, int]:
+    """(seconds, peak memory in MB) of one run of `command`, after `before()`.
+
+    `allow_failure`: exit 1 is an answer too (`check` with errors, `find` with no hit).
+    """
     if before:
         before()
     started = time.perf_counter()
@@ -50,15 +53,17 @@ def timed(command: list[str], before=None) -> tuple[float, int]:
     )
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - started
-    if os.waitstatus_to_exitcode(status) != 0:
+    if os.waitstatus_to_exitcode(status) not in ((0, 1) if allow_failure else (0,)):
         raise SystemExit(f"failed: {' '.join(command)}: {process.stderr.read().decode()}")
     process.stderr.close()
     return elapsed, usage.ru_maxrss // 1024
 
 
-def median_of(runs: int, command: list[str], before=None) -> tuple[float, int]:
-    timed(command, before)  # untimed: let Python write its bytecode caches
-    results = [timed(command, before) for _ in range(runs)]
+def median_of(
+    runs: int, command: list[str], before=None, allow_failure: bool = False
+) -> tuple[float, int]:
+    timed(command, before, allow_failure)  # untimed: let Python write its bytecode caches
+    results = [timed(command, before, allow_failure) for _ in range(runs)]
     return statistics.median(r[0] for r in results), max(r[1] for r in results)
 
 

@@ -17,7 +17,7 @@ from pathlib import Path, PurePosixPath
 from netnotes.core.config import CONFIG_NAME
 from netnotes.core.dates import parse_date, parse_duration
 from netnotes.core.errors import NetnotesError
-from netnotes.core.lookup import AmbiguousName, find_note
+from netnotes.core.lookup import AmbiguousName, find_contact, find_note
 from netnotes.core.model import Contact, Problem, Severity, Task, TaskState
 from netnotes.core.names import fold
 from netnotes.core.safetext import is_control
@@ -290,6 +290,9 @@ def find_target(vault: Vault, name: str) -> Target:
     a lookup that finds nothing is tried again for a little while.
     """
     query = _vault_relative(vault, name)
+    found = _find_through_index(vault, query)
+    if found is not None:
+        return found
     give_up = time.monotonic() + READ_DEADLINE
     while True:
         notes = load_notes(vault)
@@ -304,6 +307,40 @@ def find_target(vault: Vault, name: str) -> Target:
     if not path.is_relative_to(vault.root.resolve()):
         raise NetnotesError(f"{note.path} links outside the vault; not writing through it")
     return Target(note.path, path, note.contact, tuple(note.problems))
+
+
+def _find_through_index(vault: Vault, query: str) -> Target | None:
+    """NAME resolved from the index's names, reading only the note it names; None
+    whenever the index cannot be sure (then the whole vault is read, as before).
+
+    Same answer as the full read: the candidates are every contact whose words
+    NAME could start, `find_contact` chooses among them as it would among all,
+    and the chosen note is read now and must still hold the name it was found by.
+    """
+    from netnotes.core.parse import parse_note
+    from netnotes.store import index
+    from netnotes.store.notefile import NoteUnreadable, read_note_bytes
+
+    if "/" in query or query.endswith(".md"):
+        return None  # a path: the full listing says which note it is
+    candidates = index.name_candidates(vault, query)
+    if not candidates:
+        return None
+    try:
+        chosen = find_contact(query, candidates)
+    except NetnotesError:
+        return None  # ambiguous or unknown: the full read gives the fresh answer
+    path = vault.root / chosen.path
+    try:
+        contact, problems = parse_note(chosen.path, read_note_bytes(path))
+    except NoteUnreadable:
+        return None
+    if contact is None or (contact.name, contact.aliases) != (chosen.name, chosen.aliases):
+        return None  # edited since the index saw it
+    resolved = path.resolve()
+    if not resolved.is_relative_to(vault.root.resolve()):
+        return None
+    return Target(chosen.path, resolved, contact, tuple(problems))
 
 
 def _looks_mid_save(note) -> bool:
@@ -365,7 +402,7 @@ def _write(vault: Vault, target: Target, edit) -> tuple[str, str]:
         fresh[:] = [_fresh_contact(target, data)]
 
     try:
-        return update_file(
+        written = update_file(
             target.path,
             lambda text: edit(fresh[0], text),
             lock_dir=vault.root / CACHE_DIR / "locks",
@@ -373,6 +410,10 @@ def _write(vault: Vault, target: Target, edit) -> tuple[str, str]:
         )
     except UnicodeDecodeError:
         raise EditRefused(f"{target.relative} is not UTF-8 text; not editing it") from None
+    from netnotes.store import index
+
+    index.note_written(vault, target.path)
+    return written
 
 
 def log_interaction(

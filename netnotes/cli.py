@@ -214,30 +214,29 @@ def digest(
 
     Example: netnotes digest --today 2026-11-21 --format json
     """
-    from netnotes.core.render import render_digest_json, render_text
-    from netnotes.digest import build_digest, digest_markdown_for_file, write_digest
+    from netnotes.core.render import render_text
+    from netnotes.digest import build_digest, digest_output, write_digest_text
 
     if write and output_format:
         raise click.UsageError(
             "--write writes the Markdown digest file; --format is for printing: give one"
         )
     vault = _vault(ctx)
-    result = build_digest(vault, today or _today(), horizon)
-    if write:
-        written = write_digest(vault, result)
-        state = "written" if written else "unchanged"
-        click.echo(f"{vault.config.digest}: {state} ({result.summary()})", err=True)
-        return
     output_format = output_format or ("text" if sys.stdout.isatty() else "markdown")
-    if output_format == "json":
-        click.echo(render_digest_json(result), nl=False)
-    elif output_format == "markdown":
-        # Links are written as the digest file would have them, so output can be saved as is.
-        click.echo(digest_markdown_for_file(vault, result), nl=False)
-    else:
-        style = click.style if _colour_wanted() else None
-        width = _terminal_width()
-        click.echo(render_text(result, style, width), nl=False, color=bool(style))
+    if write or output_format != "text":
+        # Markdown (links as the digest file has them, so output can be saved as is) and
+        # JSON are remembered for an unchanged vault: a warm run reads one row.
+        text, summary = digest_output(vault, today or _today(), horizon, output_format)
+        if write:
+            state = "written" if write_digest_text(vault, text) else "unchanged"
+            click.echo(f"{vault.config.digest}: {state} ({summary})", err=True)
+        else:
+            click.echo(text, nl=False)
+        return
+    result = build_digest(vault, today or _today(), horizon)
+    style = click.style if _colour_wanted() else None
+    width = _terminal_width()
+    click.echo(render_text(result, style, width), nl=False, color=bool(style))
 
 
 def _terminal_width() -> int | None:

@@ -11,7 +11,7 @@ from functools import partial
 from netnotes.core.dates import Duration
 from netnotes.core.identity import Identity, identity_of
 from netnotes.core.model import Contact, Item, ItemKind, Problem, Severity, Status
-from netnotes.core.render import Digest, render_markdown
+from netnotes.core.render import Digest, render_digest_json, render_markdown
 from netnotes.core.rules import Context, combine, contact_items, due_items, make_context
 from netnotes.store.loading import load_contacts, vault_problems
 from netnotes.store.vault import Vault
@@ -164,6 +164,53 @@ def digest_markdown_for_file(vault: Vault, digest: Digest) -> str:
 
 def write_digest(vault: Vault, digest: Digest) -> bool:
     """Write the configured digest file if its content changed. True if written."""
-    text = digest_markdown_for_file(vault, digest)
+    return write_digest_text(vault, digest_markdown_for_file(vault, digest))
+
+
+def write_digest_text(vault: Vault, text: str) -> bool:
     vault.digest_path.parent.mkdir(parents=True, exist_ok=True)
     return write_if_changed(vault.digest_path, text.encode("utf-8"))
+
+
+def digest_output(
+    vault: Vault, today: date, horizon: Duration | None, output_format: str
+) -> tuple[str, str]:
+    """(the digest as Markdown or JSON, its summary line), from the memo when it can be.
+
+    The memo is keyed on everything the output depends on: the day, the
+    settings, the format, the code that renders it, and the (path, mtime, size)
+    of every note. A vault where nothing changed answers from one row, after
+    the stat walk; a note saved in the last two seconds (whose change a coarse
+    clock could hide) makes the run compute the digest afresh.
+    """
+    from netnotes.store import index
+
+    config = vault.config if horizon is None else replace(vault.config, horizon=horizon)
+    listing = index.listing_signature(vault) if vault.use_cache else None
+    key = None
+    if listing is not None:
+        key = index.context_key("digest", output_format, today.toordinal(), config,
+                                vault.config_problems, _code_signature(), listing)  # fmt: skip
+        remembered = index.read_memo(vault, key)
+        if remembered is not None:
+            return remembered
+    result = build_digest(vault, today, horizon)
+    if output_format == "json":
+        text = render_digest_json(result)
+    else:
+        text = digest_markdown_for_file(vault, result)
+    if key is not None:
+        index.save_memo(vault, key, (text, result.summary()))
+    return text, result.summary()
+
+
+def _code_signature() -> str:
+    """The digest's rendering code, so a new version of netnotes never reuses old output."""
+    import hashlib
+    from pathlib import Path
+
+    package = Path(__file__).parent
+    digest = hashlib.blake2b(digest_size=8)
+    for name in ("digest.py", "core/render.py", "core/rules.py", "core/safetext.py"):
+        digest.update((package / name).read_bytes())
+    return digest.hexdigest()

@@ -335,7 +335,8 @@ def test_a_digest_that_cannot_be_written_is_reported_and_written_once_it_can(obs
     )
     (vault / "DUE.md").rmdir()
     wait_until(shows(vault, "[Cy](contacts/cy.md)"), "the digest written once it can be")
-    assert "DUE.md can be written again" in lines
+    # The log line follows the write: wait for it too rather than race it.
+    wait_until(lambda: "DUE.md can be written again" in lines, "the recovery reported")
 
 
 @pytest.mark.parametrize("observed", [False, True], indirect=True, ids=["native", "poll"])

@@ -133,3 +133,14 @@ def decode_results(data: bytes) -> dict[str, tuple[int, int, tuple]]:
     if version != FORMAT or not isinstance(rows, dict):
         raise ValueError("not a set of results of this format")
     return rows
+
+
+def encode_memo(value: tuple) -> bytes:
+    return _seal(marshal.dumps((FORMAT, value)))
+
+
+def decode_memo(data: bytes) -> tuple:
+    version, value = marshal.loads(_unseal(data))
+    if version != FORMAT or not isinstance(value, tuple):
+        raise ValueError("not a memo of this format")
+    return value

@@ -23,13 +23,14 @@ import stat
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from netnotes.core.model import Contact, Problem
+from netnotes.core.names import fold, words
 from netnotes.store import codec
 from netnotes.store.vault import CACHE_DIR, Vault, contact_file_names, read_note_file
 
-SCHEMA = 4
+SCHEMA = 6
 INDEX_NAME = "index.sqlite"
 # A note modified this recently may be modified again within the same
 # timestamp tick on coarse file systems; it is parsed but not cached yet.
@@ -49,7 +50,7 @@ class Record:
     only when asked for: a use case whose per-note results are cached never needs them.
     """
 
-    __slots__ = ("_blob", "_parsed", "file", "mtime_ns", "path", "result", "size")
+    __slots__ = ("_blob", "_names", "_parsed", "file", "mtime_ns", "path", "result", "size")
 
     def __init__(self, path: str, file: Path | str, mtime_ns: int, size: int, *, parsed=None,
                  blob: bytes | None = None) -> None:  # fmt: skip
@@ -62,6 +63,7 @@ class Record:
         # What the caller's `per_note` made of this note (plain values), computed by the
         # pool worker that parsed it, so the parent need not decode the parse.
         self.result: tuple | None = None
+        self._names: tuple | None = None  # from the worker that parsed it (see name_row)
 
     @property
     def parsed(self) -> tuple[Contact | None, tuple[Problem, ...]]:
@@ -79,6 +81,13 @@ class Record:
     @property
     def contact(self) -> Contact | None:
         return self.parsed[0]
+
+    @property
+    def names(self) -> tuple | None:
+        """(name, aliases, words) for the names table; None for a note that is no contact."""
+        if self._names is None and (self._parsed is not None or self._blob is not None):
+            self._names = name_row(self.path, self.contact)
+        return self._names or None
 
     @property
     def problems(self) -> tuple[Problem, ...]:
@@ -127,7 +136,7 @@ def index_path(vault: Vault) -> Path:
     return vault.root / CACHE_DIR / INDEX_NAME
 
 
-def _stat_notes(vault: Vault) -> dict[str, tuple[str, int, int]]:
+def _stat_notes(vault: Vault, folders: list[str] | None = None) -> dict[str, tuple[str, int, int]]:
     """{relative path: (file name, mtime_ns, size)} of every note, sorted by path.
 
     A name that is not a regular file (a FIFO, a device, a dangling or looping
@@ -136,7 +145,7 @@ def _stat_notes(vault: Vault) -> dict[str, tuple[str, int, int]]:
     """
     found: dict[str, tuple[str, int, int]] = {}
     skip = len(str(vault.root)) + 1
-    for path in contact_file_names(vault):
+    for path in contact_file_names(vault, folders):
         try:
             info = os.stat(path)
             regular = stat.S_ISREG(info.st_mode)
@@ -162,12 +171,15 @@ def load(
     values, each note parsed in a pool of processes comes back with its result, so the parent
     need not decode them.
     """
-    on_disk = _stat_notes(vault)
+    folders: list[str] = []
+    on_disk = _stat_notes(vault, folders)
     report = LoadReport([])
     connection = _open(vault, report) if use_cache else None
     known: dict[str, tuple[int, int, bytes | None]] = {}
+    listed: dict[str, int] = {}
     if connection is not None:
         try:
+            listed = dict(connection.execute("SELECT path, mtime_ns FROM folders"))
             if results_key is not None:
                 report.results = _read_results(connection, results_key)
             if results_key is None:
@@ -204,12 +216,159 @@ def load(
     report.records = [records[relative] for relative in sorted(records)]
     gone = [path for path in known if path not in on_disk]
     report.stored = cache_usable
-    if cache_usable and (fresh or gone):
+    listing = _listing(vault, folders, fresh)
+    if cache_usable and (fresh or gone or listing != listed):
         connection = _open(vault, LoadReport([]))
         if connection is not None:
-            _store(connection, fresh, gone)
+            _store(connection, fresh, gone, listing)
             connection.close()
     return report
+
+
+def _listing(vault: Vault, folders: list[str], fresh: list[Record]) -> dict[str, int]:
+    """{vault-relative folder: mtime_ns} of the listing the index now vouches for; empty
+    (vouching for nothing) while a note is too fresh to be cached, or cannot be."""
+    now_ns = time.time_ns()
+    if any(_racy(record.mtime_ns, now_ns) for record in fresh):
+        return {}
+    listing = {}
+    skip = len(str(vault.root)) + 1
+    for folder in folders:
+        try:
+            listing[folder[skip:].replace(os.sep, "/")] = os.stat(folder).st_mtime_ns
+        except OSError:
+            return {}
+    return listing
+
+
+# -- names: NAME resolved without reading the vault ----------------------------------------
+
+
+def name_row(path: str, contact: Contact | None) -> tuple:
+    """(name, aliases, words) of a contact for the names table; () for a note that is none.
+
+    `words` holds, space-separated, every token NAME may start with: each name's,
+    alias's and the file stem's words (split as `names.words` splits them) and its
+    folded whitespace-separated parts, so exact and prefix matches are all found.
+    """
+    if contact is None:
+        return ()
+    tokens: set[str] = set()
+    for text in (contact.name, *contact.aliases, PurePosixPath(path).stem):
+        tokens.update(words(text))
+        tokens.update(fold(text).split())
+    return contact.name, "\x1f".join(contact.aliases), " " + " ".join(sorted(tokens)) + " "
+
+
+def name_candidates(vault: Vault, query: str) -> list[Contact] | None:
+    """The contacts NAME could mean, as the index knows them (name, aliases, path only).
+
+    None when the index cannot vouch for its names: no cache, another parser,
+    or a folder of the listing changed since (a note added, removed or renamed).
+    A note edited in place since the last full read is not seen: the caller
+    reads the note it picks and checks it still holds that name.
+    """
+    first = fold(query).split()[:1]
+    path = index_path(vault)
+    if not first or not vault.use_cache or not path.exists():
+        return None
+    try:
+        connection = sqlite3.connect(path, timeout=2.0)
+    except sqlite3.DatabaseError:
+        return None
+    try:
+        meta = dict(connection.execute("SELECT key, value FROM meta"))
+        listing = dict(connection.execute("SELECT path, mtime_ns FROM folders"))
+        if meta.get("fingerprint") != _fingerprint() or not listing:
+            return None
+        for folder, mtime_ns in listing.items():
+            if os.stat(vault.root / folder).st_mtime_ns != mtime_ns:
+                return None
+        rows = connection.execute(
+            "SELECT path, name, aliases FROM names WHERE instr(words, ?) > 0", (" " + first[0],)
+        ).fetchall()
+    except (sqlite3.DatabaseError, OSError):
+        return None
+    finally:
+        connection.close()
+    return [
+        Contact(path=p, name=name, aliases=tuple(filter(None, aliases.split("\x1f"))))
+        for p, name, aliases in rows
+    ]
+
+
+def note_written(vault: Vault, path: Path) -> None:
+    """netnotes replaced `path` itself: its folder's new mtime adds no note to the listing."""
+    index = index_path(vault)
+    if not vault.use_cache or not index.exists():
+        return
+    relative = path.parent.relative_to(vault.root).as_posix()
+    try:
+        connection = sqlite3.connect(index, timeout=2.0, isolation_level=None)
+        try:
+            connection.execute(
+                "UPDATE folders SET mtime_ns = ? WHERE path = ?",
+                (os.stat(path.parent).st_mtime_ns, relative),
+            )
+        finally:
+            connection.close()
+    except (sqlite3.DatabaseError, OSError):
+        pass  # the next lookup reads the listing again
+
+
+# -- a memo: one use case's whole answer for an unchanged vault ----------------------------
+
+
+def listing_signature(vault: Vault) -> str | None:
+    """A hash of every note's (path, mtime_ns, size); None while any note is too fresh
+    to trust its pair, or is not a regular file (see RACY_SECONDS)."""
+    now_ns = time.time_ns()
+    digest = hashlib.blake2b(digest_size=16)
+    for relative, (_, mtime_ns, size) in _stat_notes(vault).items():
+        if _racy(mtime_ns, now_ns):
+            return None
+        digest.update(f"{relative}\0{mtime_ns}\0{size}\n".encode())
+    return digest.hexdigest()
+
+
+def read_memo(vault: Vault, key: str) -> tuple | None:
+    path = index_path(vault)
+    if not path.exists():
+        return None
+    try:
+        connection = sqlite3.connect(path, timeout=2.0)
+        try:
+            row = connection.execute("SELECT data FROM memo WHERE key = ?", (key,)).fetchone()
+        finally:
+            connection.close()
+        return codec.decode_memo(row[0]) if row else None
+    except Exception:  # a damaged memo is computed afresh
+        return None
+
+
+def save_memo(vault: Vault, key: str, value: tuple) -> None:
+    """Remember `value` (plain values) under `key`; the few newest memos are kept."""
+    connection = _open(vault, LoadReport([]))
+    if connection is None:
+        return
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+        connection.execute(
+            "INSERT OR REPLACE INTO memo VALUES (?, ?, ?)",
+            (key, time.time_ns(), codec.encode_memo(value)),
+        )
+        connection.execute(
+            "DELETE FROM memo WHERE key NOT IN "
+            "(SELECT key FROM memo ORDER BY written DESC LIMIT ?)",
+            (KEPT_RESULTS,),
+        )
+        connection.execute("COMMIT")
+    except (sqlite3.DatabaseError, ValueError):
+        with contextlib.suppress(sqlite3.DatabaseError):
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+    finally:
+        connection.close()
 
 
 def fetch_parses(vault: Vault, records: list[Record]) -> None:
@@ -329,7 +488,8 @@ def _parse_chunk(root: str, config, chunk: list[tuple[str, str]], per_note: PerN
     for relative, path in chunk:
         record = _parse_one(vault, relative, Path(path))
         row = per_note(record.contact, record.problems) if per_note else None
-        out.append((relative, record.mtime_ns, record.size, record.blob(), row))
+        names = name_row(relative, record.contact)
+        out.append((relative, record.mtime_ns, record.size, record.blob(), row, names))
     return out
 
 
@@ -365,13 +525,14 @@ def _parse_in_pool(vault: Vault, notes, workers: int, progress: Progress | None,
             for chunk in chunks
         ]
         for future in as_completed(futures):
-            for relative, mtime_ns, size_, data, row in future.result():
+            for relative, mtime_ns, size_, data, row, names in future.result():
                 path = vault.root / relative
                 if data is None:  # not encodable: parse it here
                     records.append(_parse_one(vault, relative, path))
                     continue
                 record = Record(relative, path, mtime_ns, size_, blob=data)
                 record.result = row
+                record._names = names
                 records.append(record)
             if progress:
                 progress(len(records), len(notes))
@@ -425,6 +586,17 @@ def _create(path: Path) -> sqlite3.Connection | None:
                 size INTEGER NOT NULL, data BLOB NOT NULL
             );
             -- every note's result of one per-note computation (a key names it and its inputs)
+            -- each contact's name and aliases, and the folded words NAME is matched on
+            CREATE TABLE IF NOT EXISTS names (
+                path TEXT PRIMARY KEY, name TEXT NOT NULL, aliases TEXT NOT NULL,
+                words TEXT NOT NULL
+            );
+            -- the folders of the listing the names vouch for, with their mtimes
+            CREATE TABLE IF NOT EXISTS folders (path TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL);
+            -- a use case's whole answer for an unchanged vault (the digest's output)
+            CREATE TABLE IF NOT EXISTS memo (
+                key TEXT PRIMARY KEY, written INTEGER NOT NULL, data BLOB NOT NULL
+            );
             CREATE TABLE IF NOT EXISTS results (
                 key TEXT PRIMARY KEY, written INTEGER NOT NULL, data BLOB NOT NULL
             );
@@ -459,19 +631,26 @@ def _rebuild(vault: Vault, report: LoadReport, error: Exception | None):
     return _create(path)
 
 
-def _store(connection: sqlite3.Connection, fresh: list[Record], gone: list[str]) -> None:
+def _store(
+    connection: sqlite3.Connection, fresh: list[Record], gone: list[str], listing: dict[str, int]
+) -> None:
     now_ns = time.time_ns()
-    rows = []
+    rows, names = [], []
     for record in fresh:
         data = None if _racy(record.mtime_ns, now_ns) else record.blob()
         if data is not None:
             rows.append((record.path, record.mtime_ns, record.size, data))
-    if not rows and not gone:
-        return
+            if record.names is not None:
+                names.append((record.path, *record.names))
+    dropped = [(path,) for path in gone] + [(record.path,) for record in fresh]
     try:
         connection.execute("BEGIN IMMEDIATE")
         connection.executemany("INSERT OR REPLACE INTO notes VALUES (?, ?, ?, ?)", rows)
         connection.executemany("DELETE FROM notes WHERE path = ?", [(path,) for path in gone])
+        connection.executemany("DELETE FROM names WHERE path = ?", dropped)
+        connection.executemany("INSERT OR REPLACE INTO names VALUES (?, ?, ?, ?)", names)
+        connection.execute("DELETE FROM folders")
+        connection.executemany("INSERT INTO folders VALUES (?, ?)", listing.items())
         connection.execute("COMMIT")
     except sqlite3.DatabaseError:
         # Another netnotes holds the lock (or the file is damaged, and the next run

@@ -79,12 +79,17 @@ def contact_files(vault: Vault) -> list[Path]:
     return [Path(name) for name in contact_file_names(vault)]
 
 
-def contact_file_names(vault: Vault) -> list[str]:
-    """`contact_files` as strings: a large vault's listing need not build Path objects."""
+def contact_file_names(vault: Vault, folders: list[str] | None = None) -> list[str]:
+    """`contact_files` as strings: a large vault's listing need not build Path objects.
+
+    `folders`, when given, receives every folder the listing walked.
+    """
     found: list[str] = []
     digest = str(vault.digest_path)
     for folder, subfolders, files in os.walk(vault.contacts_dir):
         subfolders[:] = [name for name in subfolders if not _skipped_folder(name)]
+        if folders is not None:
+            folders.append(folder)
         for name in files:
             if _note_name(name):
                 path = os.path.join(folder, name)

@@ -1,0 +1,149 @@
+"""NAME resolved from the index (issue 11, item 1): the same answer as a full read of the
+vault, while reading only the note it names."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+
+from netnotes import actions
+from netnotes.cli import cli
+from netnotes.core.errors import NetnotesError
+from netnotes.core.lookup import find_note
+from netnotes.store import index
+from netnotes.store.loading import load_notes
+from netnotes.store.vault import open_vault
+
+TODAY = {"NETNOTES_TODAY": "2026-11-21"}
+
+
+def age_all(root: Path, seconds: float = 60) -> None:
+    """Old enough for the index to cache (notes saved in the last 2 s are not)."""
+    stamp = time.time() - seconds
+    for path in root.rglob("*"):
+        os.utime(path, (stamp, stamp))
+
+
+def test_log_reads_only_the_note_it_names_once_the_index_is_warm(example_vault, monkeypatch):
+    age_all(example_vault / "contacts")
+    CliRunner().invoke(cli, ["--vault", str(example_vault), "list"])  # warms the index
+
+    def no_full_read(*_args, **_kwargs):
+        raise AssertionError("the whole vault was read")
+
+    monkeypatch.setattr(actions, "load_notes", no_full_read)
+    result = CliRunner().invoke(
+        cli, ["--vault", str(example_vault), "log", "jill", "coffee"], env=TODAY
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "contacts/jill-moreno.md:23: - 2026-11-21 coffee\n"
+    second = CliRunner().invoke(cli, ["--vault", str(example_vault), "show", "jill"], env=TODAY)
+    assert second.exit_code == 0, second.output  # our own write did not make the index doubt
+
+
+def test_a_note_added_since_makes_the_lookup_read_the_vault_and_see_the_ambiguity(example_vault):
+    age_all(example_vault / "contacts")
+    CliRunner().invoke(cli, ["--vault", str(example_vault), "list"])
+    (example_vault / "contacts" / "jill-2.md").write_text("---\nname: Jill Smith\n---\n")
+    result = CliRunner().invoke(cli, ["--vault", str(example_vault), "log", "jill", "hi"])
+    assert result.exit_code == 2
+    assert "'jill' matches 2 contacts; be more precise:" in result.stderr
+
+
+NAMES = ["Ann Lee", "Ann Li", "Bob Stone", "Bo", "Lee"]
+QUERIES = ["ann", "ann lee", "bo", "bob", "lee", "li", "stone", "ann-lee", "nobody"]
+
+
+def outcome(vault, query: str, through_index: bool) -> str:
+    try:
+        if through_index:
+            return actions.find_target(vault, query).relative
+        return find_note(query, load_notes(vault)).path
+    except NetnotesError as error:
+        return type(error).__name__
+
+
+class LookupAgainstAFullRead(RuleBasedStateMachine):
+    """Notes created, renamed, deleted and renamed in place behind the index's back."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.root = Path(tempfile.mkdtemp(prefix="netnotes-lookup-"))
+        (self.root / "netnotes.toml").write_text("")
+        (self.root / "contacts" / "team").mkdir(parents=True)
+        self.counter = 0
+
+    def notes(self) -> list[Path]:
+        return sorted((self.root / "contacts").rglob("*.md"))
+
+    def write(self, path: Path, name: str, alias: str | None, old: bool) -> None:
+        aliases = f"aliases: [{alias}]\n" if alias else ""
+        path.write_text(f"---\nname: {name}\n{aliases}---\n")
+        if old:
+            stamp = time.time() - 60
+            os.utime(path, (stamp, stamp))
+
+    @rule(name=st.sampled_from(NAMES), alias=st.sampled_from([None, "Annie", "Bobby"]),
+          folder=st.sampled_from(["", "team"]), old=st.booleans())  # fmt: skip
+    def create(self, name, alias, folder, old):
+        self.counter += 1
+        self.write(self.root / "contacts" / folder / f"n{self.counter}.md", name, alias, old)
+
+    @rule(data=st.data())
+    def delete(self, data):
+        if self.notes():
+            data.draw(st.sampled_from(self.notes())).unlink()
+
+    @rule(data=st.data(), folder=st.sampled_from(["", "team"]))
+    def rename(self, data, folder):
+        if self.notes():
+            self.counter += 1
+            source = data.draw(st.sampled_from(self.notes()))
+            source.rename(self.root / "contacts" / folder / f"r{self.counter}.md")
+
+    @rule(data=st.data(), name=st.sampled_from(NAMES), old=st.booleans())
+    def rename_in_place(self, data, name, old):
+        """An editor saving in place (the folder's mtime stays): the note's own name changes."""
+        if self.notes():
+            path = data.draw(st.sampled_from(self.notes()))
+            folder_times = os.stat(path.parent)
+            self.write(path, name, None, old)
+            os.utime(path.parent, ns=(folder_times.st_atime_ns, folder_times.st_mtime_ns))
+
+    @rule()
+    def a_full_read(self):
+        """Any command that reads the vault (digest, list, check) brings the index up to date."""
+        load_notes(open_vault(self.root))
+
+    @invariant()
+    def the_index_gives_the_answer_a_full_read_gives(self):
+        vault = open_vault(self.root)
+        for query in QUERIES:
+            fast = outcome(vault, query, through_index=True)
+            full = outcome(vault, query, through_index=False)
+            assert fast == full, (query, fast, full)
+
+    def teardown(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+LookupAgainstAFullRead.TestCase.settings = settings(
+    max_examples=40, stateful_step_count=12, deadline=None
+)
+test_the_index_lookup_matches_a_full_read = LookupAgainstAFullRead.TestCase
+
+
+@pytest.mark.parametrize("query", ["contacts/jill-moreno.md", "jill-moreno.md"])
+def test_a_path_is_looked_up_in_the_listing(example_vault, query):
+    assert index.name_candidates(open_vault(example_vault), query) is None or "/" not in query
+    result = CliRunner().invoke(cli, ["--vault", str(example_vault), "show", query], env=TODAY)
+    assert result.exit_code == 0 and result.stdout.startswith("Jill Moreno")
