@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from netnotes.core.model import Problem, Severity
-from netnotes.store.loading import read_vault
+from netnotes.store.loading import load_summaries
 from netnotes.store.vault import Vault
 
 
@@ -17,7 +17,7 @@ class CheckReport:
 
 def check_vault(vault: Vault) -> CheckReport:
     """Parse problems (front matter, dates, cadences, conflict markers), duplicates, git set-up."""
-    _, problems, notes = read_vault(vault)
+    _, problems, notes = load_summaries(vault)
     return CheckReport(notes, sorted([*problems, *git_problems(vault)], key=Problem.sort_key))
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from netnotes.core.config import Config
+from netnotes.core.identity import Summary, summary_of
 from netnotes.core.model import Contact, Item, TaskState
 from netnotes.core.names import fold
 from netnotes.core.rules import due_items, effective_cadence, last_contact
@@ -28,16 +29,27 @@ def contact_rows(
     if due:
         owing = {item.path for item in due_items(contacts, today, config)}
         contacts = [c for c in contacts if c.path in owing]
+    return summary_rows([summary_of(contact) for contact in contacts], today)
+
+
+def summary_rows(
+    summaries: list[Summary], today: date, *, tag: str | None = None, company: str | None = None
+) -> list[dict]:
+    """`netnotes list` rows from summaries (no `--due`, which needs the rules), sorted by name."""
+    if tag:
+        summaries = [s for s in summaries if fold(tag.lstrip("#")) in map(fold, s.tags)]
+    if company:
+        summaries = [s for s in summaries if fold(company) in fold(s.company or "")]
     rows = []
-    for contact in sorted(contacts, key=lambda c: (fold(c.name), c.path)):
-        last = last_contact(contact, today)
+    for summary in sorted(summaries, key=lambda s: (fold(s.name), s.path)):
+        last = summary.last_contact(today)
         rows.append(
             {
-                "name": contact.name,
-                "company": contact.company,
-                "tags": list(contact.tags),
+                "name": summary.name,
+                "company": summary.company,
+                "tags": list(summary.tags),
                 "last_contact": last.isoformat() if last else None,
-                "path": contact.path,
+                "path": summary.path,
             }
         )
     return rows

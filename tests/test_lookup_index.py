@@ -7,6 +7,7 @@ import os
 import shutil
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -87,7 +88,11 @@ class LookupAgainstAFullRead(RuleBasedStateMachine):
 
     def write(self, path: Path, name: str, alias: str | None, old: bool) -> None:
         aliases = f"aliases: [{alias}]\n" if alias else ""
-        path.write_text(f"---\nname: {name}\n{aliases}---\n")
+        self.counter += 1
+        extra = ("company: Acme\ntags: [pr]\nemails: [a@x.example]\n", "",
+                 "last_contact: 2026-10-01\n")[self.counter % 3]  # fmt: skip
+        log = f"## Log\n- 2026-0{self.counter % 9 + 1}-01 call\n- 2027-01-01 planned\n"
+        path.write_text(f"---\nname: {name}\n{aliases}{extra}---\n{log}")
         if old:
             stamp = time.time() - 60
             os.utime(path, (stamp, stamp))
@@ -119,6 +124,15 @@ class LookupAgainstAFullRead(RuleBasedStateMachine):
             self.write(path, name, None, old)
             os.utime(path.parent, ns=(folder_times.st_atime_ns, folder_times.st_mtime_ns))
 
+    @rule(data=st.data(), old=st.booleans())
+    def break_one(self, data, old):
+        if self.notes():
+            path = data.draw(st.sampled_from(self.notes()))
+            path.write_text("---\nname: [unclosed\n---\n- 2026-02-30 bad\n")
+            if old:
+                stamp = time.time() - 60
+                os.utime(path, (stamp, stamp))
+
     @rule()
     def a_full_read(self):
         """Any command that reads the vault (digest, list, check) brings the index up to date."""
@@ -131,6 +145,24 @@ class LookupAgainstAFullRead(RuleBasedStateMachine):
             fast = outcome(vault, query, through_index=True)
             full = outcome(vault, query, through_index=False)
             assert fast == full, (query, fast, full)
+
+    @invariant()
+    def list_and_check_from_summaries_match_a_full_read(self):
+        from dataclasses import replace
+
+        from netnotes.store.loading import load_summaries, read_vault
+        from netnotes.views import contact_rows, summary_rows
+
+        today = date(2026, 11, 21)
+        vault = open_vault(self.root)
+        summaries, summary_problems, count = load_summaries(vault)
+        contacts, problems, full_count = read_vault(replace(vault, use_cache=False))
+        assert count == full_count
+        assert summary_problems == problems
+        for tag in (None, "pr"):
+            assert summary_rows(summaries, today, tag=tag) == contact_rows(
+                contacts, today, vault.config, tag=tag
+            )
 
     def teardown(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)

@@ -338,3 +338,15 @@ def test_the_real_command_prints_no_escape_sequence_and_one_line_errors(vault):
         "Error: cannot run the editor '/nonexistent' (No such file or directory): "
         "set $EDITOR to your editor\n",
     )
+
+
+def test_printable_removes_exactly_the_control_characters_on_every_code_point():
+    from netnotes.core.safetext import _BLANKS, is_control, printable
+
+    def one_at_a_time(text: str, keep: bool) -> str:  # the definition, character by character
+        kept = (c if c == "\n" and keep else " " if c in _BLANKS else c for c in text)
+        return "".join(c for c in kept if c in " \n" or not is_control(c))
+
+    every = "".join(chr(i) for i in range(0x110000) if not 0xD800 <= i <= 0xDFFF)
+    for keep in (False, True):
+        assert printable(every, keep_newlines=keep) == one_at_a_time(every, keep)

@@ -1,7 +1,9 @@
-"""What tells one contact from another, and the duplicates it finds across a vault. Pure."""
+"""What tells one contact from another, the duplicates it finds across a vault, and the
+summary `list` and `check` need of a contact. Pure."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import NamedTuple
 
 from netnotes.core.model import Contact, Problem, Severity
@@ -47,3 +49,45 @@ def duplicate_problems(identities: list[Identity]) -> list[Problem]:
                 )
             )
     return problems
+
+
+class Summary(NamedTuple):
+    """What `list` and `check` need of a contact, cheap to read from the cache: no
+    interaction or task objects are built. Days are date ordinals."""
+
+    path: str
+    name: str
+    aliases: tuple[str, ...]
+    tags: tuple[str, ...]
+    emails: tuple[str, ...]
+    company: str | None
+    last_contact_day: int | None
+    met_day: int | None
+    days: tuple[int, ...]  # every interaction's day, ascending
+    name_line: int | None
+    emails_line: int | None
+
+    def identity(self) -> Identity:
+        return Identity(self.path, self.name, self.aliases, self.emails, self.name_line,
+                        self.emails_line)  # fmt: skip
+
+    def last_contact(self, today: date) -> date | None:
+        """As rules.last_contact: the latest of the key, `met` and interactions up to today."""
+        limit = today.toordinal()
+        candidates = [d for d in (self.last_contact_day, self.met_day) if d and d <= limit]
+        past = [d for d in self.days if d <= limit]
+        if past:
+            candidates.append(past[-1])
+        return date.fromordinal(max(candidates)) if candidates else None
+
+
+def summary_of(contact: Contact) -> Summary:
+    def day(value: date | None) -> int | None:
+        return value.toordinal() if value else None
+
+    return Summary(
+        contact.path, contact.name, contact.aliases, contact.tags, contact.emails,
+        contact.company, day(contact.last_contact), day(contact.met),
+        tuple(entry.on.toordinal() for entry in contact.interactions),  # oldest first
+        contact.key_lines.get("name"), contact.key_lines.get("emails"),
+    )  # fmt: skip

@@ -16,6 +16,7 @@ import marshal
 from datetime import date
 
 from netnotes.core.dates import Birthday, Duration
+from netnotes.core.identity import Summary
 from netnotes.core.model import (
     Contact,
     Direction,
@@ -86,6 +87,24 @@ def peek(data: bytes) -> tuple:
     if not isinstance(raw, tuple) or len(raw) != 3 or raw[0] != FORMAT:
         raise ValueError("not a cache record of this format")
     return raw
+
+
+def summary(raw: tuple) -> tuple[Summary | None, tuple[Problem, ...]]:
+    """From `peek`'s values: what `list` and `check` need, without building the contact."""
+    _, record, encoded_problems = raw
+    problems = tuple(
+        Problem(path, line, _SEVERITIES[severity], message)
+        for path, line, severity, message in encoded_problems
+    )
+    if record is None:
+        return None, problems
+    interactions, key_lines = record[16], record[18]
+    found = Summary(
+        record[0], record[1], record[2], record[3], record[4], record[7], record[10], record[11],
+        tuple(entry[0] for entry in interactions),  # stored oldest first (see parse)
+        key_lines.get("name"), key_lines.get("emails"),
+    )  # fmt: skip
+    return found, problems
 
 
 def build(raw: tuple) -> tuple[Contact | None, tuple[Problem, ...]]:

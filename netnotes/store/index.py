@@ -25,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from netnotes.core.identity import summary_of
 from netnotes.core.model import Contact, Problem
 from netnotes.core.names import fold, words
 from netnotes.store import codec
@@ -81,6 +82,17 @@ class Record:
     @property
     def contact(self) -> Contact | None:
         return self.parsed[0]
+
+    def summary(self):
+        """(Summary or None, problems): from the cached values without building the contact
+        when it was not parsed in this run; a damaged record is read from the note."""
+        if self._parsed is None and self._blob is not None:
+            try:
+                return codec.summary(codec.peek(self._blob))
+            except Exception:  # damaged: fall back to a full decode or a read
+                self._blob = None
+        contact, problems = self.parsed
+        return (summary_of(contact) if contact is not None else None), problems
 
     @property
     def names(self) -> tuple | None:

@@ -7,7 +7,7 @@ parses), so that neither needs the other's caller.
 from __future__ import annotations
 
 from netnotes.core.config import CONFIG_NAME
-from netnotes.core.identity import Identity, duplicate_problems, identity_of
+from netnotes.core.identity import Identity, Summary, duplicate_problems, identity_of
 from netnotes.core.model import Contact, Problem, Severity
 from netnotes.store import index
 from netnotes.store.vault import Vault
@@ -47,6 +47,27 @@ def read_vault(vault: Vault) -> tuple[list[Contact], list[Problem], int]:
             contacts.append(record.contact)
     identities = [identity_of(contact) for contact in contacts]
     return contacts, vault_problems(vault, identities, problems), len(records)
+
+
+def load_summaries(
+    vault: Vault, *, vault_wide: bool = True
+) -> tuple[list[Summary], list[Problem], int]:
+    """`read_vault` for `list` and `check`: summaries instead of contacts, read from the
+    cached values without building any contact (several times cheaper on a large vault).
+    `vault_wide=False` skips the duplicate check (for `list`, which shows no problems)."""
+    if not vault.contacts_dir.is_dir():
+        _, problems, notes = read_vault(vault)
+        return [], problems, notes
+    summaries: list[Summary] = []
+    problems: list[Problem] = []
+    records = index.load(vault, use_cache=vault.use_cache, progress=vault.progress).records
+    for record in records:
+        summary, own = record.summary()
+        problems.extend(own)
+        if summary is not None:
+            summaries.append(summary)
+    identities = [summary.identity() for summary in summaries] if vault_wide else []
+    return summaries, vault_problems(vault, identities, problems), len(records)
 
 
 def vault_problems(vault: Vault, identities: list[Identity], note_problems: list[Problem]):
