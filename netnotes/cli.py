@@ -526,12 +526,12 @@ def find(ctx, query) -> None:
 
     Example: netnotes find berlin
     """
-    from netnotes.store.loading import load_contacts
+    from netnotes.store.loading import load_summaries
     from netnotes.store.notefile import read_note_bytes
     from netnotes.views import find_hits
 
     vault = _vault(ctx)
-    contacts, _ = load_contacts(vault)
+    contacts, _, _ = load_summaries(vault, vault_wide=False)
     texts = {}
     for contact in contacts:
         try:

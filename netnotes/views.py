@@ -184,23 +184,29 @@ def _arrow(direction: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Hit:
-    contact: Contact
+    contact: Summary
     line: int | None
     text: str
 
 
-def find_hits(query: str, contacts: list[Contact], texts: dict[str, str]) -> list[Hit]:
-    """Contacts whose name, aliases, company, tags or note text hold `query` (folded)."""
+def find_hits(query: str, people: list[Summary], texts: dict[str, str]) -> list[Hit]:
+    """Contacts whose name, aliases, company, role, tags, emails, interests or note text
+    hold `query` (folded), in the order given; a field match wins over a text match."""
     wanted = fold(query)
     hits: list[Hit] = []
-    for contact in contacts:
-        searchable = [contact.name, *contact.aliases, contact.company or "", contact.role or "",
-                      *contact.tags, *contact.emails, *contact.interests]  # fmt: skip
+    for person in people:
+        searchable = [person.name, *person.aliases, person.company or "", person.role or "",
+                      *person.tags, *person.emails, *person.interests]  # fmt: skip
         if any(wanted in fold(value) for value in searchable):
-            hits.append(Hit(contact, contact.key_lines.get("name"), contact.name))
+            hits.append(Hit(person, person.name_line, person.name))
             continue
-        for number, line in enumerate(texts.get(contact.path, "").splitlines(), start=1):
+        text = texts.get(person.path, "")
+        # One fold of the whole note first: a folded line is a piece of the folded note,
+        # so a note without the query anywhere costs no per-line work.
+        if wanted not in fold(text):
+            continue
+        for number, line in enumerate(text.splitlines(), start=1):
             if wanted in fold(line):
-                hits.append(Hit(contact, number, line.strip()))
+                hits.append(Hit(person, number, line.strip()))
                 break
     return hits

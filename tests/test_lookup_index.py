@@ -150,6 +150,7 @@ class LookupAgainstAFullRead(RuleBasedStateMachine):
     def list_and_check_from_summaries_match_a_full_read(self):
         from dataclasses import replace
 
+        from netnotes.core.identity import summary_of
         from netnotes.store.loading import load_summaries, read_vault
         from netnotes.views import contact_rows, summary_rows
 
@@ -159,6 +160,8 @@ class LookupAgainstAFullRead(RuleBasedStateMachine):
         contacts, problems, full_count = read_vault(replace(vault, use_cache=False))
         assert count == full_count
         assert summary_problems == problems
+        # The summaries find, list and check read are what the contacts would give.
+        assert summaries == [summary_of(contact) for contact in contacts]
         for tag in (None, "pr"):
             assert summary_rows(summaries, today, tag=tag) == contact_rows(
                 contacts, today, vault.config, tag=tag

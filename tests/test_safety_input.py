@@ -350,3 +350,14 @@ def test_printable_removes_exactly_the_control_characters_on_every_code_point():
     every = "".join(chr(i) for i in range(0x110000) if not 0xD800 <= i <= 0xDFFF)
     for keep in (False, True):
         assert printable(every, keep_newlines=keep) == one_at_a_time(every, keep)
+
+
+def test_folding_a_long_text_equals_folding_it_a_character_at_a_time():
+    import unicodedata
+
+    from netnotes.core.names import fold
+
+    every = "".join(chr(i) for i in range(0x110000) if not 0xD800 <= i <= 0xDFFF)
+    decomposed = unicodedata.normalize("NFKD", every)
+    slow = "".join(c for c in decomposed if not unicodedata.combining(c))
+    assert fold(every) == " ".join(slow.casefold().split())

@@ -52,7 +52,7 @@ def duplicate_problems(identities: list[Identity]) -> list[Problem]:
 
 
 class Summary(NamedTuple):
-    """What `list` and `check` need of a contact, cheap to read from the cache: no
+    """What `list`, `find` and `check` need of a contact, cheap to read from the cache: no
     interaction or task objects are built. Days are date ordinals."""
 
     path: str
@@ -61,6 +61,8 @@ class Summary(NamedTuple):
     tags: tuple[str, ...]
     emails: tuple[str, ...]
     company: str | None
+    role: str | None
+    interests: tuple[str, ...]
     last_contact_day: int | None
     met_day: int | None
     days: tuple[int, ...]  # every interaction's day, ascending
@@ -87,7 +89,8 @@ def summary_of(contact: Contact) -> Summary:
 
     return Summary(
         contact.path, contact.name, contact.aliases, contact.tags, contact.emails,
-        contact.company, day(contact.last_contact), day(contact.met),
+        contact.company, contact.role, contact.interests, day(contact.last_contact),
+        day(contact.met),
         tuple(entry.on.toordinal() for entry in contact.interactions),  # oldest first
         contact.key_lines.get("name"), contact.key_lines.get("emails"),
     )  # fmt: skip

@@ -100,7 +100,8 @@ def summary(raw: tuple) -> tuple[Summary | None, tuple[Problem, ...]]:
         return None, problems
     interactions, key_lines = record[16], record[18]
     found = Summary(
-        record[0], record[1], record[2], record[3], record[4], record[7], record[10], record[11],
+        record[0], record[1], record[2], record[3], record[4], record[7], record[8], record[6],
+        record[10], record[11],
         tuple(entry[0] for entry in interactions),  # stored oldest first (see parse)
         key_lines.get("name"), key_lines.get("emails"),
     )  # fmt: skip
