@@ -226,7 +226,8 @@ def digest(
     if write or output_format != "text":
         # Markdown (links as the digest file has them, so output can be saved as is) and
         # JSON are remembered for an unchanged vault: a warm run reads one row.
-        text, summary = digest_output(vault, today or _today(), horizon, output_format)
+        shown = "markdown" if write else output_format  # the digest file is Markdown
+        text, summary = digest_output(vault, today or _today(), horizon, shown)
         if write:
             state = "written" if write_digest_text(vault, text) else "unchanged"
             click.echo(f"{vault.config.digest}: {state} ({summary})", err=True)
@@ -526,20 +527,9 @@ def find(ctx, query) -> None:
 
     Example: netnotes find berlin
     """
-    from netnotes.store.loading import load_summaries
-    from netnotes.store.notefile import read_note_bytes
-    from netnotes.views import find_hits
+    from netnotes.queries import find as find_notes
 
-    vault = _vault(ctx)
-    contacts, _, _ = load_summaries(vault, vault_wide=False)
-    texts = {}
-    for contact in contacts:
-        try:
-            data = read_note_bytes(vault.root / contact.path)
-            texts[contact.path] = data.decode("utf-8-sig")
-        except (OSError, UnicodeDecodeError):
-            continue
-    hits = find_hits(query, contacts, texts)
+    hits = find_notes(_vault(ctx), query)
     for hit in hits:
         where = hit.contact.path if hit.line is None else f"{hit.contact.path}:{hit.line}"
         _say(f"{where}: {hit.contact.name}: {hit.text}")

@@ -162,6 +162,12 @@ class LookupAgainstAFullRead(RuleBasedStateMachine):
         assert summary_problems == problems
         # The summaries find, list and check read are what the contacts would give.
         assert summaries == [summary_of(contact) for contact in contacts]
+        from netnotes.queries import find
+
+        for query in ("ann", "acme", "call", "x.example", "planned", "li"):
+            found = [(hit.contact.path, hit.line, hit.text) for hit in find(vault, query)]
+            scanned = find(replace(vault, use_cache=False), query, use_search=False)
+            assert found == [(hit.contact.path, hit.line, hit.text) for hit in scanned], query
         for tag in (None, "pr"):
             assert summary_rows(summaries, today, tag=tag) == contact_rows(
                 contacts, today, vault.config, tag=tag

@@ -31,7 +31,7 @@ from netnotes.core.names import fold, words
 from netnotes.store import codec
 from netnotes.store.vault import CACHE_DIR, Vault, contact_file_names, read_note_file
 
-SCHEMA = 6
+SCHEMA = 7
 INDEX_NAME = "index.sqlite"
 # A note modified this recently may be modified again within the same
 # timestamp tick on coarse file systems; it is parsed but not cached yet.
@@ -456,6 +456,15 @@ def save_results(vault: Vault, key: str, rows: dict[str, tuple[int, int, tuple]]
         connection.close()
 
 
+def open_cache(vault: Vault) -> sqlite3.Connection | None:
+    """A connection to the index cache for a table of its own (search), or None."""
+    return _open(vault, LoadReport([]))
+
+
+def is_racy(mtime_ns: int, now_ns: int) -> bool:
+    return _racy(mtime_ns, now_ns)
+
+
 def _racy(mtime_ns: int, now_ns: int) -> bool:
     return mtime_ns < 0 or now_ns - mtime_ns < RACY_SECONDS * 1e9
 
@@ -608,6 +617,12 @@ def _create(path: Path) -> sqlite3.Connection | None:
             -- a use case's whole answer for an unchanged vault (the digest's output)
             CREATE TABLE IF NOT EXISTS memo (
                 key TEXT PRIMARY KEY, written INTEGER NOT NULL, data BLOB NOT NULL
+            );
+            -- find's full-text search (store/search.py): folded fields and text per note
+            CREATE VIRTUAL TABLE IF NOT EXISTS search
+                USING fts5(path UNINDEXED, fields, body, tokenize='trigram');
+            CREATE TABLE IF NOT EXISTS search_state (
+                path TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL
             );
             CREATE TABLE IF NOT EXISTS results (
                 key TEXT PRIMARY KEY, written INTEGER NOT NULL, data BLOB NOT NULL
