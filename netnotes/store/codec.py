@@ -89,13 +89,17 @@ def peek(data: bytes) -> tuple:
     return raw
 
 
+def _problems(encoded: tuple) -> tuple[Problem, ...]:
+    return tuple(
+        Problem(path, line, _SEVERITIES[severity], message)
+        for path, line, severity, message in encoded
+    )
+
+
 def summary(raw: tuple) -> tuple[Summary | None, tuple[Problem, ...]]:
     """From `peek`'s values: what `list` and `check` need, without building the contact."""
     _, record, encoded_problems = raw
-    problems = tuple(
-        Problem(path, line, _SEVERITIES[severity], message)
-        for path, line, severity, message in encoded_problems
-    )
+    problems = _problems(encoded_problems)
     if record is None:
         return None, problems
     interactions, key_lines = record[16], record[18]
@@ -110,10 +114,7 @@ def summary(raw: tuple) -> tuple[Summary | None, tuple[Problem, ...]]:
 
 def build(raw: tuple) -> tuple[Contact | None, tuple[Problem, ...]]:
     _, record, encoded_problems = raw
-    problems = tuple(
-        Problem(path, line, _SEVERITIES[severity], message)
-        for path, line, severity, message in encoded_problems
-    )
+    problems = _problems(encoded_problems)
     if record is None:
         return None, problems
     (path, name, aliases, tags, emails, phones, interests, company, role, cadence, last_contact,

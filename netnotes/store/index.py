@@ -360,27 +360,11 @@ def read_memo(vault: Vault, key: str) -> tuple | None:
 
 def save_memo(vault: Vault, key: str, value: tuple) -> None:
     """Remember `value` (plain values) under `key`; the few newest memos are kept."""
-    connection = _open(vault, LoadReport([]))
-    if connection is None:
-        return
     try:
-        connection.execute("BEGIN IMMEDIATE")
-        connection.execute(
-            "INSERT OR REPLACE INTO memo VALUES (?, ?, ?)",
-            (key, time.time_ns(), codec.encode_memo(value)),
-        )
-        connection.execute(
-            "DELETE FROM memo WHERE key NOT IN "
-            "(SELECT key FROM memo ORDER BY written DESC LIMIT ?)",
-            (KEPT_RESULTS,),
-        )
-        connection.execute("COMMIT")
-    except (sqlite3.DatabaseError, ValueError):
-        with contextlib.suppress(sqlite3.DatabaseError):
-            if connection.in_transaction:
-                connection.execute("ROLLBACK")
-    finally:
-        connection.close()
+        data = codec.encode_memo(value)
+    except ValueError:
+        return
+    _save_keyed(vault, "memo", key, data)
 
 
 def fetch_parses(vault: Vault, records: list[Record]) -> None:
@@ -434,17 +418,22 @@ def save_results(vault: Vault, key: str, rows: dict[str, tuple[int, int, tuple]]
         data = codec.encode_results(rows)
     except ValueError:
         return
+    _save_keyed(vault, "results", key, data)
+
+
+def _save_keyed(vault: Vault, table: str, key: str, data: bytes) -> None:
+    """Store one blob under `key` in `table` (results or memo), keeping the newest few."""
     connection = _open(vault, LoadReport([]))
     if connection is None:
         return
     try:
         connection.execute("BEGIN IMMEDIATE")
         connection.execute(
-            "INSERT OR REPLACE INTO results VALUES (?, ?, ?)", (key, time.time_ns(), data)
+            f"INSERT OR REPLACE INTO {table} VALUES (?, ?, ?)", (key, time.time_ns(), data)
         )
         connection.execute(
-            "DELETE FROM results WHERE key NOT IN "
-            "(SELECT key FROM results ORDER BY written DESC LIMIT ?)",
+            f"DELETE FROM {table} WHERE key NOT IN "
+            f"(SELECT key FROM {table} ORDER BY written DESC LIMIT ?)",
             (KEPT_RESULTS,),
         )
         connection.execute("COMMIT")
