@@ -7,6 +7,7 @@ the index does.
 
 from __future__ import annotations
 
+import functools
 import json
 import posixpath
 from collections.abc import Callable, Sequence
@@ -73,8 +74,7 @@ def render_markdown(digest: Digest, link_from: str = "") -> str:
     """The digest as Markdown; links are relative to the folder `link_from` (vault-relative)."""
 
     def link(label: str, path: str) -> str:
-        target = posixpath.relpath(path, link_from or ".")
-        return f"[{markdown_text(label)}]({quote(target, safe='/')})"
+        return f"[{markdown_text(label)}]({_link_target(path, link_from)})"
 
     lines = [f"# Due on {digest.today.isoformat()}", "", digest.summary(), ""]
     if digest.problems:
@@ -144,6 +144,13 @@ def render_text(
     if not digest.items:
         lines += ["", "Nothing due. Your network is in good shape."]
     return "\n".join(lines) + "\n"
+
+
+@functools.lru_cache(maxsize=200_000)
+def _link_target(path: str, link_from: str) -> str:
+    """`path` relative to the folder `link_from`, URL-quoted. Remembered: relpath and quote
+    cost more than the rest of a line, and a watcher renders the same paths on every save."""
+    return quote(posixpath.relpath(path, link_from or "."), safe="/")
 
 
 def _problem_line(problem: Problem) -> str:
