@@ -32,6 +32,7 @@ from netnotes.store.edit import (
     yaml_scalar,
 )
 from netnotes.store.loading import load_contacts, load_notes
+from netnotes.store.state import looks_mid_save
 from netnotes.store.vault import CACHE_DIR, Vault
 from netnotes.store.writer import READ_DEADLINE, atomic_write, create_new, update_file
 
@@ -300,7 +301,8 @@ def find_target(vault: Vault, name: str) -> Target:
             note = find_note(query, notes)
             break
         except NetnotesError:
-            if not any(map(_looks_mid_save, notes)) or time.monotonic() > give_up:
+            caught = any(looks_mid_save(note.size, note.problems) for note in notes)
+            if not caught or time.monotonic() > give_up:
                 raise
             time.sleep(0.05)
     path = (vault.root / note.path).resolve()
@@ -341,10 +343,6 @@ def _find_through_index(vault: Vault, query: str) -> Target | None:
     if not resolved.is_relative_to(vault.root.resolve()):
         return None
     return Target(chosen.path, resolved, contact, tuple(problems))
-
-
-def _looks_mid_save(note) -> bool:
-    return note.size == 0 or any("never closed" in problem.message for problem in note.problems)
 
 
 def _vault_relative(vault: Vault, name: str) -> str:

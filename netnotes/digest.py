@@ -20,7 +20,9 @@ from netnotes.store.writer import write_if_changed
 _fromordinal = date.fromordinal
 
 
-def build_digest(vault: Vault, today: date, horizon: Duration | None = None) -> Digest:
+def build_digest(
+    vault: Vault, today: date, horizon: Duration | None = None, *, listing=None
+) -> Digest:
     """The digest of the vault for `today`.
 
     Each note's part of the digest (its items, reconnect candidacy, problems
@@ -43,6 +45,7 @@ def build_digest(vault: Vault, today: date, horizon: Duration | None = None) -> 
         progress=vault.progress,
         results_key=key,
         per_note=partial(digest_row, today=today, config=config),
+        listing=listing,  # the walk digest_output made for its memo, not made twice
     )
     parts = {}
     for record in report.records:
@@ -186,15 +189,16 @@ def digest_output(
     from netnotes.store import index
 
     config = vault.config if horizon is None else replace(vault.config, horizon=horizon)
-    listing = index.listing_signature(vault) if vault.use_cache else None
+    listing = index.list_notes(vault) if vault.use_cache else None
+    signature = index.listing_signature(listing) if listing is not None else None
     key = None
-    if listing is not None:
+    if signature is not None:
         key = index.context_key("digest", output_format, today.toordinal(), config,
-                                vault.config_problems, _code_signature(), listing)  # fmt: skip
+                                vault.config_problems, _code_signature(), signature)  # fmt: skip
         remembered = index.read_memo(vault, key)
         if remembered is not None:
             return remembered
-    result = build_digest(vault, today, horizon)
+    result = build_digest(vault, today, horizon, listing=listing)
     if output_format == "json":
         text = render_digest_json(result)
     else:

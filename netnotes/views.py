@@ -195,9 +195,7 @@ def find_hits(query: str, people: list[Summary], texts: dict[str, str]) -> list[
     wanted = fold(query)
     hits: list[Hit] = []
     for person in people:
-        searchable = [person.name, *person.aliases, person.company or "", person.role or "",
-                      *person.tags, *person.emails, *person.interests]  # fmt: skip
-        if any(wanted in fold(value) for value in searchable):
+        if any(wanted in fold(value) for value in person.searchable()):
             hits.append(Hit(person, person.name_line, person.name))
             continue
         text = texts.get(person.path, "")

@@ -5,6 +5,7 @@ Every wait is for a condition, with a deadline; nothing sleeps and hopes.
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import subprocess
 import sys
@@ -269,9 +270,9 @@ def test_editor_scratch_names_are_noise(name, noise):
     assert is_noise(name) is noise
 
 
-@pytest.mark.parametrize("signal_number", [signal.SIGTERM, signal.SIGINT])
-def test_the_command_exits_0_on_sigterm_and_ctrl_c(vault, signal_number):
-    (vault / "contacts" / "ann.md").write_text(NOTE.format(name="Ann"))
+@contextlib.contextmanager
+def watch_command(vault: Path):
+    """`netnotes watch` in its own process: (the process, its stderr lines as they come)."""
     process = subprocess.Popen(
         [sys.executable, "-m", "netnotes", "--vault", str(vault), "watch"],
         stderr=subprocess.PIPE, text=True,
@@ -280,14 +281,21 @@ def test_the_command_exits_0_on_sigterm_and_ctrl_c(vault, signal_number):
     reader = threading.Thread(target=lambda: lines.extend(process.stderr), daemon=True)
     reader.start()
     try:
+        yield process, lines, reader
+    finally:
+        process.kill()
+
+
+@pytest.mark.parametrize("signal_number", [signal.SIGTERM, signal.SIGINT])
+def test_the_command_exits_0_on_sigterm_and_ctrl_c(vault, signal_number):
+    (vault / "contacts" / "ann.md").write_text(NOTE.format(name="Ann"))
+    with watch_command(vault) as (process, lines, reader):
         wait_until(lambda: any(line.startswith("watching") for line in lines), "the ready line")
         assert (vault / "DUE.md").exists()
         process.send_signal(signal_number)
         assert process.wait(timeout=DEADLINE) == 0
         reader.join(DEADLINE)
         assert lines[-1] == "stopped\n"
-    finally:
-        process.kill()
 
 
 def test_the_watchers_digest_is_the_same_as_digest_write(example_vault):
@@ -378,14 +386,7 @@ def test_the_real_command_survives_an_unwritable_digest_and_a_recreated_folder(v
 
     (vault / "contacts" / "ann.md").write_text(NOTE.format(name="Ann"))
     (vault / "DUE.md").mkdir()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "netnotes", "--vault", str(vault), "watch"],
-        stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    lines: list[str] = []
-    reader = threading.Thread(target=lambda: lines.extend(process.stderr), daemon=True)
-    reader.start()
-    try:
+    with watch_command(vault) as (process, lines, _):
         wait_until(lambda: any("cannot write DUE.md: Is a directory" in x for x in lines),
                    "the failure reported")  # fmt: skip
         assert process.poll() is None  # still running
@@ -398,5 +399,3 @@ def test_the_real_command_survives_an_unwritable_digest_and_a_recreated_folder(v
         wait_until(shows(vault, "[Bea](contacts/bea.md)"), "a note in the re-created folder")
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=DEADLINE) == 0
-    finally:
-        process.kill()

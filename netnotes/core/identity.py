@@ -69,6 +69,11 @@ class Summary(NamedTuple):
     name_line: int | None
     emails_line: int | None
 
+    def searchable(self) -> list[str]:
+        """The fields `find` matches (the note's text aside)."""
+        return [self.name, *self.aliases, self.company or "", self.role or "", *self.tags,
+                *self.emails, *self.interests]  # fmt: skip
+
     def identity(self) -> Identity:
         return Identity(self.path, self.name, self.aliases, self.emails, self.name_line,
                         self.emails_line)  # fmt: skip

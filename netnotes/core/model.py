@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from netnotes.core.dates import Birthday, Duration
+from netnotes.core.safetext import printable, printable_path
 
 
 class Severity(StrEnum):
@@ -39,8 +40,6 @@ class Problem:
         Control characters in the path or message are shown escaped or as
         spaces, so a file name holding a newline cannot forge a line of its own.
         """
-        from netnotes.core.safetext import printable, printable_path
-
         where = printable_path(self.path)
         where = where if self.line is None else f"{where}:{self.line}"
         return f"{where}: {self.severity}: {printable(self.message)}"

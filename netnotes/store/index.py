@@ -158,14 +158,30 @@ def _stat_notes(vault: Vault, folders: list[str] | None = None) -> dict[str, tup
     found: dict[str, tuple[str, int, int]] = {}
     skip = len(str(vault.root)) + 1
     for path in contact_file_names(vault, folders):
-        try:
-            info = os.stat(path)
-            regular = stat.S_ISREG(info.st_mode)
-        except OSError:
-            regular = False
-        pair = (info.st_mtime_ns, info.st_size) if regular else (-1, -1)
-        found[path[skip:].replace(os.sep, "/")] = (path, *pair)
+        found[path[skip:].replace(os.sep, "/")] = (path, *_stat_pair(path))
     return found
+
+
+def _stat_pair(path: str | Path) -> tuple[int, int]:
+    """(mtime_ns, size) of a regular file; (-1, -1) for anything else (never cached)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return -1, -1
+    return (info.st_mtime_ns, info.st_size) if stat.S_ISREG(info.st_mode) else (-1, -1)
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """One walk of the contacts folder: each note's (file, mtime_ns, size), the folders walked."""
+
+    notes: dict[str, tuple[str, int, int]]
+    folders: list[str]
+
+
+def list_notes(vault: Vault) -> Listing:
+    folders: list[str] = []
+    return Listing(_stat_notes(vault, folders), folders)
 
 
 def load(
@@ -175,16 +191,17 @@ def load(
     progress: Progress | None = None,
     results_key: str | None = None,
     per_note: PerNote | None = None,
+    listing: Listing | None = None,
 ) -> LoadReport:
     """Every note of the vault as a Record, parsing only what the cache cannot vouch for.
 
     With `results_key`, also the per-note results cached under that key (see
     `save_results`). With `per_note`, a function of (contact, problems) to plain
     values, each note parsed in a pool of processes comes back with its result, so the parent
-    need not decode them.
+    need not decode them. `listing`: a walk the caller already made (not made again).
     """
-    folders: list[str] = []
-    on_disk = _stat_notes(vault, folders)
+    listing = listing or list_notes(vault)
+    on_disk, folders = listing.notes, listing.folders
     report = LoadReport([])
     connection = _open(vault, report) if use_cache else None
     known: dict[str, tuple[int, int, bytes | None]] = {}
@@ -228,11 +245,11 @@ def load(
     report.records = [records[relative] for relative in sorted(records)]
     gone = [path for path in known if path not in on_disk]
     report.stored = cache_usable
-    listing = _listing(vault, folders, fresh)
-    if cache_usable and (fresh or gone or listing != listed):
+    vouched = _listing(vault, folders, fresh)
+    if cache_usable and (fresh or gone or vouched != listed):
         connection = _open(vault, LoadReport([]))
         if connection is not None:
-            _store(connection, fresh, gone, listing)
+            _store(connection, fresh, gone, vouched)
             connection.close()
     return report
 
@@ -281,12 +298,8 @@ def name_candidates(vault: Vault, query: str) -> list[Contact] | None:
     reads the note it picks and checks it still holds that name.
     """
     first = fold(query).split()[:1]
-    path = index_path(vault)
-    if not first or not vault.use_cache or not path.exists():
-        return None
-    try:
-        connection = sqlite3.connect(path, timeout=2.0)
-    except sqlite3.DatabaseError:
+    connection = _existing(vault) if first else None
+    if connection is None:
         return None
     try:
         meta = dict(connection.execute("SELECT key, value FROM meta"))
@@ -311,32 +324,30 @@ def name_candidates(vault: Vault, query: str) -> list[Contact] | None:
 
 def note_written(vault: Vault, path: Path) -> None:
     """netnotes replaced `path` itself: its folder's new mtime adds no note to the listing."""
-    index = index_path(vault)
-    if not vault.use_cache or not index.exists():
+    connection = _existing(vault)
+    if connection is None:
         return
     relative = path.parent.relative_to(vault.root).as_posix()
     try:
-        connection = sqlite3.connect(index, timeout=2.0, isolation_level=None)
-        try:
-            connection.execute(
-                "UPDATE folders SET mtime_ns = ? WHERE path = ?",
-                (os.stat(path.parent).st_mtime_ns, relative),
-            )
-        finally:
-            connection.close()
+        connection.execute(
+            "UPDATE folders SET mtime_ns = ? WHERE path = ?",
+            (os.stat(path.parent).st_mtime_ns, relative),
+        )
     except (sqlite3.DatabaseError, OSError):
         pass  # the next lookup reads the listing again
+    finally:
+        connection.close()
 
 
 # -- a memo: one use case's whole answer for an unchanged vault ----------------------------
 
 
-def listing_signature(vault: Vault) -> str | None:
+def listing_signature(listing: Listing) -> str | None:
     """A hash of every note's (path, mtime_ns, size); None while any note is too fresh
     to trust its pair, or is not a regular file (see RACY_SECONDS)."""
     now_ns = time.time_ns()
     digest = hashlib.blake2b(digest_size=16)
-    for relative, (_, mtime_ns, size) in _stat_notes(vault).items():
+    for relative, (_, mtime_ns, size) in listing.notes.items():
         if _racy(mtime_ns, now_ns):
             return None
         digest.update(f"{relative}\0{mtime_ns}\0{size}\n".encode())
@@ -344,18 +355,16 @@ def listing_signature(vault: Vault) -> str | None:
 
 
 def read_memo(vault: Vault, key: str) -> tuple | None:
-    path = index_path(vault)
-    if not path.exists():
+    connection = _existing(vault)
+    if connection is None:
         return None
     try:
-        connection = sqlite3.connect(path, timeout=2.0)
-        try:
-            row = connection.execute("SELECT data FROM memo WHERE key = ?", (key,)).fetchone()
-        finally:
-            connection.close()
+        row = connection.execute("SELECT data FROM memo WHERE key = ?", (key,)).fetchone()
         return codec.decode_memo(row[0]) if row else None
     except Exception:  # a damaged memo is computed afresh
         return None
+    finally:
+        connection.close()
 
 
 def save_memo(vault: Vault, key: str, value: tuple) -> None:
@@ -481,12 +490,7 @@ def _parse_all(vault: Vault, notes: list[tuple[str, Path]], progress: Progress |
 
 
 def _parse_one(vault: Vault, relative: str, path: Path | str) -> Record:
-    try:
-        info = os.stat(path)
-        regular = stat.S_ISREG(info.st_mode)
-    except OSError:
-        regular = False
-    mtime_ns, size = (info.st_mtime_ns, info.st_size) if regular else (-1, -1)
+    mtime_ns, size = _stat_pair(path)
     contact, problems = read_note_file(relative, Path(path))
     return Record(relative, path, mtime_ns, size, parsed=(contact, tuple(problems)))
 
@@ -574,6 +578,18 @@ def _open(vault: Vault, report: LoadReport) -> sqlite3.Connection | None:
         connection.close()
         return _rebuild(vault, report, None)
     return connection
+
+
+def _existing(vault: Vault) -> sqlite3.Connection | None:
+    """A connection to the cache only if it exists: readers that cannot vouch for
+    anything without it never create, rebuild or migrate it (that is `_open`'s job)."""
+    path = index_path(vault)
+    if not vault.use_cache or not path.exists():
+        return None
+    try:
+        return sqlite3.connect(path, timeout=2.0, isolation_level=None)
+    except sqlite3.DatabaseError:
+        return None
 
 
 def _connect(path: Path) -> sqlite3.Connection:

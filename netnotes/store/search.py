@@ -27,12 +27,10 @@ TRIGRAM = 3
 
 
 def searchable_fields(summary: Summary | None) -> str:
-    """The fields `find` matches, folded, one a line (see views.find_hits)."""
+    """The fields `find` matches, folded, one a line (see Summary.searchable)."""
     if summary is None:
         return ""
-    values = [summary.name, *summary.aliases, summary.company or "", summary.role or "",
-              *summary.tags, *summary.emails, *summary.interests]  # fmt: skip
-    return "\n".join(fold(value) for value in values)
+    return "\n".join(fold(value) for value in summary.searchable())
 
 
 def searchable_text(text: str) -> str:

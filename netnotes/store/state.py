@@ -79,7 +79,7 @@ class VaultState:
                 record.size,
                 record.contact,
                 record.problems,
-                _suspect(record.size, record.problems),
+                looks_mid_save(record.size, record.problems),
             )
         return set(self.entries)
 
@@ -102,11 +102,11 @@ class VaultState:
             info.st_size,
             contact,
             tuple(problems),
-            _suspect(info.st_size, problems),
+            looks_mid_save(info.st_size, problems),
         )
         return True
 
 
-def _suspect(size: int, problems) -> bool:
-    """Empty, or front matter cut short: maybe read in the middle of a save."""
+def looks_mid_save(size: int, problems) -> bool:
+    """Empty, or front matter cut short: maybe read in the middle of an editor's save."""
     return size == 0 or any("never closed" in problem.message for problem in problems)
