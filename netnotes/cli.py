@@ -498,16 +498,18 @@ def list_contacts(ctx, tag, company, due, output_format) -> None:
     """
     import json
 
-    from netnotes.store.loading import load_contacts, load_summaries
-    from netnotes.views import contact_rows, render_table, summary_rows
+    from netnotes.store.loading import load_summaries
+    from netnotes.views import render_table, summary_rows
 
     vault = _vault(ctx)
-    if due:  # what is due needs the rules, and so the contacts
-        contacts, _ = load_contacts(vault)
-        rows = contact_rows(contacts, _today(), vault.config, tag=tag, company=company, due=due)
-    else:  # names, companies, tags and dates: read without building any contact
-        summaries, _, _ = load_summaries(vault, vault_wide=False)
-        rows = summary_rows(summaries, _today(), tag=tag, company=company)
+    owing = None
+    if due:  # the digest's own rows, cached per day: no contact is built for them either
+        from netnotes.digest import build_digest
+
+        owing = {item.path for item in build_digest(vault, _today()).items}
+    # names, companies, tags and dates: read without building any contact
+    summaries, _, _ = load_summaries(vault, vault_wide=False)
+    rows = summary_rows(summaries, _today(), tag=tag, company=company, only=owing)
     if output_format == "json":
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
     elif output_format == "paths":

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import posixpath
 from dataclasses import replace
 from datetime import date
@@ -10,10 +9,11 @@ from functools import partial
 
 from netnotes.core.dates import Duration
 from netnotes.core.identity import Identity, identity_of
+from netnotes.core.live import LiveDigest, Part
 from netnotes.core.model import Contact, Item, ItemKind, Problem, Severity, Status
 from netnotes.core.render import Digest, render_digest_json, render_markdown
 from netnotes.core.rules import Context, combine, contact_items, due_items, make_context
-from netnotes.store.loading import load_contacts, vault_problems
+from netnotes.store.loading import load_contacts, per_note_results, vault_problems
 from netnotes.store.vault import Vault
 from netnotes.store.writer import write_if_changed
 
@@ -39,46 +39,19 @@ def build_digest(
         return digest_of([], load_contacts(vault)[1], today, config)
     context = make_context(today, config)
     key = index.context_key(today.toordinal(), config)
-    report = index.load(
+    results = per_note_results(
         vault,
-        use_cache=vault.use_cache,
-        progress=vault.progress,
-        results_key=key,
-        per_note=partial(digest_row, today=today, config=config),
+        key,
+        partial(digest_row, today=today, config=config),
+        build_digest_row,
         listing=listing,  # the walk digest_output made for its memo, not made twice
     )
-    parts = {}
-    for record in report.records:
-        values = record.result  # computed by the pool worker that parsed the note
-        cached = report.results.get(record.path)
-        if values is None and cached is not None and cached[:2] == (record.mtime_ns, record.size):
-            values = cached[2]
-        if values is not None:
-            with contextlib.suppress(Exception):  # a damaged row is computed afresh
-                parts[record.path] = (values, build_digest_row(values))
-    index.fetch_parses(vault, [r for r in report.records if r.path not in parts])
     per_contact, note_problems, identities = [], [], []
-    rows: dict[str, tuple[int, int, tuple]] = {}
-    computed = 0  # rows worth saving that the cache did not have
-    for record in report.records:
-        values, part = parts.get(record.path) or (None, None)
-        fresh = part is None or record.result is not None
-        if part is None:
-            part = _digest_part(record.contact, record.problems, context)
-            values = digest_row_values(*part)
-        if index.cacheable(record):
-            rows[record.path] = (record.mtime_ns, record.size, values)
-            computed += fresh
-        items, reconnect, problems, identity = part
+    for _, (items, reconnect, problems, identity) in results:
         per_contact.append((items, reconnect))
         note_problems.extend(problems)
         if identity is not None:
             identities.append(Identity(*identity))
-    # A note too recently saved to cache changes nothing worth writing: its old
-    # row stays, and its stat no longer matches, so it is never used.
-    vanished = report.results.keys() - {record.path for record in report.records}
-    if vault.use_cache and (computed or vanished):
-        index.save_results(vault, key, rows)
     return assemble(vault, context, per_contact, identities, note_problems)
 
 
@@ -87,6 +60,20 @@ def assemble(vault: Vault, context: Context, per_contact, identities, note_probl
     problems = vault_problems(vault, identities, note_problems)
     horizon_days = (context.horizon_end - context.today).days
     return Digest(context.today, horizon_days, combine(per_contact, context), problems)
+
+
+def live_part(contact: Contact | None, problems, context: Context) -> Part:
+    """One note's part of a LiveDigest (the watcher's): what `_digest_part` gives."""
+    items, reconnect, own, identity = _digest_part(contact, problems, context)
+    return Part(tuple(items), tuple(reconnect), tuple(own), identity)
+
+
+def assemble_live(vault: Vault, context: Context, live: LiveDigest) -> Digest:
+    """The digest of what a LiveDigest holds: as `assemble` gives it from the same parts."""
+    limit = context.config.reconnect_per_digest
+    problems = vault_problems(vault, [], live.note_problems(), live.duplicate_problems())
+    horizon_days = (context.horizon_end - context.today).days
+    return Digest(context.today, horizon_days, live.items(context.today, limit), problems)
 
 
 def digest_row(contact: Contact | None, problems, *, today: date, config) -> tuple:
@@ -160,14 +147,15 @@ def digest_of(contacts: list[Contact], problems: list[Problem], today: date, con
     return Digest(today, horizon_days, items, problems)
 
 
-def digest_markdown_for_file(vault: Vault, digest: Digest) -> str:
-    """Markdown whose links work from where the digest file sits in the vault."""
-    return render_markdown(digest, link_from=posixpath.dirname(vault.config.digest))
+def digest_markdown_for_file(vault: Vault, digest: Digest, memo: dict | None = None) -> str:
+    """Markdown whose links work from where the digest file sits in the vault.
+    `memo`: see `render_markdown`."""
+    return render_markdown(digest, link_from=posixpath.dirname(vault.config.digest), memo=memo)
 
 
-def write_digest(vault: Vault, digest: Digest) -> bool:
+def write_digest(vault: Vault, digest: Digest, memo: dict | None = None) -> bool:
     """Write the configured digest file if its content changed. True if written."""
-    return write_digest_text(vault, digest_markdown_for_file(vault, digest))
+    return write_digest_text(vault, digest_markdown_for_file(vault, digest, memo))
 
 
 def write_digest_text(vault: Vault, text: str) -> bool:

@@ -21,23 +21,38 @@ def contact_rows(
     company: str | None = None,
     due: bool = False,
 ) -> list[dict]:
-    """`netnotes list`: the contacts that pass the filters, sorted by name, as plain rows."""
+    """`netnotes list`: the contacts that pass the filters, sorted by name, as plain rows.
+
+    `due`: only contacts with an item in the digest (the digest of every contact:
+    this week's reconnect picks are chosen among all, not among the filtered)."""
+    owing = {item.path for item in due_items(contacts, today, config)} if due else None
     if tag:
-        contacts = [c for c in contacts if fold(tag.lstrip("#")) in map(fold, c.tags)]
+        wanted = fold(tag.lstrip("#"))
+        contacts = [c for c in contacts if wanted in map(fold, c.tags)]
     if company:
         contacts = [c for c in contacts if fold(company) in fold(c.company or "")]
-    if due:
-        owing = {item.path for item in due_items(contacts, today, config)}
+    if owing is not None:
         contacts = [c for c in contacts if c.path in owing]
     return summary_rows([summary_of(contact) for contact in contacts], today)
 
 
 def summary_rows(
-    summaries: list[Summary], today: date, *, tag: str | None = None, company: str | None = None
+    summaries: list[Summary],
+    today: date,
+    *,
+    tag: str | None = None,
+    company: str | None = None,
+    only: set[str] | None = None,
 ) -> list[dict]:
-    """`netnotes list` rows from summaries (no `--due`, which needs the rules), sorted by name."""
+    """`netnotes list` rows from summaries, sorted by name; `only`: just these paths
+    (for `--due`, the paths of the digest's items)."""
+    if only is not None:
+        summaries = [s for s in summaries if s.path in only]
     if tag:
-        summaries = [s for s in summaries if fold(tag.lstrip("#")) in map(fold, s.tags)]
+        wanted, folded = fold(tag.lstrip("#")), {}  # a vault has few tags, used many times
+        summaries = [
+            s for s in summaries if any(folded.setdefault(t, fold(t)) == wanted for t in s.tags)
+        ]
     if company:
         summaries = [s for s in summaries if fold(company) in fold(s.company or "")]
     rows = []

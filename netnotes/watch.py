@@ -31,10 +31,9 @@ from pathlib import Path
 
 from netnotes.core.config import CONFIG_NAME
 from netnotes.core.errors import NetnotesError
-from netnotes.core.identity import identity_of
-from netnotes.core.model import Contact
+from netnotes.core.live import LiveDigest
 from netnotes.core.rules import Context, make_context
-from netnotes.digest import assemble, safe_contact_items, write_digest
+from netnotes.digest import assemble_live, live_part, write_digest
 from netnotes.store.state import VaultState
 from netnotes.store.vault import Vault, open_vault
 
@@ -116,8 +115,10 @@ class Watcher:
         self._last_event = 0.0
         self._wakeup = threading.Condition()
         self._stopping = False
-        self._items_cache: dict[str, tuple] = {}
-        self._items_context: Context | None = None
+        self._live = LiveDigest()
+        self._live_context: Context | None = None  # what `_live` was computed for
+        self._rendered: dict = {}  # item -> its Markdown line (see render_markdown)
+        self._rendered_for: tuple | None = None
 
     # -- fed by the observer's thread ---------------------------------------------
 
@@ -238,30 +239,39 @@ class Watcher:
             _spare_the_collector()
         with self._wakeup:
             # Caught mid-save? Read each suspect once more after the quiet period.
-            suspects = set(self.state.suspects()) & paths - self._reread
+            suspects = self.state.suspects(paths) - self._reread
             if suspects:
                 self._pending |= suspects
                 self._reread |= suspects
                 self._first_event = self._first_event or time.monotonic()
                 self._last_event = time.monotonic()
         if changed or config_changed:
-            self.regenerate()
+            self.regenerate(changed)
 
-    def regenerate(self) -> Regeneration:
+    def regenerate(self, changed: set[str] = frozenset()) -> Regeneration:
+        """Write the digest; `changed`: the notes (vault-relative) re-read since last time.
+
+        The digest is kept current note by note (core/live.py): a save costs
+        what that note costs. A new day or new settings compute it afresh.
+        """
         started = time.perf_counter()
         self.today = self.now().date()
-        contacts = self.state.contacts()
         context = make_context(self.today, self.vault.config)
-        per_contact, trouble = self._items_per_contact(contacts, context)
-        digest = assemble(
-            self.vault,
-            context,
-            per_contact,
-            [identity_of(contact) for contact in contacts],
-            [*self.state.problems(), *trouble],
-        )
+        if context != self._live_context:
+            self._live, self._live_context = LiveDigest(), context
+            changed = self.state.entries.keys()
+        for path in changed:
+            entry = self.state.entries.get(path)
+            part = live_part(entry.contact, entry.problems, context) if entry else None
+            self._live.put(path, part)
+        digest = assemble_live(self.vault, context, self._live)
+        render_key = (self.today, self.vault.config.digest)
+        if render_key != self._rendered_for:  # a rendered line names the day and the links
+            self._rendered, self._rendered_for = {}, render_key
+        elif len(self._rendered) > 4 * len(digest.items) + 1000:
+            self._rendered = {}  # lines of items long gone: start afresh
         try:
-            written = write_digest(self.vault, digest)
+            written = write_digest(self.vault, digest, memo=self._rendered)
         except OSError as error:
             if not self.write_failed:
                 self.log(
@@ -284,25 +294,6 @@ class Watcher:
         )
         self.log(result.log_line())
         return result
-
-    def _items_per_contact(self, contacts: list[Contact], context: Context):
-        """Each contact's items, recomputed only for contacts parsed anew since last time.
-
-        Parsing makes a new Contact object, so identity tells what changed; a new
-        day or new settings start afresh.
-        """
-        if context != self._items_context:
-            self._items_cache = {}
-            self._items_context = context
-        cache: dict[str, tuple] = {}
-        for contact in contacts:
-            known = self._items_cache.get(contact.path)
-            if known is None or known[0] is not contact:
-                known = (contact, *safe_contact_items(contact, context))
-            cache[contact.path] = known
-        self._items_cache = cache
-        per_contact = [(items, reconnect) for _, items, reconnect, _ in cache.values()]
-        return per_contact, [problem for *_, trouble in cache.values() for problem in trouble]
 
 
 def _spare_the_collector() -> None:

@@ -398,6 +398,9 @@ def test_list_filters_and_formats(example_vault):
     assert [row["name"] for row in rows] == ["Jill Moreno", "Raj Patel"]
     due = run(example_vault, "list", "--due", "--format", "paths").stdout.splitlines()
     assert "contacts/sam-ortiz.md" in due and "contacts/old-vendor.md" not in due
+    # Exactly the contacts the digest names, the week's reconnect picks among them.
+    digest = json.loads(run(example_vault, "digest", "--format", "json").stdout)
+    assert set(due) == {item["path"] for item in digest["items"]}
     table = run(example_vault, "list").stdout.splitlines()
     assert table[:2] == [
         "NAME            LAST CONTACT  COMPANY                  TAGS             PATH",

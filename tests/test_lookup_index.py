@@ -167,9 +167,16 @@ class LookupAgainstAFullRead(RuleBasedStateMachine):
             found = [(hit.contact.path, hit.line, hit.text) for hit in find(vault, query)]
             scanned = find(replace(vault, use_cache=False), query, use_search=False)
             assert found == [(hit.contact.path, hit.line, hit.text) for hit in scanned], query
+        from netnotes.digest import build_digest
+
+        owing = {item.path for item in build_digest(vault, today).items}
         for tag in (None, "pr"):
             assert summary_rows(summaries, today, tag=tag) == contact_rows(
                 contacts, today, vault.config, tag=tag
+            )
+            # list --due: the cached digest's paths, as the rules give them from the contacts
+            assert summary_rows(summaries, today, tag=tag, only=owing) == contact_rows(
+                contacts, today, vault.config, tag=tag, due=True
             )
 
     def teardown(self) -> None:

@@ -399,3 +399,47 @@ def test_the_real_command_survives_an_unwritable_digest_and_a_recreated_folder(v
         wait_until(shows(vault, "[Bea](contacts/bea.md)"), "a note in the re-created folder")
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=DEADLINE) == 0
+
+
+# -- issue 11, item 4: a save costs what the note costs, and changes nothing else --------
+
+
+def test_each_save_gives_the_digest_a_fresh_read_gives(example_vault):
+    """The watcher keeps the digest note by note (core/live.py); after every kind of change
+    (a duplicate name made and undone, a note deleted, added, renamed, broken) its
+    DUE.md is byte for byte the file a fresh one-shot read of the vault gives."""
+    from dataclasses import replace
+
+    from netnotes.digest import build_digest, digest_markdown_for_file
+    from netnotes.store.vault import open_vault
+
+    today = datetime(2026, 11, 21, 9, 0)
+    watcher = Watcher(example_vault, now=Clock(today.isoformat()), quiet=0.05,
+                      max_delay=0.2, clock_interval=0.05, log=lambda line: None)  # fmt: skip
+    watcher.start()
+    observer = start_observer(watcher, poll=False, warn=print)
+    thread = threading.Thread(target=watcher.run, daemon=True)
+    thread.start()
+    contacts = example_vault / "contacts"
+    sam = contacts / "sam-ortiz.md"
+    sam_text = sam.read_text(encoding="utf-8")
+    steps = [
+        lambda: sam.write_text(sam_text.replace("name: Sam Ortiz", "name: Jill Moreno")),
+        lambda: sam.write_text(sam_text),
+        lambda: (contacts / "raj-patel.md").unlink(),
+        lambda: (contacts / "zoe.md").write_text(NOTE.format(name="Zoe")),
+        lambda: (contacts / "zoe.md").rename(contacts / "aaron.md"),
+        lambda: (contacts / "aaron.md").write_text("---\nname: [unclosed\n---\n"),
+    ]
+    try:
+        for number, step in enumerate(steps):
+            step()
+            vault = replace(open_vault(example_vault), use_cache=False)
+            expected = digest_markdown_for_file(vault, build_digest(vault, today.date()))
+            wait_until(lambda expected=expected: digest(example_vault) == expected,
+                       f"step {number}'s digest")  # fmt: skip
+    finally:
+        watcher.stop()
+        thread.join(5)
+        observer.stop()
+        observer.join(5)

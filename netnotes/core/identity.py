@@ -27,28 +27,35 @@ def identity_of(contact: Contact) -> Identity:
                     lines.get("name"), lines.get("emails"))  # fmt: skip
 
 
+def identity_keys(identity: Identity) -> tuple[tuple[str, str], ...]:
+    """What two contacts must not share, folded, in the order the check reports them."""
+    keys = {("name", fold(identity.name))}
+    keys |= {("name", fold(alias)) for alias in identity.aliases}
+    keys |= {("email", email.strip().lower()) for email in identity.emails}
+    return tuple(sorted(keys))
+
+
 def duplicate_problems(identities: list[Identity]) -> list[Problem]:
     """A name, alias or email that two files share: one person, or a name to tell apart."""
     first_owner: dict[tuple[str, str], Identity] = {}
     problems: list[Problem] = []
     for identity in identities:
-        keys = {("name", fold(identity.name))}
-        keys |= {("name", fold(alias)) for alias in identity.aliases}
-        keys |= {("email", email.strip().lower()) for email in identity.emails}
-        for what, key in sorted(keys):
+        for what, key in identity_keys(identity):
             owner = first_owner.setdefault((what, key), identity)
-            if owner is identity:
-                continue
-            line = identity.emails_line if what == "email" else identity.name_line
-            problems.append(
-                Problem(
-                    identity.path,
-                    line,
-                    Severity.WARNING,
-                    f"same {what} as {owner.path} ('{key}'): one person in two files?",
-                )
-            )
+            if owner is not identity:
+                problems.append(duplicate_problem(identity, what, key, owner.path))
     return problems
+
+
+def duplicate_problem(identity: Identity, what: str, key: str, owner_path: str) -> Problem:
+    """`identity` holds `key` (a folded name or e-mail) that `owner_path` held first."""
+    line = identity.emails_line if what == "email" else identity.name_line
+    return Problem(
+        identity.path,
+        line,
+        Severity.WARNING,
+        f"same {what} as {owner_path} ('{key}'): one person in two files?",
+    )
 
 
 class Summary(NamedTuple):

@@ -70,8 +70,13 @@ def day_label(day: date, today: date) -> str:
 # -- Markdown -----------------------------------------------------------------
 
 
-def render_markdown(digest: Digest, link_from: str = "") -> str:
-    """The digest as Markdown; links are relative to the folder `link_from` (vault-relative)."""
+def render_markdown(digest: Digest, link_from: str = "", memo: dict | None = None) -> str:
+    """The digest as Markdown; links are relative to the folder `link_from` (vault-relative).
+
+    `memo`: a dict the caller keeps between renders of the same day and `link_from`
+    (the watcher), so an item rendered before is not rendered again.
+    """
+    memo = {} if memo is None else memo
 
     def link(label: str, path: str) -> str:
         return f"[{markdown_text(label)}]({_link_target(path, link_from)})"
@@ -88,12 +93,16 @@ def render_markdown(digest: Digest, link_from: str = "") -> str:
     for title, members in digest.grouped():
         lines += [f"## {title}", ""]
         for item in members:
-            when = (
-                ""
-                if item.status is Status.SUGGESTED
-                else f"**{day_label(item.due, digest.today)}** · "
-            )
-            lines.append(f"- {when}{link(item.contact, item.path)} — {markdown_text(item.text)}")
+            line = memo.get(item)
+            if line is None:
+                when = (
+                    ""
+                    if item.status is Status.SUGGESTED
+                    else f"**{day_label(item.due, digest.today)}** · "
+                )
+                line = f"- {when}{link(item.contact, item.path)} — {markdown_text(item.text)}"
+                memo[item] = line
+            lines.append(line)
         lines.append("")
     if not digest.items:
         lines += ["Nothing due. Your network is in good shape.", ""]

@@ -226,9 +226,18 @@ def pick_reconnects(candidates: list[Item], today: date, limit: int) -> list[Ite
     alphabet, and it does not change when a contact is added elsewhere in it.
     Over enough weeks every candidate comes up.
     """
-    if not candidates or limit <= 0:
+    return pick_from_rotation(sorted(candidates, key=rotation_key), today, limit)
+
+
+def rotation_key(item: Item) -> tuple[bytes, str]:
+    """The order reconnect candidates take turns in (see `pick_reconnects`)."""
+    return _stable_hash(item.path), item.path
+
+
+def pick_from_rotation(ordered: list[Item], today: date, limit: int) -> list[Item]:
+    """`pick_reconnects` from candidates already sorted by `rotation_key`."""
+    if not ordered or limit <= 0:
         return []
-    ordered = sorted(candidates, key=lambda item: (_stable_hash(item.path), item.path))
     week = (today - date(1, 1, 1)).days // 7  # weeks since a Monday: the ISO week's index
     start = (week * limit) % len(ordered)
     count = min(limit, len(ordered))

@@ -58,7 +58,7 @@ def _undays(value: int | None) -> date | None:
 
 def encode(contact: Contact | None, problems: list[Problem] | tuple[Problem, ...]) -> bytes:
     """Raise ValueError when the note holds a value marshal cannot keep (it is then not cached)."""
-    encoded_problems = tuple((p.path, p.line, p.severity.value, p.message) for p in problems)
+    encoded_problems = plain_problems(problems)
     if contact is None:
         return _seal(marshal.dumps((FORMAT, None, encoded_problems)))
     c = contact
@@ -89,7 +89,12 @@ def peek(data: bytes) -> tuple:
     return raw
 
 
-def _problems(encoded: tuple) -> tuple[Problem, ...]:
+def plain_problems(problems) -> tuple:
+    """Problems as plain values (see `problems_of`)."""
+    return tuple((p.path, p.line, p.severity.value, p.message) for p in problems)
+
+
+def problems_of(encoded: tuple) -> tuple[Problem, ...]:
     return tuple(
         Problem(path, line, _SEVERITIES[severity], message)
         for path, line, severity, message in encoded
@@ -99,7 +104,7 @@ def _problems(encoded: tuple) -> tuple[Problem, ...]:
 def summary(raw: tuple) -> tuple[Summary | None, tuple[Problem, ...]]:
     """From `peek`'s values: what `list` and `check` need, without building the contact."""
     _, record, encoded_problems = raw
-    problems = _problems(encoded_problems)
+    problems = problems_of(encoded_problems)
     if record is None:
         return None, problems
     interactions, key_lines = record[16], record[18]
@@ -114,7 +119,7 @@ def summary(raw: tuple) -> tuple[Summary | None, tuple[Problem, ...]]:
 
 def build(raw: tuple) -> tuple[Contact | None, tuple[Problem, ...]]:
     _, record, encoded_problems = raw
-    problems = _problems(encoded_problems)
+    problems = problems_of(encoded_problems)
     if record is None:
         return None, problems
     (path, name, aliases, tags, emails, phones, interests, company, role, cadence, last_contact,

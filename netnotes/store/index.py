@@ -29,7 +29,7 @@ from netnotes.core.identity import summary_of
 from netnotes.core.model import Contact, Problem
 from netnotes.core.names import fold, words
 from netnotes.store import codec
-from netnotes.store.vault import CACHE_DIR, Vault, contact_file_names, read_note_file
+from netnotes.store.vault import CACHE_DIR, Vault, read_note_file, stat_contact_files
 
 SCHEMA = 7
 INDEX_NAME = "index.sqlite"
@@ -155,11 +155,11 @@ def _stat_notes(vault: Vault, folders: list[str] | None = None) -> dict[str, tup
     link) gets (-1, -1): it is never cached, and reading it gives the problem
     that says what it is, on every run, until it is fixed.
     """
-    found: dict[str, tuple[str, int, int]] = {}
     skip = len(str(vault.root)) + 1
-    for path in contact_file_names(vault, folders):
-        found[path[skip:].replace(os.sep, "/")] = (path, *_stat_pair(path))
-    return found
+    return {
+        path[skip:].replace(os.sep, "/"): (path, mtime_ns, size)
+        for path, mtime_ns, size in stat_contact_files(vault, folders)
+    }
 
 
 def _stat_pair(path: str | Path) -> tuple[int, int]:

@@ -6,10 +6,20 @@ parses), so that neither needs the other's caller.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+from typing import Any
+
 from netnotes.core.config import CONFIG_NAME
-from netnotes.core.identity import Identity, Summary, duplicate_problems, identity_of
+from netnotes.core.identity import (
+    Identity,
+    Summary,
+    duplicate_problems,
+    identity_of,
+    summary_of,
+)
 from netnotes.core.model import Contact, Problem, Severity
-from netnotes.store import index
+from netnotes.store import codec, index
 from netnotes.store.vault import Vault
 
 
@@ -49,28 +59,122 @@ def read_vault(vault: Vault) -> tuple[list[Contact], list[Problem], int]:
     return contacts, vault_problems(vault, identities, problems), len(records)
 
 
+def per_note_results(
+    vault: Vault,
+    key: str,
+    compute: index.PerNote,
+    decode: Callable[[tuple], Any],
+    *,
+    listing: index.Listing | None = None,
+) -> list[tuple[index.Record, Any]]:
+    """Every note with `decode(compute(contact, problems))`, the values cached per note.
+
+    `compute` turns one note's parse into plain values; the index keeps every
+    note's values under `key` as one blob, so a run where little changed
+    decodes no parse at all: only notes parsed anew (whose values the parsing
+    worker computed) or whose values are missing compute them again. `decode`
+    makes the caller's objects from the values; a value it cannot decode
+    (damage) is computed afresh. `key` must name everything `compute` depends
+    on besides the note (a day, settings).
+    """
+    report = index.load(
+        vault,
+        use_cache=vault.use_cache,
+        progress=vault.progress,
+        results_key=key,
+        per_note=compute,
+        listing=listing,
+    )
+    cached_rows = report.results
+    now_ns = time.time_ns()
+    results: list[tuple[index.Record, Any]] = []
+    rows: dict[str, tuple[int, int, tuple]] = {}  # what the cache will hold
+    stale: list[int] = []  # positions in `results` still to compute
+    computed = 0  # rows worth saving that the cache did not have
+
+    def keep(record: index.Record, values: tuple, fresh: bool) -> None:
+        nonlocal computed
+        # A note saved too recently to trust its stat is not cached (index.RACY_SECONDS).
+        if not index.is_racy(record.mtime_ns, now_ns):
+            rows[record.path] = (record.mtime_ns, record.size, values)
+            computed += fresh
+
+    for record in report.records:
+        values = record.result  # computed by the pool worker that parsed the note
+        fresh = values is not None
+        if values is None:
+            cached = cached_rows.get(record.path)
+            if cached is not None and cached[0] == record.mtime_ns and cached[1] == record.size:
+                values = cached[2]
+        if values is not None:
+            try:
+                results.append((record, decode(values)))
+            except Exception:  # a damaged row is computed afresh
+                pass
+            else:
+                keep(record, values, fresh)
+                continue
+        stale.append(len(results))
+        results.append((record, None))
+    if stale:
+        records = [results[position][0] for position in stale]
+        index.fetch_parses(vault, records)
+        for position, record in zip(stale, records, strict=True):
+            values = compute(record.contact, record.problems)
+            results[position] = (record, decode(values))
+            keep(record, values, True)
+    vanished = cached_rows.keys() - {record.path for record in report.records}
+    if vault.use_cache and (computed or vanished):
+        index.save_results(vault, key, rows)
+    return results
+
+
+def summary_values(contact: Contact | None, problems) -> tuple:
+    """A note's summary and problems as plain values (what `list` and `check` cache)."""
+    return (
+        tuple(summary_of(contact)) if contact is not None else None,
+        codec.plain_problems(problems),
+    )
+
+
+def _summary_from(values: tuple) -> tuple[Summary | None, tuple[Problem, ...]]:
+    summary, problems = values
+    found = Summary(*summary) if summary is not None else None
+    return found, (codec.problems_of(problems) if problems else ())
+
+
 def load_summaries(
     vault: Vault, *, vault_wide: bool = True
 ) -> tuple[list[Summary], list[Problem], int]:
-    """`read_vault` for `list` and `check`: summaries instead of contacts, read from the
-    cached values without building any contact (several times cheaper on a large vault).
-    `vault_wide=False` skips the duplicate check (for `list`, which shows no problems)."""
+    """`read_vault` for `list` and `check`: summaries instead of contacts, each note's
+    cached as plain values apart from its parse, so an unchanged vault builds no contact
+    and decodes no parse. `vault_wide=False` skips the duplicate check (for `list`, which
+    shows no problems)."""
     if not vault.contacts_dir.is_dir():
         _, problems, notes = read_vault(vault)
         return [], problems, notes
     summaries: list[Summary] = []
     problems: list[Problem] = []
-    records = index.load(vault, use_cache=vault.use_cache, progress=vault.progress).records
-    for record in records:
-        summary, own = record.summary()
+    key = index.context_key("summaries", vault.config)
+    results = per_note_results(vault, key, summary_values, _summary_from)
+    for _, (summary, own) in results:
         problems.extend(own)
         if summary is not None:
             summaries.append(summary)
     identities = [summary.identity() for summary in summaries] if vault_wide else []
-    return summaries, vault_problems(vault, identities, problems), len(records)
+    return summaries, vault_problems(vault, identities, problems), len(results)
 
 
-def vault_problems(vault: Vault, identities: list[Identity], note_problems: list[Problem]):
-    """The notes' own problems plus the config's and the vault-wide ones, sorted."""
-    problems = [*vault.config_problems, *note_problems, *duplicate_problems(identities)]
+def vault_problems(
+    vault: Vault,
+    identities: list[Identity],
+    note_problems: list[Problem],
+    duplicates: list[Problem] | None = None,
+):
+    """The notes' own problems plus the config's and the vault-wide ones, sorted.
+    `duplicates`: the duplicate check's problems when the caller keeps them (the
+    watcher); else they are found from `identities`."""
+    if duplicates is None:
+        duplicates = duplicate_problems(identities)
+    problems = [*vault.config_problems, *note_problems, *duplicates]
     return sorted(problems, key=Problem.sort_key)

@@ -57,16 +57,17 @@ class VaultState:
                 changed.add(relative)
         return changed
 
-    def suspects(self) -> list[Path]:
-        return [self.vault.root / rel for rel, entry in self.entries.items() if entry.suspect]
-
-    def contacts(self) -> list[Contact]:
-        return [
-            entry.contact for _, entry in sorted(self.entries.items()) if entry.contact is not None
-        ]
-
-    def problems(self) -> list[Problem]:
-        return [problem for _, entry in sorted(self.entries.items()) for problem in entry.problems]
+    def suspects(self, among: Iterable[Path]) -> set[Path]:
+        """Those of `among` read empty or cut short (see `looks_mid_save`)."""
+        found = set()
+        for path in among:
+            try:
+                entry = self.entries.get(self.vault.relative(path))
+            except ValueError:  # not under the vault
+                continue
+            if entry is not None and entry.suspect:
+                found.add(path)
+        return found
 
     def _load_through_index(self) -> set[str]:
         """The first full read goes through the index cache: a warm start is fast."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,19 +85,62 @@ def contact_file_names(vault: Vault, folders: list[str] | None = None) -> list[s
 
     `folders`, when given, receives every folder the listing walked.
     """
-    found: list[str] = []
+    return [path for path, _ in _walk_notes(vault, folders)]
+
+
+def stat_contact_files(
+    vault: Vault, folders: list[str] | None = None
+) -> list[tuple[str, int, int]]:
+    """(path, mtime_ns, size) of every note `contact_file_names` lists, in its order.
+
+    Anything that is not a regular file (a FIFO, a device, a dangling or
+    looping link) gets (-1, -1), so that reading it says what it is.
+    """
+    found = []
+    for path, entry in _walk_notes(vault, folders):
+        try:
+            info = entry.stat()  # follows a link, as reading the note will
+        except OSError:
+            found.append((path, -1, -1))
+            continue
+        if stat.S_ISREG(info.st_mode):
+            found.append((path, info.st_mtime_ns, info.st_size))
+        else:
+            found.append((path, -1, -1))
+    return found
+
+
+def _walk_notes(vault: Vault, folders: list[str] | None) -> list[tuple[str, os.DirEntry]]:
+    """(path, directory entry) of every note, sorted as vault-relative '/' paths sort.
+
+    As os.walk does by default: a link to a folder is not followed (a loop
+    of links must not hang the listing), a link to a file is a note.
+    """
+    found: list[tuple[str, os.DirEntry]] = []
     digest = str(vault.digest_path)
-    for folder, subfolders, files in os.walk(vault.contacts_dir):
-        subfolders[:] = [name for name in subfolders if not _skipped_folder(name)]
+    pending = [str(vault.contacts_dir)]
+    while pending:
+        folder = pending.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue  # gone or unreadable meanwhile, as os.walk skips it
         if folders is not None:
             folders.append(folder)
-        for name in files:
-            if _note_name(name):
-                path = os.path.join(folder, name)
-                if path != digest:
-                    found.append(path)
-    # Sorted as vault-relative '/' paths sort: the order every output uses.
-    return sorted(found, key=lambda path: path.replace(os.sep, "/"))
+        for entry in entries:
+            name = entry.name
+            try:
+                is_folder = entry.is_dir()
+            except OSError:
+                is_folder = False
+            if is_folder:
+                if not _skipped_folder(name) and not entry.is_symlink():
+                    pending.append(entry.path)
+            elif _note_name(name) and entry.path != digest:
+                found.append((entry.path, entry))
+    # The order every output uses.
+    found.sort(key=lambda pair: pair[0].replace(os.sep, "/") if os.sep != "/" else pair[0])
+    return found
 
 
 def is_contact_path(vault: Vault, path: Path) -> bool:
