@@ -1,25 +1,31 @@
-"""The benchmark suite: netnotes against the floor and a naive baseline.
+"""The benchmark suite: every command against its floors and a naive baseline, in one run.
 
-    python -m bench.run [--sizes 1000 10000] [--entries 20] [--runs 5]
+    python -m bench.run [--sizes 1000 10000 50000] [--runs 5] [--naive-up-to 10000]
+                        [--saves 20]
 
 For each size it generates a seeded vault and times, as separate processes,
-the median of `--runs` runs of:
+the median of `--runs` runs (peak memory: the maximum resident set size) of:
 
-- floor: list the folder and read every note (bench/floor.py);
-- naive: python-frontmatter + markdown-it per note (bench/naive.py);
-- cold: `netnotes digest` with no index cache;
-- warm: `netnotes digest` with nothing changed since the last run;
-- one changed: `netnotes digest` after one note was edited;
+- the floors: Python importing Click; listing the contacts folder and
+  stat-ing every note; reading every note (bench/floor.py);
+- the naive baseline: python-frontmatter + markdown-it per note
+  (bench/naive.py), up to `--naive-up-to` notes (it takes minutes beyond);
+- `netnotes digest` cold (no index cache), warm (nothing changed) and after
+  one note changed;
+- every command on the warm vault (bench/commands.py), as a multiple of
+  `netnotes --help` measured in the same run;
+- the watcher: save → DUE.md latency over `--saves` editor-style saves, with a
+  real observer and the default debounce (bench/watch_latency.py).
 
-then `netnotes --help` against `python -c "import click"`. It prints ratios
-to the naive baseline measured in the same run, and each command's peak
-memory (maximum resident set size). Each command runs once untimed first,
-with bytecode caching allowed, as in a normal install.
+Then a table of how each figure grows with the vault. Each command runs
+once untimed first, with bytecode caching allowed, as in a normal install.
+The generated vaults live in temporary folders and are deleted afterwards.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import shutil
@@ -40,23 +46,43 @@ NETNOTES = [PYTHON, "-m", "netnotes"]
 ENVIRONMENT = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
 
 
+class _Launcher:
+    """The small process that starts every measured command (see bench/launcher.py)."""
+
+    def __init__(self) -> None:
+        self.process = subprocess.Popen(
+            [PYTHON, "-m", "bench.launcher"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            text=True, cwd=Path(__file__).parent.parent,
+        )  # fmt: skip
+        self.process.stdin.write(json.dumps(ENVIRONMENT) + "\n")
+
+    def run(self, command: list[str]) -> tuple[float, int, int, str]:
+        self.process.stdin.write(json.dumps(command) + "\n")
+        self.process.stdin.flush()
+        return tuple(json.loads(self.process.stdout.readline()))
+
+
+_launcher: _Launcher | None = None
+
+
+def start_launcher() -> None:
+    """Start the launcher while this process is still small (bench.run's main does)."""
+    global _launcher
+    _launcher = _launcher or _Launcher()
+
+
 def timed(command: list[str], before=None, allow_failure: bool = False) -> tuple[float, int]:
     """(seconds, peak memory in MB) of one run of `command`, after `before()`.
 
     `allow_failure`: exit 1 is an answer too (`check` with errors, `find` with no hit).
     """
+    start_launcher()
     if before:
         before()
-    started = time.perf_counter()
-    process = subprocess.Popen(
-        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=ENVIRONMENT
-    )
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - started
-    if os.waitstatus_to_exitcode(status) not in ((0, 1) if allow_failure else (0,)):
-        raise SystemExit(f"failed: {' '.join(command)}: {process.stderr.read().decode()}")
-    process.stderr.close()
-    return elapsed, usage.ru_maxrss // 1024
+    elapsed, peak, code, error = _launcher.run(command)
+    if code not in ((0, 1) if allow_failure else (0,)):
+        raise SystemExit(f"failed: {' '.join(command)}: {error}")
+    return elapsed, peak
 
 
 def median_of(
@@ -67,7 +93,11 @@ def median_of(
     return statistics.median(r[0] for r in results), max(r[1] for r in results)
 
 
-def bench_size(size: int, entries: int, runs: int) -> list[tuple[str, float, int]]:
+def bench_size(size: int, entries: int, runs: int, naive_up_to: int, saves: int) -> list[tuple]:
+    """[(label, median seconds, peak MB)] for one vault size."""
+    from bench.commands import command_rows
+    from bench.watch_latency import measure_vault
+
     with tempfile.TemporaryDirectory() as folder:
         root = generate(Path(folder) / "vault", size, entries)
         digest = [*NETNOTES, "--vault", str(root), "digest", "--today", "2026-11-21",
@@ -84,16 +114,54 @@ def bench_size(size: int, entries: int, runs: int) -> list[tuple[str, float, int
             note.write_text(original + f"\nedit {next(counter)}\n", encoding="utf-8")
 
         rows = [
-            ("floor (read every file)", *median_of(runs, [PYTHON, "-m", "bench.floor", str(root)])),
-            ("naive baseline", *median_of(runs, [PYTHON, "-m", "bench.naive", str(root)])),
-            ("netnotes cold", *median_of(runs, digest, drop_cache)),
-        ]
+            ("floor: python + import click", *median_of(runs, [PYTHON, "-c", "import click"])),
+            ("floor: stat every note",
+             *median_of(runs, [PYTHON, "-m", "bench.floor", str(root), "--stat"])),
+            ("floor: read every note", *median_of(runs, [PYTHON, "-m", "bench.floor", str(root)])),
+        ]  # fmt: skip
+        if size <= naive_up_to:
+            rows.append(
+                ("naive baseline", *median_of(runs, [PYTHON, "-m", "bench.naive", str(root)]))
+            )
+        rows.append(("digest cold", *median_of(runs, digest, drop_cache)))
         timed(digest)  # leave a complete cache behind
         time.sleep(2.1)  # past index.RACY_SECONDS, so every note is cached
         timed(digest)
-        rows.append(("netnotes warm", *median_of(runs, digest)))
-        rows.append(("netnotes one note changed", *median_of(runs, digest, change_one_note)))
+        rows.append(("digest warm", *median_of(runs, digest)))
+        rows.append(("digest, one note changed", *median_of(runs, digest, change_one_note)))
+        rows += command_rows(root, size, runs)
+        drop_cache()  # the watcher's cold start is reported on its own
+        watched = measure_vault(root, size, saves)
+        rows.append(("watch: start, cold", watched["cold_start"], 0))
+        rows.append(("watch: save -> DUE.md", watched["median"], 0))
+        rows.append(("watch: worst save", watched["worst"], 0))
         return rows
+
+
+def print_size(size: int, entries: int, rows: list[tuple]) -> None:
+    by_label = {label: seconds for label, seconds, _ in rows}
+    naive, help_time = by_label.get("naive baseline"), by_label["--help"]
+    print(f"\n{size} contacts × {entries} entries")
+    print(f"  {'':30}{'median':>9}  {'× --help':>8}  {'× naive':>8}  {'peak MB':>8}")
+    for label, seconds, memory in rows:
+        of_naive = f"{seconds / naive:>8.3f}" if naive else f"{'':>8}"
+        peak = f"{memory:>8}" if memory else f"{'':>8}"
+        print(f"  {label:30}{seconds:>8.3f}s  {seconds / help_time:>8.2f}  {of_naive}  {peak}")
+
+
+def print_growth(sizes: list[int], results: dict[int, list[tuple]]) -> None:
+    """Each figure at each size, and how many times it grew from the smallest size."""
+    if len(sizes) < 2:
+        return
+    print("\ngrowth with the vault (median seconds; last column: largest ÷ smallest)")
+    print(f"  {'':30}" + "".join(f"{size:>10}" for size in sizes) + f"{'growth':>9}")
+    labels = [label for label, _, _ in results[sizes[0]]]
+    for label in labels:
+        figures = [dict((r[0], r[1]) for r in results[size]).get(label) for size in sizes]
+        if None in figures:
+            continue
+        cells = "".join(f"{figure:>9.3f}s" for figure in figures)
+        print(f"  {label:30}{cells}{figures[-1] / figures[0]:>8.1f}×")
 
 
 def main() -> None:
@@ -101,24 +169,23 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--entries", type=int, default=20)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--naive-up-to", type=int, default=10000)
+    parser.add_argument("--saves", type=int, default=20)
     arguments = parser.parse_args()
+    start_launcher()
     cpu = next(
         (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
          if line.startswith("model name")), platform.processor() or "unknown",
     ) if Path("/proc/cpuinfo").exists() else platform.processor()  # fmt: skip
     print(f"machine: {cpu}, {os.cpu_count()} cores, {platform.system()} {platform.machine()}, "
           f"Python {platform.python_version()}; median of {arguments.runs} runs")  # fmt: skip
+    results = {}
     for size in arguments.sizes:
-        rows = bench_size(size, arguments.entries, arguments.runs)
-        naive = rows[1][1]
-        print(f"\n{size} contacts × {arguments.entries} entries")
-        print(f"  {'':28}{'median':>9}  {'× naive':>8}  {'peak MB':>8}")
-        for label, seconds, memory in rows:
-            print(f"  {label:28}{seconds:>8.3f}s  {seconds / naive:>8.3f}  {memory:>8}")
-    help_time, _ = median_of(arguments.runs * 2, [*NETNOTES, "--help"])
-    click_time, _ = median_of(arguments.runs * 2, [PYTHON, "-c", "import click"])
-    print(f"\nstart-up: netnotes --help {help_time:.3f}s, python -c 'import click' "
-          f"{click_time:.3f}s: {help_time / click_time:.2f} ×")  # fmt: skip
+        results[size] = bench_size(
+            size, arguments.entries, arguments.runs, arguments.naive_up_to, arguments.saves
+        )
+        print_size(size, arguments.entries, results[size])
+    print_growth(arguments.sizes, results)
 
 
 if __name__ == "__main__":

@@ -25,42 +25,46 @@ from netnotes.watch import Watcher, start_observer
 
 def measure(size: int, saves: int) -> dict:
     with tempfile.TemporaryDirectory() as folder:
-        root = generate(Path(folder) / "vault", size)
-        regenerated = threading.Event()
+        return measure_vault(generate(Path(folder) / "vault", size), size, saves)
 
-        def log(line: str) -> None:
-            regenerated.set()
 
-        watcher = Watcher(root, log=log)
-        started = time.perf_counter()
-        watcher.start()
-        cold = time.perf_counter() - started
-        observer = start_observer(watcher, poll=False, warn=print)
-        thread = threading.Thread(target=watcher.run, daemon=True)
-        thread.start()
-        notes = sorted((root / "contacts").rglob("*.md"))
-        latencies = []
-        digest = root / "DUE.md"
-        for number in range(saves):
-            note = notes[(number * 7919) % len(notes)]
-            marker = f"Latency Marker {number}"
-            text = f"---\nname: {marker}\ncadence: 1 day\n---\n## Log\n- 2026-01-01 call\n"
-            temporary = note.with_name(f".{note.name}.tmp")
-            temporary.write_text(text, encoding="utf-8")
+def measure_vault(root: Path, size: int, saves: int) -> dict:
+    """Start a watcher on the vault at `root` (its notes get rewritten), then time saves."""
+    regenerated = threading.Event()
+
+    def log(line: str) -> None:
+        regenerated.set()
+
+    watcher = Watcher(root, log=log)
+    started = time.perf_counter()
+    watcher.start()
+    cold = time.perf_counter() - started
+    observer = start_observer(watcher, poll=False, warn=print)
+    thread = threading.Thread(target=watcher.run, daemon=True)
+    thread.start()
+    notes = sorted((root / "contacts").rglob("*.md"))
+    latencies = []
+    digest = root / "DUE.md"
+    for number in range(saves):
+        note = notes[(number * 7919) % len(notes)]
+        marker = f"Latency Marker {number}"
+        text = f"---\nname: {marker}\ncadence: 1 day\n---\n## Log\n- 2026-01-01 call\n"
+        temporary = note.with_name(f".{note.name}.tmp")
+        temporary.write_text(text, encoding="utf-8")
+        regenerated.clear()
+        saved = time.perf_counter()
+        os.replace(temporary, note)
+        deadline = saved + 30
+        while marker not in digest.read_text(encoding="utf-8"):
+            regenerated.wait(0.005)
             regenerated.clear()
-            saved = time.perf_counter()
-            os.replace(temporary, note)
-            deadline = saved + 30
-            while marker not in digest.read_text(encoding="utf-8"):
-                regenerated.wait(0.005)
-                regenerated.clear()
-                if time.perf_counter() > deadline:
-                    raise SystemExit(f"no digest update within 30 s at {size} contacts")
-            latencies.append(time.perf_counter() - saved)
-        watcher.stop()
-        thread.join(5)
-        observer.stop()
-        observer.join(5)
+            if time.perf_counter() > deadline:
+                raise SystemExit(f"no digest update within 30 s at {size} contacts")
+        latencies.append(time.perf_counter() - saved)
+    watcher.stop()
+    thread.join(5)
+    observer.stop()
+    observer.join(5)
     return {
         "size": size,
         "cold_start": cold,

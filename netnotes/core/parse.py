@@ -208,6 +208,8 @@ class _NoteReader:
         return text.replace("\r\n", "\n").replace("\r", "\n")
 
     def find_conflict_markers(self, text: str) -> None:
+        if "<<<<<<<" not in text:  # most notes: skip the line by line look
+            return
         for number, line in enumerate(text.split("\n"), start=1):
             if _CONFLICT_OPEN.match(line):
                 self.problem(

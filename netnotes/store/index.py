@@ -491,7 +491,7 @@ def _parse_all(vault: Vault, notes: list[tuple[str, Path]], progress: Progress |
 
 def _parse_one(vault: Vault, relative: str, path: Path | str) -> Record:
     mtime_ns, size = _stat_pair(path)
-    contact, problems = read_note_file(relative, Path(path))
+    contact, problems = read_note_file(relative, path)
     return Record(relative, path, mtime_ns, size, parsed=(contact, tuple(problems)))
 
 
@@ -500,7 +500,7 @@ def _parse_chunk(root: str, config, chunk: list[tuple[str, str]], per_note: PerN
     vault = Vault(Path(root), config)
     out = []
     for relative, path in chunk:
-        record = _parse_one(vault, relative, Path(path))
+        record = _parse_one(vault, relative, path)
         row = per_note(record.contact, record.problems) if per_note else None
         names = name_row(relative, record.contact)
         out.append((relative, record.mtime_ns, record.size, record.blob(), row, names))
@@ -530,6 +530,7 @@ def _parse_in_pool(vault: Vault, notes, workers: int, progress: Progress | None,
     ]
     context = multiprocessing.get_context("fork")
     records: list[Record] = []
+    root = str(vault.root)
     with ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=_die_with_parent,
         initargs=(os.getpid(),),
@@ -540,7 +541,7 @@ def _parse_in_pool(vault: Vault, notes, workers: int, progress: Progress | None,
         ]
         for future in as_completed(futures):
             for relative, mtime_ns, size_, data, row, names in future.result():
-                path = vault.root / relative
+                path = os.path.join(root, relative)  # a str: 10,000 Path objects cost 0.3 s
                 if data is None:  # not encodable: parse it here
                     records.append(_parse_one(vault, relative, path))
                     continue

@@ -169,7 +169,7 @@ def read_note(vault: Vault, path: Path) -> tuple[Contact | None, list[Problem]]:
     return read_note_file(vault.relative(path), path)
 
 
-def read_note_file(relative: str, path: Path) -> tuple[Contact | None, list[Problem]]:
+def read_note_file(relative: str, path: Path | str) -> tuple[Contact | None, list[Problem]]:
     """Read and parse one note; a file that cannot be read is a problem, not an exception."""
     from netnotes.core.parse import parse_note  # the parser and YAML load only when a note needs it
     from netnotes.store.notefile import NoteUnreadable, read_note_bytes
