@@ -502,13 +502,15 @@ def list_contacts(ctx, tag, company, due, output_format) -> None:
     from netnotes.views import render_table, summary_rows
 
     vault = _vault(ctx)
-    owing = None
+    owing, listing = None, None
     if due:  # the digest's own rows, cached per day: no contact is built for them either
         from netnotes.digest import build_digest
+        from netnotes.store.index import list_notes
 
-        owing = {item.path for item in build_digest(vault, _today()).items}
+        listing = list_notes(vault) if vault.contacts_dir.is_dir() else None  # one walk for both
+        owing = {item.path for item in build_digest(vault, _today(), listing=listing).items}
     # names, companies, tags and dates: read without building any contact
-    summaries, _, _ = load_summaries(vault, vault_wide=False)
+    summaries, _, _ = load_summaries(vault, vault_wide=False, listing=listing)
     rows = summary_rows(summaries, _today(), tag=tag, company=company, only=owing)
     if output_format == "json":
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))

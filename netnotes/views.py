@@ -49,10 +49,9 @@ def summary_rows(
     if only is not None:
         summaries = [s for s in summaries if s.path in only]
     if tag:
-        wanted, folded = fold(tag.lstrip("#")), {}  # a vault has few tags, used many times
-        summaries = [
-            s for s in summaries if any(folded.setdefault(t, fold(t)) == wanted for t in s.tags)
-        ]
+        wanted = fold(tag.lstrip("#"))
+        folded = {t: fold(t) for t in {t for s in summaries for t in s.tags}}  # few, used often
+        summaries = [s for s in summaries if any(folded[t] == wanted for t in s.tags)]
     if company:
         summaries = [s for s in summaries if fold(company) in fold(s.company or "")]
     rows = []

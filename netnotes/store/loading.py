@@ -87,18 +87,11 @@ def per_note_results(
     )
     cached_rows = report.results
     now_ns = time.time_ns()
+    racy = index.is_racy
     results: list[tuple[index.Record, Any]] = []
     rows: dict[str, tuple[int, int, tuple]] = {}  # what the cache will hold
     stale: list[int] = []  # positions in `results` still to compute
     computed = 0  # rows worth saving that the cache did not have
-
-    def keep(record: index.Record, values: tuple, fresh: bool) -> None:
-        nonlocal computed
-        # A note saved too recently to trust its stat is not cached (index.RACY_SECONDS).
-        if not index.is_racy(record.mtime_ns, now_ns):
-            rows[record.path] = (record.mtime_ns, record.size, values)
-            computed += fresh
-
     for record in report.records:
         values = record.result  # computed by the pool worker that parsed the note
         fresh = values is not None
@@ -112,7 +105,10 @@ def per_note_results(
             except Exception:  # a damaged row is computed afresh
                 pass
             else:
-                keep(record, values, fresh)
+                # A note saved too recently to trust its stat is not cached (RACY_SECONDS).
+                if not racy(record.mtime_ns, now_ns):
+                    rows[record.path] = (record.mtime_ns, record.size, values)
+                    computed += fresh
                 continue
         stale.append(len(results))
         results.append((record, None))
@@ -122,7 +118,9 @@ def per_note_results(
         for position, record in zip(stale, records, strict=True):
             values = compute(record.contact, record.problems)
             results[position] = (record, decode(values))
-            keep(record, values, True)
+            if not racy(record.mtime_ns, now_ns):
+                rows[record.path] = (record.mtime_ns, record.size, values)
+                computed += 1
     vanished = cached_rows.keys() - {record.path for record in report.records}
     if vault.use_cache and (computed or vanished):
         index.save_results(vault, key, rows)
@@ -144,19 +142,19 @@ def _summary_from(values: tuple) -> tuple[Summary | None, tuple[Problem, ...]]:
 
 
 def load_summaries(
-    vault: Vault, *, vault_wide: bool = True
+    vault: Vault, *, vault_wide: bool = True, listing: index.Listing | None = None
 ) -> tuple[list[Summary], list[Problem], int]:
     """`read_vault` for `list` and `check`: summaries instead of contacts, each note's
     cached as plain values apart from its parse, so an unchanged vault builds no contact
     and decodes no parse. `vault_wide=False` skips the duplicate check (for `list`, which
-    shows no problems)."""
+    shows no problems). `listing`: a walk the caller already made."""
     if not vault.contacts_dir.is_dir():
         _, problems, notes = read_vault(vault)
         return [], problems, notes
     summaries: list[Summary] = []
     problems: list[Problem] = []
     key = index.context_key("summaries", vault.config)
-    results = per_note_results(vault, key, summary_values, _summary_from)
+    results = per_note_results(vault, key, summary_values, _summary_from, listing=listing)
     for _, (summary, own) in results:
         problems.extend(own)
         if summary is not None:
