@@ -20,6 +20,7 @@ from netnotes.core.errors import NetnotesError
 from netnotes.core.lookup import AmbiguousName, find_contact, find_note
 from netnotes.core.model import Contact, Problem, Severity, Task, TaskState
 from netnotes.core.names import fold
+from netnotes.core.reading import spelling_of
 from netnotes.core.safetext import is_control
 from netnotes.store.edit import (
     EditRefused,
@@ -334,7 +335,9 @@ def _find_through_index(vault: Vault, query: str) -> Target | None:
         return None  # ambiguous or unknown: the full read gives the fresh answer
     path = vault.root / chosen.path
     try:
-        contact, problems = parse_note(chosen.path, read_note_bytes(path))
+        contact, problems = parse_note(
+            chosen.path, read_note_bytes(path), reading=vault.config.reading
+        )
     except NoteUnreadable:
         return None
     if contact is None or (contact.name, contact.aliases) != (chosen.name, chosen.aliases):
@@ -379,11 +382,11 @@ def refuse_untrusted(relative: str, problems) -> None:
         )
 
 
-def _fresh_contact(target: Target, data: bytes) -> Contact:
+def _fresh_contact(vault: Vault, target: Target, data: bytes) -> Contact:
     """The note as it is on disk now, under its lock; refused if it cannot be trusted."""
     from netnotes.core.parse import parse_note
 
-    contact, problems = parse_note(target.relative, data)
+    contact, problems = parse_note(target.relative, data, reading=vault.config.reading)
     refuse_untrusted(target.relative, problems)
     if contact is None:  # an empty note, say: only warnings, but nothing to write into
         listing = "\n".join(problem.format() for problem in problems)
@@ -397,7 +400,7 @@ def _write(vault: Vault, target: Target, edit) -> tuple[str, str]:
     fresh: list[Contact] = []
 
     def check(data: bytes) -> None:
-        fresh[:] = [_fresh_contact(target, data)]
+        fresh[:] = [_fresh_contact(vault, target, data)]
 
     try:
         written = update_file(
@@ -435,8 +438,9 @@ def log_interaction(
 
     def edit(contact: Contact, note: str) -> str:
         if next_follow_up is not None:
-            note = set_key(note, "follow_up", next_follow_up.isoformat())
-        note, line = add_log_entry(note, on, entry)
+            key = spelling_of(contact.fields, "follow_up", vault.config.reading)
+            note = set_key(note, key, next_follow_up.isoformat())
+        note, line = add_log_entry(note, on, entry, reading=vault.config.reading)
         where[:] = [(contact, line)]
         return note
 
@@ -482,7 +486,7 @@ def snooze_contact(vault: Vault, name: str, until: date | None) -> Written:
 
     def edit(contact: Contact, note: str) -> str:
         seen[:] = [contact]
-        return set_key(note, "snooze", value)
+        return set_key(note, spelling_of(contact.fields, "snooze", vault.config.reading), value)
 
     old, new = _write(vault, target, edit)
     if value:

@@ -267,10 +267,12 @@ def check(ctx: click.Context) -> None:
     for problem in report.problems:
         click.echo(problem.format())
     errors = sum(problem.severity is Severity.ERROR for problem in report.problems)
-    warnings = len(report.problems) - errors
+    warnings = sum(problem.severity is Severity.WARNING for problem in report.problems)
+    left_out = len(report.problems) - errors - warnings
     click.echo(
         f"{report.notes} notes checked: {errors} error{'' if errors == 1 else 's'}, "
-        f"{warnings} warning{'' if warnings == 1 else 's'}",
+        f"{warnings} warning{'' if warnings == 1 else 's'}"
+        + (f", {left_out} not read as contacts" if left_out else ""),
         err=True,
     )
     if errors:
@@ -558,9 +560,11 @@ def edit(ctx, name) -> None:
     from netnotes.core.parse import first_log_section
     from netnotes.store.notefile import read_note_bytes
 
-    target = find_target(_vault(ctx), name)
+    vault = _vault(ctx)
+    target = find_target(vault, name)
     try:
-        section = first_log_section(read_note_bytes(target.path).decode("utf-8"))
+        text = read_note_bytes(target.path).decode("utf-8")
+        section = first_log_section(text, reading=vault.config.reading)
     except (FrontMatterError, UnicodeDecodeError, OSError):
         section = None  # the note is broken: open it at the top
     _open_in_editor(target.path, section.heading + 1 if section else None)

@@ -98,7 +98,7 @@ _SEVERITIES = {member.value: member for member in Severity}
 def digest_row_values(items, reconnect, problems, identity) -> tuple:
     def plain(item: Item) -> tuple:
         return (item.kind.value, item.status.value, item.due.toordinal(), item.contact,
-                item.path, item.line, item.text)  # fmt: skip
+                item.path, item.line, item.text, item.rank)  # fmt: skip
 
     return (
         tuple(map(plain, items)),
@@ -113,8 +113,10 @@ def build_digest_row(values: tuple):
     items, reconnect, problems, identity = values
 
     def item(raw: tuple) -> Item:
-        kind, status, due, contact, path, line, text = raw
-        return Item(_KINDS[kind], _STATUSES[status], _fromordinal(due), contact, path, line, text)
+        kind, status, due, contact, path, line, text, rank = raw
+        return Item(
+            _KINDS[kind], _STATUSES[status], _fromordinal(due), contact, path, line, text, rank
+        )
 
     return (
         [item(raw) for raw in items],
@@ -125,8 +127,11 @@ def build_digest_row(values: tuple):
 
 
 def _digest_part(contact: Contact | None, problems, context):
+    # A file left out on purpose (a template, an organization: severity info) is said
+    # by `check`, never in the digest, which lists what needs fixing.
+    problems = [problem for problem in problems if problem.severity is not Severity.INFO]
     if contact is None:
-        return [], [], list(problems), None
+        return [], [], problems, None
     items, reconnect, trouble = safe_contact_items(contact, context)
     return items, reconnect, [*problems, *trouble], identity_of(contact)
 

@@ -235,12 +235,12 @@ def test_check_on_a_clean_vault_exits_0(example_vault):
 
 
 def test_check_with_only_warnings_exits_0(vault):
-    write(vault, "contacts/a.md", "---\nname: A\nbirthdate: 01-01\n---\n")
+    write(vault, "contacts/a.md", "---\nname: A\nbirthdat: 01-01\n---\n")
     result = run("--vault", str(vault), "check")
     assert result.exit_code == 0
     assert (
         result.stdout
-        == "contacts/a.md:3: warning: unknown key 'birthdate': did you mean 'birthday'?\n"
+        == "contacts/a.md:3: warning: unknown key 'birthdat': did you mean 'birthday'?\n"
     )
 
 

@@ -34,15 +34,18 @@ def test_every_commonmark_example_as_a_log_body_parses_and_invents_no_entry(corp
 # cannot serve as an oracle for list items and headings.
 _RAW_STRUCTURE = re.compile(r"<\s*/?\s*(li|h[1-6]|blockquote|ul|ol)\b", re.IGNORECASE)
 _TAG = re.compile(
-    rf"<blockquote>|</blockquote>|<li>\s*(?:<p>)?{DATE}(?=[\s<]|$)|<h([1-6])>{DATE}(?=[\s<]|$)|<h1>"
+    rf"<blockquote>|</blockquote>|<li>\s*(?:<p>)?{DATE}(?=[\s<]|$)|<h([1-6])>({DATE}(?=[\s<]|$))?"
 )
 
 
 def expected_from_html(html: str) -> tuple[int, int]:
-    """(dated list items before the first top-level h1, dated headings), outside quotes."""
+    """(dated list items before the first top-level h1, dated headings that count), outside
+    quotes. A dated heading counts under the "# Log" heading, or when nothing but level-1
+    headings stand above it (issue 12: a date in another section is a story, not contact)."""
     depth = 0
     entries = headings = 0
-    in_log = True
+    in_log = True  # under the note's "# Log" heading, until the next level-1 heading
+    above: list[int] = []  # levels of the headings above, as the parser tracks them
     for match in _TAG.finditer(html):
         tag = match.group(0)
         if tag == "<blockquote>":
@@ -54,10 +57,14 @@ def expected_from_html(html: str) -> tuple[int, int]:
         elif tag.startswith("<li>"):
             entries += in_log
         else:
-            if tag.startswith("<h1>"):
+            level = int(match.group(1))
+            if level == 1:
                 in_log = False  # a level-1 heading ends the "# Log" section
-            if match.group(1):
-                headings += 1
+            while above and above[-1] >= level:
+                above.pop()
+            dated = match.group(2) is not None
+            headings += dated and (in_log or all(up == 1 for up in above))
+            above.append(level)
     return entries, headings
 
 
@@ -123,3 +130,81 @@ def test_front_matter_corpus_specifics(corpus, name, expected_name, warning_line
         [warning_line] if warning_line else []
     )
     assert [p for p in problems if p.severity == "error"] == []
+
+
+# -- the Tasks plugin's own test notes and format samples (issue 12) ------------------------
+
+_TASK_LINE = re.compile(r"^\s*(?:>\s?)*\s*(?:[-*+]|\d+[.)])\s+\[(.)\]\s")
+# The Tasks plugin's due and scheduled fields, emoji and Dataview forms, read independently
+# of the parser's own patterns: the date that follows the marker.
+_DUE_MARK = re.compile(r"(?:📅|📆|🗓️?)\s*(\d{4}-\d{2}-\d{2})|[\[(]due::\s*(\d{4}-\d{2}-\d{2})")
+_SCHEDULED_MARK = re.compile(r"⏳\s*(\d{4}-\d{2}-\d{2})|[\[(]scheduled::\s*(\d{4}-\d{2}-\d{2})")
+_PRIORITY_MARK = {"🔺": 0, "⏫": 1, "🔼": 2, "🔽": 4, "⏬": 5, "[priority:: highest]": 0,
+                  "[priority:: high]": 1, "[priority:: medium]": 2, "[priority:: low]": 4,
+                  "[priority:: lowest]": 5}  # fmt: skip
+
+
+def tasks_notes(corpus):
+    folder = corpus / "obsidian-tasks"
+    notes = sorted([*folder.glob("test-data/*.md"), *folder.glob("Formats/*.md")])
+    assert len(notes) > 60
+    return notes
+
+
+def task_lines(text: str) -> dict[int, str]:
+    """{1-based line: text} of every task line Obsidian shows: outside fenced code, HTML
+    comments (`<!--` ... `-->`) and Obsidian comments (`%%` ... `%%`)."""
+    found, hidden_by = {}, None
+    for number, line in enumerate(text.split("\n"), start=1):
+        bare = line.lstrip("> ")
+        if hidden_by is None:
+            for opening, closing in (("```", "```"), ("<!--", "-->"), ("%%", "%%")):
+                if bare.startswith(opening) and closing not in bare[len(opening) :]:
+                    hidden_by = closing
+                    break
+            else:
+                if _TASK_LINE.match(line):
+                    found[number] = line
+        elif closing_of(hidden_by, bare):
+            hidden_by = None
+    return found
+
+
+def closing_of(closing: str, line: str) -> bool:
+    return line.startswith(closing) if closing == "```" else closing in line
+
+
+def test_every_tasks_plugin_note_reads_with_no_error(corpus):
+    for path in tasks_notes(corpus):
+        _, problems = parse_note(f"contacts/{path.name}", path.read_bytes())
+        errors = [p.format() for p in problems if p.severity.value == "error"]
+        assert errors == [], path.name
+
+
+def test_every_task_and_its_dates_and_priority_agree_with_the_tasks_plugin(corpus):
+    """Each task line the plugin sees is a task here, on the same line, with the same due
+    and scheduled dates and priority (its documented formats: emoji and Dataview)."""
+    from datetime import date
+
+    checked = dated = 0
+    for path in tasks_notes(corpus):
+        text = path.read_text(encoding="utf-8")
+        contact, _ = parse_note(f"contacts/{path.name}", text.encode())
+        expected = task_lines(text)
+        read = {task.line: task for task in contact.tasks}
+        assert sorted(read) == sorted(expected), path.name
+        for line, raw in expected.items():
+            task = read[line]
+            due, scheduled = _DUE_MARK.search(raw), _SCHEDULED_MARK.search(raw)
+            assert task.due == (due and date.fromisoformat(due.group(1) or due.group(2))), raw
+            assert task.scheduled == (
+                scheduled and date.fromisoformat(scheduled.group(1) or scheduled.group(2))
+            ), raw
+            marks = [rank for mark, rank in _PRIORITY_MARK.items() if mark in raw]
+            assert task.priority == (marks[0] if marks else 3), raw
+            status = _TASK_LINE.match(raw).group(1)
+            state = {"x": "done", "X": "done", "-": "cancelled"}.get(status, "open")
+            assert task.state.value == state, raw
+            checked += 1
+            dated += bool(due or scheduled)
+    assert checked > 250 and dated >= 8  # 263 tasks, 8 with a due or scheduled date

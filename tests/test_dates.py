@@ -37,7 +37,7 @@ def test_every_duration_form_of_the_brief_parses(text, expected):
     assert parse_duration(text) == expected
 
 
-@pytest.mark.parametrize("text", ["3 m", "soon", "", "3", "every month", "0 days", "-1 week"])
+@pytest.mark.parametrize("text", ["3 m", "soon", "", "3", "every moon", "0 days", "-1 week"])
 def test_unknown_duration_forms_are_refused_with_the_forms_that_work(text):
     with pytest.raises(ValueError) as raised:
         parse_duration(text)
@@ -86,7 +86,7 @@ def test_birthday_forms():
     assert parse_birthday("02-29") == Birthday(2, 29)
 
 
-@pytest.mark.parametrize("text", ["13-01", "02-30", "1985-02-29", "April 17", "4/17"])
+@pytest.mark.parametrize("text", ["13-01", "02-30", "1985-02-29", "Aprel 17", "4/17"])
 def test_impossible_birthdays_are_refused(text):
     with pytest.raises(ValueError):
         parse_birthday(text)

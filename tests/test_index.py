@@ -121,7 +121,7 @@ def test_a_parser_change_rebuilds_the_cache(example_vault, monkeypatch):
     for path in (example_vault / "contacts").rglob("*.md"):
         age(path)
     through_index(vault)
-    monkeypatch.setattr(index, "_fingerprint", lambda: "a-newer-parser")
+    monkeypatch.setattr(index, "_fingerprint", lambda reading: "a-newer-parser")
     _, report = through_index(vault)
     assert report.parsed == 15
     assert report.notices == []  # a version change is routine, not worth a notice

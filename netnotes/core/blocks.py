@@ -18,7 +18,8 @@ import re
 
 # A paragraph may start with these characters without any risk of being
 # another block; anything else is left to markdown-it.
-_RISKY_FIRST = frozenset("#>-*+_=`~<[|\\ ")
+# `|` and `:` may start a table's delimiter row (`:--|--:`).
+_RISKY_FIRST = frozenset("#>-*+_=`~<[|:\\ ")
 _ORDERED_MARKER = re.compile(r"\d{1,9}[.)](?:[ \t]|$)")
 _LINK_TEXT = re.compile(r"\[[^\]]*\](?!:)")
 _ITEM = re.compile(r"[-*+] (?=\S)")

@@ -9,6 +9,7 @@ from pathlib import PurePosixPath
 from netnotes.core.dates import Duration, parse_duration
 from netnotes.core.errors import NetnotesError
 from netnotes.core.model import Problem, Severity
+from netnotes.core.reading import DEFAULT_READING, KNOWN_KEYS, Reading, reading
 
 CONFIG_NAME = "netnotes.toml"
 
@@ -26,9 +27,20 @@ class Config:
     reconnect_after: Duration = Duration(months=6)
     reconnect_per_digest: int = 3
     commit_digest: bool = False  # keep the digest file in git (init leaves it out of .gitignore)
+    reading: Reading = DEFAULT_READING  # key spellings, log headings, exclude ([keys], [log])
 
 
-_TOP_KEYS = {"contacts", "digest", "horizon", "cadence", "rules", "commit_digest"}
+_TOP_KEYS = {
+    "contacts",
+    "digest",
+    "horizon",
+    "cadence",
+    "rules",
+    "commit_digest",
+    "keys",
+    "log",
+    "exclude",
+}
 _RULE_KEYS = {
     "nudge_after",
     "max_nudges",
@@ -74,8 +86,38 @@ def load_config(text: str) -> tuple[Config, list[Problem]]:
         reconnect_after=_duration(rules, "reconnect_after", defaults.reconnect_after, "rules."),
         reconnect_per_digest=_count(rules, "reconnect_per_digest", defaults.reconnect_per_digest),
         commit_digest=_flag(data, "commit_digest"),
+        reading=_reading(data, problems),
     )
     return config, problems
+
+
+def _reading(data: dict, problems: list[Problem]) -> Reading:
+    """`[keys]` (canonical key = other spellings), `[log] headings`, `exclude` globs."""
+    keys = _table(data, "keys")
+    spellings: dict[str, tuple[str, ...]] = {}
+    for canonical, value in keys.items():
+        if canonical not in KNOWN_KEYS:
+            raise ConfigError(
+                f"{CONFIG_NAME}: keys.{canonical}: not a key netnotes reads "
+                f"(one of: {', '.join(KNOWN_KEYS)})"
+            )
+        spellings[canonical] = _texts(value, f"keys.{canonical}")
+    log = _table(data, "log")
+    problems += [
+        Problem(CONFIG_NAME, None, Severity.WARNING, f"unknown setting 'log.{key}'")
+        for key in sorted(set(log) - {"headings"})
+    ]
+    headings = _texts(log.get("headings", []), "log.headings")
+    exclude = _texts(data.get("exclude", []), "exclude")
+    return reading(spellings, headings, exclude)
+
+
+def _texts(value: object, label: str) -> tuple[str, ...]:
+    """A text or a list of texts."""
+    values = [value] if isinstance(value, str) else value
+    if not isinstance(values, list) or not all(isinstance(v, str) and v.strip() for v in values):
+        raise ConfigError(f"{CONFIG_NAME}: {label}: must be a text or a list of texts")
+    return tuple(v.strip() for v in values)
 
 
 def _table(data: dict, key: str, label: str | None = None) -> dict:

@@ -25,6 +25,61 @@ def parse_date(text: str) -> date:
         raise ValueError(f"'{text}' is not a valid date ({error})") from None
 
 
+# -- dates as people write them in notes ----------------------------------------------------
+
+_WIKILINK = re.compile(r"\[\[([^\[\]|]*)(?:\|[^\[\]]*)?\]\]")
+_WRITTEN_DATE = re.compile(
+    r"(\d{4})([-/])(\d{2})\2(\d{2})"  # 2026-11-19, 2026/11/19
+    r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"  # a time, ignored
+)
+_NUMERIC_DAY_FIRST_OR_MONTH_FIRST = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})")
+
+
+def unlink(text: str) -> str:
+    """`[[2026-11-19]]` or `[[2026-11-19|Thursday]]` → `2026-11-19` (the link's target)."""
+    stripped = text.strip()
+    match = _WIKILINK.fullmatch(stripped)
+    return match.group(1).strip() if match else stripped
+
+
+def parse_written_date(text: str) -> date:
+    """A date as notes hold it: `2026-11-19`, `[[2026-11-19]]` (a daily note's link),
+    `2026/11/19`, or a date-time (`2026-11-19T14:30`, `2026-11-19 14:30:00`), whose
+    time is dropped. `11/24/1985` and the like are refused: which number is the month
+    differs from country to country, and a guess would be wrong for half the world."""
+    raw = unlink(text)
+    match = _WRITTEN_DATE.fullmatch(raw)
+    if match:
+        year, _, month, day = match.groups()
+        try:
+            return date(int(year), int(month), int(day))
+        except ValueError as error:
+            raise ValueError(f"'{text}' is not a valid date ({error})") from None
+    raise ValueError(_not_a_date(text, raw))
+
+
+def _not_a_date(text: str, raw: str) -> str:
+    numeric = _NUMERIC_DAY_FIRST_OR_MONTH_FIRST.fullmatch(raw)
+    if not numeric:
+        return f"'{text}' is not a date: write YYYY-MM-DD"
+    first, second, year = (int(part) for part in numeric.groups())
+    readings = []
+    for month, day in ((first, second), (second, first)):
+        try:
+            readings.append(date(year, month, day))
+        except ValueError:
+            continue
+    if not readings:
+        return f"'{text}' is not a date: write YYYY-MM-DD"
+    options = " or ".join(
+        f"{d.isoformat()} ({d.day} {calendar.month_name[d.month]})" for d in dict.fromkeys(readings)
+    )
+    return (
+        f"'{text}': netnotes does not guess which number is the month (the order differs "
+        f"by country): write {options}"
+    )
+
+
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _RELATIVE = re.compile(r"(?:in\s+(?P<ahead>.+)|(?P<back>.+?)\s+ago)")
 
@@ -148,7 +203,16 @@ _WORDS = {
     "daily": Duration(days=1),
     "weekly": Duration(days=7),
     "fortnightly": Duration(days=14),
+    # "Biweekly" could mean twice a week; in a keep-in-touch cadence people mean every
+    # two weeks (as Monica and Clay read it). "Bi-annually" likewise: twice a year.
+    "biweekly": Duration(days=14),
+    "bi-weekly": Duration(days=14),
     "monthly": Duration(months=1),
+    "semiannually": Duration(months=6),
+    "semi-annually": Duration(months=6),
+    "biannually": Duration(months=6),
+    "bi-annually": Duration(months=6),
+    "twice a year": Duration(months=6),
     "quarterly": Duration(months=3),
     "yearly": Duration(months=12),
     "annually": Duration(months=12),
@@ -167,9 +231,12 @@ def parse_duration(text: object, *, zero: str | None = None) -> Duration:
     A zero duration is refused with a message that ends in `zero` (what to
     write instead), or accepted when `zero` is "" (a horizon of 0 days: today only).
     """
-    raw = str(text).strip().lower()
+    raw = " ".join(str(text).strip().lower().split())
+    raw = raw.removeprefix("every ")  # "every 2 weeks", "every month"
     if raw in _WORDS:
         return _WORDS[raw]
+    if raw in _UNITS:
+        return _UNITS[raw]
     if len(raw) > 100:
         raise ValueError(f"'{str(text)[:40]}...' is not a duration")
     parts = _PART.findall(raw)
@@ -211,19 +278,67 @@ class Birthday:
 
 
 _BIRTHDAY = re.compile(r"(?:(\d{4})|-)?-(\d{2})-(\d{2})")
+_VCARD_BIRTHDAY = re.compile(r"(?:(\d{4})|--)(\d{2})(\d{2})")  # 19801124, --1124
+_MONTHS = {
+    name.casefold(): number
+    for number in range(1, 13)
+    for name in (calendar.month_name[number], calendar.month_abbr[number])
+} | {"sept": 9}
+_DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
+_MONTH_NAME = r"([^\W\d_]+)\.?"
+_YEAR = r"(?:,?\s+(\d{4}))?"
+_NAMED_MONTH_FIRST = re.compile(rf"{_MONTH_NAME}\s+{_DAY}{_YEAR}")  # November 24, Nov 24, 1985
+_NAMED_DAY_FIRST = re.compile(
+    rf"{_DAY}\s+(?:of\s+)?{_MONTH_NAME}{_YEAR}"
+)  # 24 Nov, 24 November 1985
+# Apple Contacts writes a birthday without a year as year 1604 (X-APPLE-OMIT-YEAR=1604).
+NO_YEAR = 1604
 
 
 def parse_birthday(text: object) -> Birthday:
-    """`YYYY-MM-DD`, `MM-DD` or `--MM-DD` (the vCard form without a year)."""
-    raw = str(text).strip()
-    match = _BIRTHDAY.fullmatch(raw) or _BIRTHDAY.fullmatch("-" + raw)
-    if not match:
+    """`YYYY-MM-DD`, `MM-DD` or `--MM-DD` (vCard without a year), and as people and other
+    programs write them: `--1124`, `19801124`, `[[1985-11-24]]`, `1985/11/24`, a
+    date-time, `November 24`, `24 Nov`, `July 22nd`, `Nov 24, 1985`. The year 1604
+    means no year (Apple's mark for it)."""
+    raw = unlink(str(text))
+    found = _birthday_parts(raw)
+    if found is None:
+        try:
+            parse_written_date(raw)  # its message names an ambiguous numeric date
+        except ValueError as error:
+            if "which number is the month" in str(error):
+                raise
         raise ValueError(f"'{text}' is not a birthday: write YYYY-MM-DD, MM-DD or --MM-DD")
-    year = int(match.group(1)) if match.group(1) else None
-    month, day = int(match.group(2)), int(match.group(3))
+    year, month, day = found
+    if year == NO_YEAR:
+        year = None
     try:
         # A leap year accepts 29 February when the year is unknown.
         date(year if year is not None else 2000, month, day)
     except ValueError as error:
         raise ValueError(f"'{text}' is not a valid birthday ({error})") from None
     return Birthday(month=month, day=day, year=year)
+
+
+def _birthday_parts(raw: str) -> tuple[int | None, int, int] | None:
+    """(year or None, month, day) as written, unchecked; None when no form matches."""
+    written = _WRITTEN_DATE.fullmatch(raw)
+    if written:
+        return int(written.group(1)), int(written.group(3)), int(written.group(4))
+    match = _BIRTHDAY.fullmatch(raw) or _BIRTHDAY.fullmatch("-" + raw)
+    if match:
+        year = int(match.group(1)) if match.group(1) else None
+        return year, int(match.group(2)), int(match.group(3))
+    match = _VCARD_BIRTHDAY.fullmatch(raw)
+    if match:
+        year = int(match.group(1)) if match.group(1) else None
+        return year, int(match.group(2)), int(match.group(3))
+    match = _NAMED_MONTH_FIRST.fullmatch(raw)
+    if match and match.group(1).casefold() in _MONTHS:
+        month_name, day, year = match.groups()
+    else:
+        match = _NAMED_DAY_FIRST.fullmatch(raw)
+        if not match or match.group(2).casefold() not in _MONTHS:
+            return None
+        day, month_name, year = match.groups()
+    return (int(year) if year else None), _MONTHS[month_name.casefold()], int(day)

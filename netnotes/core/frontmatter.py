@@ -199,6 +199,65 @@ def load_front_matter(yaml_text: str, first_line: int) -> dict:
     return {str(key): value for key, value in data.items()}
 
 
+def load_front_matter_leniently(
+    yaml_text: str, first_line: int
+) -> tuple[dict, list[tuple[int, str, str, str]]]:
+    """`load_front_matter`, recovering the values Obsidian users write that YAML refuses.
+
+    `company: [[Flywheel]] [[Adbase]]`, `tags: [#person]` and a template's
+    `met: {{date}}` make the whole front matter invalid YAML, which would drop
+    the note. When the front matter fails to load, each top-level value of
+    those shapes is read as text (a list of texts for a `[...]` list) and the
+    load is tried again. Returns (data, [(line, key, value as written, as read)]).
+    A front matter that loads as written is never touched.
+    """
+    try:
+        return load_front_matter(yaml_text, first_line), []
+    except FrontMatterError as error:
+        original = error
+    lines = yaml_text.split("\n")
+    recovered = []
+    for offset, line in enumerate(lines):
+        if not line or line[0] in " \t#":
+            continue
+        match = KEY_LINE.match(line)
+        if not match:
+            continue
+        value = line[match.end() :].strip()
+        replacement = _as_text(value)
+        if replacement is not None:
+            lines[offset] = f"{line[: match.end()].rstrip()} {replacement}"
+            recovered.append((first_line + offset, key_of(match), value, replacement))
+    if not recovered:
+        raise original
+    try:
+        return load_front_matter("\n".join(lines), first_line), recovered
+    except FrontMatterError:
+        raise original from None
+
+
+_OBSIDIAN_VALUE = re.compile(r"\[\[.*\]\]|\{\{.*\}\}|<%.*%>")
+
+
+def _as_text(value: str) -> str | None:
+    """A YAML value that reads `value` as the note meant it, or None to leave it."""
+    if (
+        value.startswith("[")
+        and not value.startswith("[[")
+        and value.endswith("]")
+        and "#" in value
+    ):
+        items = [item.strip() for item in value[1:-1].split(",") if item.strip()]
+        return "[" + ", ".join(_double_quoted(item) for item in items) + "]"
+    if _OBSIDIAN_VALUE.search(value) and not value.startswith(("'", '"')):
+        return _double_quoted(value)
+    return None
+
+
+def _double_quoted(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
 def _refuse_duplicate_keys(node: yaml.Node, first_line: int) -> None:
     """A top-level key written twice: YAML keeps the last, an edit would change the first.
 

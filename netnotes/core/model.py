@@ -19,6 +19,7 @@ from netnotes.core.safetext import printable, printable_path
 class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
+    INFO = "info"  # `check` says it; the digest does not (a file left out on purpose)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +98,11 @@ class Task(NamedTuple):
     due: date | None
     done_on: date | None
     line: int
+    # The Tasks plugin's other dates and fields (docs/format.md)
+    scheduled: date | None = None  # ⏳: the day to work on it; due then when it has no due date
+    start: date | None = None  # 🛫: not shown before this day
+    priority: int = 3  # 0 highest (🔺) ... 5 lowest (⏬); 3 when none is given
+    recurrence: str | None = None  # 🔁 every week ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +163,9 @@ class Item:
     path: str
     line: int | None
     text: str
+    # Within a day, a task's priority orders it (0 highest ... 5 lowest); everything
+    # else, and a task without one, ranks 3, between the Tasks plugin's medium and low.
+    rank: int = 3
 
-    def sort_key(self) -> tuple[date, str, str, str, int]:
-        return (self.due, self.contact.casefold(), self.path, self.kind, self.line or 0)
+    def sort_key(self) -> tuple[date, int, str, str, str, int]:
+        return (self.due, self.rank, self.contact.casefold(), self.path, self.kind, self.line or 0)

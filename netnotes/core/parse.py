@@ -20,46 +20,33 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 from netnotes.core.blocks import fast_tokens
-from netnotes.core.dates import parse_birthday, parse_date, parse_duration
+from netnotes.core.dates import parse_birthday, parse_duration, parse_written_date
 from netnotes.core.frontmatter import (
+    KEY_LINE,
     FrontMatterError,
     key_lines,
-    load_front_matter,
+    key_of,
+    load_front_matter_leniently,
     split_front_matter,
 )
 from netnotes.core.model import Contact, Direction, Interaction, Problem, Severity, Task, TaskState
+from netnotes.core.reading import DEFAULT_READING, KNOWN_KEYS, NOT_PEOPLE_TYPES, Reading, fold_key
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
     from markdown_it.token import Token
 
-KNOWN_KEYS = (
-    "name",
-    "aliases",
-    "tags",
-    "emails",
-    "phones",
-    "interests",
-    "company",
-    "role",
-    "location",
-    "met_at",
-    "introduced_by",
-    "links",
-    "cadence",
-    "last_contact",
-    "met",
-    "follow_up",
-    "birthday",
-    "snooze",
-    "archived",
-)
 LIST_KEYS = ("aliases", "tags", "emails", "phones", "interests")
-LOG_HEADINGS = frozenset({"log", "interactions", "history", "timeline"})
 
 _ARROWS = {"->": Direction.OUT, "→": Direction.OUT, "<-": Direction.IN, "←": Direction.IN}
+_DAY_TOKEN = r"\d{4}[-/]\d{2}[-/]\d{2}"
+# A log line: `2026-11-10 -> call: text`, the date also as `[[2026-11-10]]` (a daily
+# note's link), `**2026-11-10**`, `2026/11/10`, with a time, or followed by a colon.
 ENTRY = re.compile(
-    r"(?P<date>\d{4}-\d{2}-\d{2})(?=\s|$)\s*"
+    rf"(?:\[\[(?P<link>{_DAY_TOKEN})(?:\|[^\[\]]*)?\]\]|\*\*(?P<bold>{_DAY_TOKEN})\*\*"
+    rf"|(?P<plain>{_DAY_TOKEN}))"
+    r"(?:[T ](?P<time>\d{1,2}:\d{2}(?::\d{2})?))?"
+    r":?(?=\s|$)\s*"
     r"(?:(?P<arrow>->|<-|→|←)\s*)?"
     r"(?:(?P<kind>[^\W\d_][\w-]*):(?=\s|$)\s*)?"
     r"(?P<text>.*)",
@@ -67,25 +54,86 @@ ENTRY = re.compile(
 )
 # Looks like a date but is not a strict ISO one: worth a problem, not silence.
 _DATE_LIKE = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?=\s|$|:)")
-_HEADING_DATE = re.compile(r"(?P<date>\d{4}-\d{2}-\d{2})(?=\s|$|:)[\s:–—-]*(?P<text>.*)", re.DOTALL)
-_TASK = re.compile(r"\[(?P<mark>[ xX-])\](?:[ \t]+|$)(?P<text>.*)", re.DOTALL)
-# `[^\[\]]*`, not `[^\]]*?`: a try that finds no `]` stops at the next `[`, so
+_HEADING_DATE = re.compile(
+    rf"(?:\[\[(?P<link>{_DAY_TOKEN})(?:\|[^\[\]]*)?\]\]|(?P<plain>{_DAY_TOKEN}))"
+    r"(?=\s|$|:)[\s:–—-]*(?P<text>.*)",
+    re.DOTALL,
+)
+# A dated heading outside a log section is a meeting when its words say so.
+_MEETING_WORDS = frozenset(
+    [
+        "meeting",
+        "meetings",
+        "meet",
+        "met",
+        "call",
+        "called",
+        "calls",
+        "coffee",
+        "lunch",
+        "dinner",
+        "breakfast",
+        "drinks",
+        "chat",
+        "catch-up",
+        "catchup",
+        "1:1",
+        "one-on-one",
+        "interview",
+        "visit",
+        "visited",
+        "zoom",
+        "video",
+        "conference",
+        "event",
+        "intro",
+        "introduction",
+        "sync",
+        "talk",
+        "talked",
+    ]
+)
+# Any single character between the brackets, as the Tasks plugin reads a status:
+# x/X done, - cancelled, anything else (space, /, ?, !...) not done.
+_TASK = re.compile(r"\[(?P<mark>[^\[\]\n])\](?:[ \t]+|$)(?P<text>.*)", re.DOTALL)
+# `[^\[\]()]*`, not `[^\]]*?`: a try that finds no `]` stops at the next `[`, so
 # `[due:: ` repeated 10,000 times costs one pass, not 10,000 (the value is stripped).
-_DUE = re.compile(r"📅\s*(\S+)|\bdue:(\S+)|\[due::([^\[\]]*)\]")
-_DONE = re.compile(r"✅\s*(\S+)")
+_FIELD = r"(?:\[{name}::([^\[\]()]*)\]|\({name}::([^\[\]()]*)\))"
+_DUE = re.compile(r"(?:📅|📆|🗓️?)\s*(\S+)|\bdue:(\S+)|" + _FIELD.format(name=r"\s*due\s*"))
+_SCHEDULED = re.compile(r"⏳\s*(\S+)|" + _FIELD.format(name=r"\s*scheduled\s*"))
+_START = re.compile(r"🛫\s*(\S+)|" + _FIELD.format(name=r"\s*start\s*"))
+_DONE = re.compile(r"✅\s*(\S+)|" + _FIELD.format(name=r"\s*completion\s*"))
+_CANCELLED = re.compile(r"❌\s*(\S+)|" + _FIELD.format(name=r"\s*cancelled\s*"))
+_CREATED = re.compile(r"➕\s*(\S+)|" + _FIELD.format(name=r"\s*created\s*"))
+_RECURRENCE = re.compile(
+    r"🔁\s*([^📅📆🗓⏳🛫✅❌➕🔺⏫🔼🔽⏬🆔⛔#\[\]]*)|" + _FIELD.format(name=r"\s*repeat\s*")
+)
+# Priorities, as the Tasks plugin orders them; a task without one sits between medium and low.
+_PRIORITY_EMOJI = {"🔺": 0, "⏫": 1, "🔼": 2, "🔽": 4, "⏬": 5}
+_PRIORITY_WORDS = {"highest": 0, "high": 1, "medium": 2, "low": 4, "lowest": 5}
+_PRIORITY = re.compile(r"[🔺⏫🔼🔽⏬]\ufe0f?|" + _FIELD.format(name=r"\s*priority\s*"))
+NO_PRIORITY = 3
 _CONFLICT_OPEN = re.compile(r"<{7}(?: |$)")
 _TRUE_WORDS = frozenset({"true", "yes", "on", "1"})
 _FALSE_WORDS = frozenset({"false", "no", "off", "0", ""})
+# A template's placeholder left in a note (Templater, core Templates, Dataview): no value yet.
+_PLACEHOLDER = re.compile(r"\s*(?:\{\{.*\}\}|<%.*%>)\s*", re.DOTALL)
+# An Obsidian tag in the body: `#` after a blank or at the line's start, letters, digits,
+# `_`, `-`, `/`, at least one of them not a digit (`#1` is not a tag).
+_INLINE_TAG = re.compile(r"(?:^|(?<=\s))#([\w/-]*[^\W\d][\w/-]*)")
+_CODE_SPAN = re.compile(r"(`+).*?\1")
+_WIKILINKS = re.compile(r"\[\[([^\[\]|]*)(?:\|([^\[\]]*))?\]\]")
 
 
 def parse_note(
-    path: str, data: bytes, *, fast: bool = True
+    path: str, data: bytes, *, fast: bool = True, reading: Reading = DEFAULT_READING
 ) -> tuple[Contact | None, list[Problem]]:
     """Parse one note. `path` is vault-relative with `/`; it names the problems.
 
     `fast=False` always uses markdown-it (the differential tests compare both).
+    `reading`: the vault's key spellings, log headings and exclusions (core/reading.py).
     """
-    reader = _NoteReader(path, fast)
+    reader = _NoteReader(path, fast, reading)
     try:
         contact = reader.read(data)
     except Exception as error:  # one note must never stop the others
@@ -103,8 +151,9 @@ def unexpected(error: BaseException) -> str:
 def markdown_parser() -> MarkdownIt:
     from markdown_it import MarkdownIt
 
-    # Only block structure matters; skipping inline parsing halves the cost.
-    return MarkdownIt("commonmark").disable(["inline", "text_join"])
+    # Only block structure matters; skipping inline parsing halves the cost. Tables (GFM)
+    # are read: a log kept as a table is one interaction per row.
+    return MarkdownIt("commonmark").enable("table").disable(["inline", "text_join"])
 
 
 @dataclass(slots=True)
@@ -131,18 +180,21 @@ class LogSection:
     entries: tuple[tuple[int, int, date], ...]
 
 
-def first_log_section(text: str, *, body_only: bool = False) -> LogSection | None:
+def first_log_section(
+    text: str, *, body_only: bool = False, reading: Reading = DEFAULT_READING
+) -> LogSection | None:
     """The first Log section of a note's text, read by the same walk that parses notes.
 
     `body_only`: the text is a body without front matter (a leading `---` is a rule).
     Raises FrontMatterError for a front matter that is never closed.
     """
     plain = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    reader = _NoteReader("", reading=reading)
     if body_only:
-        body = _Body(_NoteReader(""), plain, 1)
+        body = _Body(reader, plain, 1)
     else:
         split = split_front_matter(plain)
-        body = _Body(_NoteReader(""), split.body, split.body_first_line)
+        body = _Body(reader, split.body, split.body_first_line)
     if not body.log_headings:
         return None
     heading = body.log_headings[0]
@@ -157,9 +209,10 @@ def first_log_section(text: str, *, body_only: bool = False) -> LogSection | Non
 class _NoteReader:
     """Holds the problems of one note while its parts are read."""
 
-    def __init__(self, path: str, fast: bool = True) -> None:
+    def __init__(self, path: str, fast: bool = True, reading: Reading = DEFAULT_READING) -> None:
         self.path = path
         self.fast = fast
+        self.reading = reading
         self.problems: list[Problem] = []
 
     def problem(self, line: int | None, message: str, severity=Severity.ERROR) -> None:
@@ -168,6 +221,10 @@ class _NoteReader:
     # -- the whole note ----------------------------------------------------
 
     def read(self, data: bytes) -> Contact | None:
+        why_not = self.not_a_person_by_name()
+        if why_not:
+            self.problem(None, f"not read as a contact: {why_not}", Severity.INFO)
+            return None
         text = self.decode(data)
         if text is None:
             return None
@@ -180,11 +237,23 @@ class _NoteReader:
             fields: dict = {}
             lines: dict[str, int] = {}
             if split.yaml_text is not None:
-                fields = load_front_matter(split.yaml_text, split.yaml_first_line)
+                fields, recovered = load_front_matter_leniently(
+                    split.yaml_text, split.yaml_first_line
+                )
                 lines = key_lines(split.yaml_text, split.yaml_first_line)
+                self.report_recovered(recovered)
+                self.report_swallowed_tags(split.yaml_text, split.yaml_first_line, fields)
         except FrontMatterError as error:
             if not any(p.message.startswith("unresolved git conflict") for p in self.problems):
                 self.problem(error.line, f"{error.message}; this note is left out until fixed")
+            return None
+        kind = _type_of(fields)
+        if kind in NOT_PEOPLE_TYPES:
+            self.problem(
+                lines.get(next(k for k in fields if fold_key(k) in ("type", "kind"))),
+                f"not read as a contact: its type is '{kind}', not a person",
+                Severity.INFO,
+            )
             return None
         if split.yaml_text is None:
             self.problem(
@@ -194,6 +263,20 @@ class _NoteReader:
             )
         body = _Body(self, split.body, split.body_first_line)
         return self.contact(fields, lines, body)
+
+    def not_a_person_by_name(self) -> str | None:
+        """Why a file in the people folder is not a person, from its path alone."""
+        path = PurePosixPath(self.path)
+        name, stem = path.name, path.stem
+        if self.reading.excluded(self.path):
+            return "an exclude pattern in netnotes.toml matches it"
+        if name.startswith("_"):
+            return "its name starts with '_'"
+        if name.casefold() in ("readme.md", "index.md"):
+            return f"a folder's {stem} file"
+        if path.parent.name and stem.casefold() == path.parent.name.casefold():
+            return "a folder note (named like its folder)"
+        return None
 
     def decode(self, data: bytes) -> str | None:
         if data.startswith(b"\xef\xbb\xbf"):
@@ -219,43 +302,110 @@ class _NoteReader:
 
     # -- front matter --------------------------------------------------------
 
-    def contact(self, fields: dict, lines: dict[str, int], body: _Body) -> Contact:
-        self.warn_unknown_keys(fields, lines)
+    def report_recovered(self, recovered: list[tuple[int, str, str, str]]) -> None:
+        for line, key, value, replacement in recovered:
+            if _PLACEHOLDER.fullmatch(value):
+                continue  # a template's placeholder: no value yet, nothing to fix
+            self.problem(
+                line,
+                f"{key}: YAML cannot read {value} as written, so netnotes read it as "
+                f"{replacement}: write {key}: {replacement} to say so",
+                Severity.WARNING,
+            )
+
+    def report_swallowed_tags(self, yaml_text: str, first_line: int, fields: dict) -> None:
+        """`tags: #People` or `- #person` under tags: YAML reads `#...` after a blank as
+        a comment, so the tag is silently lost."""
+        if "#" not in yaml_text:
+            return
+        key = None
+        for offset, line in enumerate(yaml_text.split("\n")):
+            top = KEY_LINE.match(line) if line[:1] not in ("", " ", "\t", "-", "#") else None
+            if top:
+                key = fold_key(key_of(top))
+            if key != "tags":
+                continue
+            match = _SWALLOWED.match(line)
+            if not match:
+                continue
+            tag = match["tag"]
+            self.problem(
+                first_line + offset,
+                f"'#{tag}' is a YAML comment here, so it is not read: write "
+                f"'{tag}' without the '#', or quote it: \"#{tag}\"",
+                Severity.WARNING,
+            )
+
+    def canonical_fields(self, fields: dict, lines: dict[str, int]):
+        """Keys as people spell them (`Birthday`, `dob`, `E-mail`) → the keys netnotes reads.
+
+        Returns ({key: value}, {key: line}) under netnotes' own names. A key held twice
+        under two spellings keeps the first and warns; a key netnotes does not know
+        gets a warning only when it looks like a typo of one it does.
+        """
+        values: dict[str, object] = {}
+        where: dict[str, int] = {}
+        spelled: dict[str, str] = {}
+        for key, value in fields.items():
+            canonical = self.reading.canonical(key, KNOWN_KEYS)
+            if canonical is None:
+                self.warn_unknown_key(key, lines.get(key))
+                continue
+            if canonical in values:
+                first = spelled[canonical]
+                self.problem(
+                    lines.get(key),
+                    f"'{key}' and '{first}' (line {where.get(canonical)}) are both the "
+                    f"{canonical}: netnotes reads '{first}'; delete one",
+                    Severity.WARNING,
+                )
+                continue
+            value = _plain_value(value)
+            if value is None:
+                continue  # empty, or a template's placeholder
+            values[canonical] = value
+            spelled[canonical] = key
+            if key in lines:
+                where[canonical] = lines[key]
+        return values, where
+
+    def contact(self, raw_fields: dict, raw_lines: dict[str, int], body: _Body) -> Contact:
+        fields, lines = self.canonical_fields(raw_fields, raw_lines)
         name = self.text_value(fields, lines, "name") or body.title or _file_title(self.path)
+        tags = [tag.lstrip("#") for tag in self.list_value(fields, lines, "tags")]
+        folded = {tag.casefold() for tag in tags}
+        for tag in body.inline_tags:  # `#tags` in the text count, as in Obsidian
+            if tag.casefold() not in folded:
+                folded.add(tag.casefold())
+                tags.append(tag)
         return Contact(
             path=self.path,
             name=name,
             aliases=self.list_value(fields, lines, "aliases"),
-            tags=tuple(tag.lstrip("#") for tag in self.list_value(fields, lines, "tags")),
+            tags=tuple(tags),
             emails=self.list_value(fields, lines, "emails"),
             phones=self.list_value(fields, lines, "phones"),
             interests=self.list_value(fields, lines, "interests"),
             company=self.text_value(fields, lines, "company"),
             role=self.text_value(fields, lines, "role"),
             cadence=self.parsed(fields, lines, "cadence", _parse_cadence),
-            last_contact=self.parsed(fields, lines, "last_contact", parse_date),
+            last_contact=self.parsed(fields, lines, "last_contact", parse_written_date),
             met=self.met_date(fields, lines),
-            follow_up=self.parsed(fields, lines, "follow_up", parse_date),
+            follow_up=self.parsed(fields, lines, "follow_up", parse_written_date),
             birthday=self.parsed(fields, lines, "birthday", parse_birthday),
-            snooze=self.parsed(fields, lines, "snooze", parse_date),
+            snooze=self.parsed(fields, lines, "snooze", parse_written_date),
             archived=self.flag(fields, lines, "archived"),
             interactions=body.interactions(),
             tasks=tuple(body.tasks),
             key_lines=lines,
-            fields=fields,
+            fields=raw_fields,
         )
 
-    def warn_unknown_keys(self, fields: dict, lines: dict[str, int]) -> None:
-        for key in fields:
-            if key in KNOWN_KEYS:
-                continue
-            guess = difflib.get_close_matches(key.lower(), KNOWN_KEYS, n=1, cutoff=0.75)
-            if guess:
-                self.problem(
-                    lines.get(key),
-                    f"unknown key '{key}': did you mean '{guess[0]}'?",
-                    Severity.WARNING,
-                )
+    def warn_unknown_key(self, key: str, line: int | None) -> None:
+        folded = fold_key(key)
+        guess = difflib.get_close_matches(folded, _KNOWN_SPELLINGS, n=1, cutoff=0.75)
+        if guess:
+            self.problem(line, f"unknown key '{key}': did you mean '{guess[0]}'?", Severity.WARNING)
 
     def text_value(self, fields: dict, lines: dict[str, int], key: str) -> str | None:
         value = fields.get(key)
@@ -264,7 +414,7 @@ class _NoteReader:
         if isinstance(value, (dict, list)):
             self.problem(lines.get(key), f"{key}: expected text, not a {type(value).__name__}")
             return None
-        return str(value).strip() or None
+        return link_text(str(value)).strip() or None
 
     def list_value(self, fields: dict, lines: dict[str, int], key: str) -> tuple[str, ...]:
         value = fields.get(key)
@@ -273,13 +423,14 @@ class _NoteReader:
         if isinstance(value, str):
             items = value.split(",") if key == "tags" else [value]
         elif isinstance(value, list):
-            items = value
+            items = [_plain_value(item) for item in value]
         else:
             items = [value]
         if any(isinstance(item, (dict, list)) for item in items):
             self.problem(lines.get(key), f"{key}: expected a list of texts")
             items = [item for item in items if not isinstance(item, (dict, list))]
-        return tuple(str(item).strip() for item in items if item is not None and str(item).strip())
+        texts = (link_text(str(item)).strip() for item in items if item is not None)
+        return tuple(text for text in texts if text)
 
     def parsed(self, fields: dict, lines: dict[str, int], key: str, parser):
         value = fields.get(key)
@@ -294,9 +445,14 @@ class _NoteReader:
     def met_date(self, fields: dict, lines: dict[str, int]) -> date | None:
         """`met` counts when it is a date; other text ("PyCon 2019") is kept as is."""
         value = str(fields.get("met") or "").strip()
-        if not _DATE_LIKE.fullmatch(value):
-            return None
-        return self.parsed(fields, lines, "met", parse_date)
+        try:
+            parse_written_date(value)
+        except ValueError as error:
+            if "which number is the month" in str(error):
+                self.problem(lines.get("met"), f"met: {error}")
+            if not _DATE_LIKE.fullmatch(value):
+                return None
+        return self.parsed(fields, lines, "met", parse_written_date)
 
     def flag(self, fields: dict, lines: dict[str, int], key: str) -> bool:
         value = fields.get(key)
@@ -307,6 +463,45 @@ class _NoteReader:
             return word in _TRUE_WORDS
         self.problem(lines.get(key), f"{key}: expected true or false, not '{value}'")
         return False
+
+
+_KNOWN_SPELLINGS = tuple(KNOWN_KEYS)
+_SWALLOWED = re.compile(r"(?:(?P<key>[^\s#'\"-][^:]*):|[ \t]*-)[ \t]+#(?P<tag>[\w/-]+)")
+
+
+def _type_of(fields: dict) -> str | None:
+    """A note's `type:` or `kind:` (any case), folded; None when it has neither."""
+    for key, value in fields.items():
+        if fold_key(key) in ("type", "kind") and isinstance(value, str):
+            return value.strip().strip("[]").casefold()
+    return None
+
+
+def _plain_value(value: object) -> object:
+    """A YAML value as a note meant it: `[[Flywheel]]` unquoted is a list in a list to
+    YAML, and a link to the person; a template's placeholder is no value yet."""
+    if (
+        isinstance(value, list)
+        and len(value) == 1
+        and isinstance(value[0], list)
+        and len(value[0]) == 1
+        and isinstance(value[0][0], (str, int))
+    ):
+        return f"[[{value[0][0]}]]"
+    if isinstance(value, str) and _PLACEHOLDER.fullmatch(value):
+        return None
+    return value
+
+
+def link_text(text: str) -> str:
+    """Wikilinks as the words they show: `[[Flywheel]]` → Flywheel, `[[Acme|ACME]]` → ACME;
+    a value made of several links lists them: `[[Flywheel]] [[Adbase]]` → Flywheel, Adbase."""
+    if "[[" not in text:
+        return text
+    shown = [(alias or target).strip() for target, alias in _WIKILINKS.findall(text)]
+    if not _WIKILINKS.sub("", text).strip(" ,;"):
+        return ", ".join(shown)
+    return _WIKILINKS.sub(lambda m: (m.group(2) or m.group(1)).strip(), text)
 
 
 class _Body:
@@ -322,42 +517,70 @@ class _Body:
         self.groups: list[list[_LogEntry]] = []
         self.headings: list[_LogEntry] = []
         self.log_headings: list[int] = []  # the 1-based line of each Log heading
+        self.inline_tags: list[str] = []
         self.lines = body.split("\n")
+        # 0-based body lines inside Obsidian comments (`%%` ... `%%`): hidden, never read
+        self.commented = _commented_lines(self.lines) if "%%" in body else frozenset()
+        # 0-based body lines where a `#word` is no tag: headings, code, tasks, comments
+        self.untagged: set[int] = set(self.commented)
         tokens = fast_tokens(self.lines) if reader.fast else None
         self.walk(tokens if tokens is not None else markdown_parser().parse(body))
+        self.find_inline_tags()
 
     def walk(self, tokens: list[Token]) -> None:
         quote_depth = 0
         log_level: int | None = None  # level of the Log heading we are under
+        sections: list[int] = []  # levels of the headings the walk is under
         for index, token in enumerate(tokens):
             kind = token.type
             if kind == "blockquote_open":
                 quote_depth += 1
             elif kind == "blockquote_close":
                 quote_depth -= 1
-            elif quote_depth:
-                continue
-            elif kind == "heading_open":
+            elif kind in ("fence", "code_block", "html_block") and token.map:
+                self.untagged.update(range(*token.map))
+            elif token.map and token.map[0] in self.commented:
+                continue  # inside an Obsidian comment
+            elif kind == "heading_open" and not quote_depth:
                 level = int(token.tag[1])
                 text = tokens[index + 1].content.strip()
                 line = self.line_of(token)
+                if token.map:
+                    self.untagged.update(range(*token.map))
                 if log_level is not None and level <= log_level:
                     log_level = None
-                if text.rstrip(":").strip().casefold() in LOG_HEADINGS:
+                while sections and sections[-1] >= level:
+                    sections.pop()
+                under_log = log_level is not None
+                if self.reader.reading.is_log_heading(text):
                     log_level = level
                     self.groups.append([])
                     self.log_headings.append(line)
-                elif level == 1 and self.title is None:
+                elif level == 1 and self.title is None and not _PLACEHOLDER.fullmatch(text):
                     self.title = text
-                self.read_dated_heading(text, line)
+                # A dated heading is a meeting under a log heading, directly in the note
+                # (under nothing but its title), or when it names one: a date in a
+                # biography (`## Story` / `### 1985-03-02 Born`) is no contact.
+                loose = all(level_above == 1 for level_above in sections)
+                self.read_dated_heading(text, line, counts=under_log or loose)
+                sections.append(level)
+            elif kind == "table_open" and log_level is not None and not quote_depth:
+                self.read_table(tokens, index)
             elif kind == "list_item_open" and tokens[index + 1].type == "paragraph_open":
                 paragraph = tokens[index + 1]
                 content = tokens[index + 2].content
                 line = self.line_of(paragraph)
                 task = _TASK.match(content)
                 if task:
+                    # Tasks count in quotes and callouts too, as the Tasks plugin reads them.
                     self.read_task(task, line)
-                elif log_level is not None:
+                    if paragraph.map:
+                        self.untagged.update(range(*paragraph.map))
+                    if log_level is not None and not quote_depth and task["mark"] in "xX":
+                        # A done task dated at its start is a log line: `- [x] 2008-01-11: Phone.`
+                        item = (self.line_of(token), self.last_line_of(token))
+                        self.read_entry(task["text"], line, item, False, quiet=True)
+                elif log_level is not None and not quote_depth:
                     item = (self.line_of(token), self.last_line_of(token))
                     self.read_entry(content, line, item, token.level == 1)
 
@@ -372,29 +595,84 @@ class _Body:
         return self.offset + end - 1
 
     def read_entry(
-        self, content: str, line: int, item_lines: tuple[int, int], top_level: bool
+        self,
+        content: str,
+        line: int,
+        item_lines: tuple[int, int],
+        top_level: bool,
+        *,
+        quiet: bool = False,
     ) -> None:
+        """A log line; `quiet`: a line that need not be one (a done task) says nothing."""
         match = ENTRY.match(content)
         if not match:
-            if _DATE_LIKE.match(content):
+            if _DATE_LIKE.match(content) and not quiet:
                 self.reader.problem(
                     line, f"log entry: '{content.split()[0]}' is not a date: write YYYY-MM-DD"
                 )
             return
+        written = match["link"] or match["bold"] or match["plain"]
         try:
-            on = date.fromisoformat(match["date"])  # the pattern has checked the form
+            on = date.fromisoformat(written.replace("/", "-"))  # the pattern checked the form
         except ValueError:
-            error = _date_error(match["date"])
+            error = _date_error(written)
             self.reader.problem(line, f"log entry: {error}; entry skipped")
             return
         kind = match["kind"].lower() if match["kind"] else None
         direction = _ARROWS.get(match["arrow"] or "", Direction.BOTH)
         text = _one_line(match["text"])
+        if match["time"]:  # the time stays in the entry's words, where the note put it
+            text = f"{match['time']} {text}".rstrip()
         entry = _LogEntry(on, direction, kind, text, line, False, item_lines, top_level)
         self.groups[-1].append(entry)
 
-    def read_dated_heading(self, text: str, line: int) -> None:
+    def read_table(self, tokens: list[Token], start: int) -> None:
+        """A table under a log heading, one interaction per row with a date.
+
+        The date is the column headed date, when or day (else the first whose cells
+        hold dates); the kind the column headed type, kind, how, via, channel or
+        medium; the text is the other cells. A row's kind or text may start with an
+        arrow (-> or <-) for its direction.
+        """
+        rows: list[tuple[int, list[str]]] = []
+        cells: list[str] = []
+        row_line = 0
+        for token in tokens[start + 1 :]:
+            if token.type == "table_close":
+                break
+            if token.type == "tr_open":
+                cells, row_line = [], self.line_of(token)
+            elif token.type == "inline":
+                cells.append(token.content.strip())
+            elif token.type == "tr_close":
+                rows.append((row_line, cells))
+        if len(rows) < 2:
+            return
+        header = [cell.casefold() for cell in rows[0][1]]
+        body = rows[1:]
+        date_column = next((i for i, h in enumerate(header) if h in _DATE_HEADERS), None)
+        if date_column is None:
+            date_column = next(
+                (
+                    i
+                    for i in range(len(header))
+                    if any(ENTRY.match(cells[i]) for _, cells in body if i < len(cells))
+                ),
+                None,
+            )
+        if date_column is None:
+            return
+        kind_column = next((i for i, h in enumerate(header) if h in _KIND_HEADERS), None)
+        for line, cells in body:
+            written = _table_row_as_entry(cells, date_column, kind_column)
+            if written:
+                self.read_entry(written, line, (line, line), False)
+
+    def read_dated_heading(self, text: str, line: int, *, counts: bool) -> None:
         match = _HEADING_DATE.match(text)
+        words = set(re.findall(r"[\w:-]+", text.casefold()))
+        if not (counts or words & _MEETING_WORDS):
+            return
         if not match:
             if _DATE_LIKE.match(text):
                 self.reader.problem(
@@ -402,7 +680,7 @@ class _Body:
                 )
             return
         try:
-            on = parse_date(match["date"])
+            on = parse_written_date(match["link"] or match["plain"])
         except ValueError as error:
             self.reader.problem(line, f"heading: {error}; meeting skipped")
             return
@@ -411,21 +689,58 @@ class _Body:
 
     def read_task(self, match: re.Match[str], line: int) -> None:
         text = match["text"]
-        due = self.task_date(_DUE.search(text), line, "due date")
-        done_on = self.task_date(_DONE.search(text), line, "done date")
-        state = {" ": TaskState.OPEN, "-": TaskState.CANCELLED}.get(match["mark"], TaskState.DONE)
-        label = _one_line(_DONE.sub("", _DUE.sub("", text)))
-        self.tasks.append(Task(label, state, due, done_on, line))
+        due = self.task_date(_DUE, text, line, "due date")
+        done_on = self.task_date(_DONE, text, line, "done date")
+        scheduled = self.task_date(_SCHEDULED, text, line, "scheduled date")
+        start = self.task_date(_START, text, line, "start date")
+        self.task_date(_CANCELLED, text, line, "cancelled date")
+        self.task_date(_CREATED, text, line, "created date")
+        mark = match["mark"]
+        state = TaskState.DONE if mark in "xX" else TaskState.OPEN
+        if mark == "-":
+            state = TaskState.CANCELLED
+        recurrence = _RECURRENCE.search(text)
+        repeat = next((g for g in recurrence.groups() if g), "").strip() if recurrence else ""
+        label = text
+        for pattern in _TASK_FIELDS:
+            label = pattern.sub("", label)
+        self.tasks.append(
+            Task(
+                _one_line(label),
+                state,
+                due,
+                done_on,
+                line,
+                scheduled=scheduled,
+                start=start,
+                priority=_priority(text),
+                recurrence=repeat or None,
+            )
+        )
 
-    def task_date(self, match: re.Match[str] | None, line: int, what: str) -> date | None:
+    def task_date(self, pattern: re.Pattern[str], text: str, line: int, what: str):
+        match = pattern.search(text)
         if match is None:
             return None
-        raw = next(group for group in match.groups() if group is not None)
+        raw = next((group for group in match.groups() if group is not None), "").strip()
         try:
-            return parse_date(raw)
+            return parse_written_date(raw)
         except ValueError as error:
             self.reader.problem(line, f"task {what}: {error}")
             return None
+
+    def find_inline_tags(self) -> None:
+        """`#tags` in the text, as Obsidian finds them: not in headings, code or tasks."""
+        if "#" not in "".join(self.lines):
+            return
+        for index, line in enumerate(self.lines):
+            if index in self.untagged or "#" not in line:
+                continue
+            stripped = line.lstrip(" >")
+            if stripped.startswith("    ") or stripped.startswith("#"):
+                continue  # indented code, or a heading inside a quote
+            for tag in _INLINE_TAG.findall(_CODE_SPAN.sub("", line)):
+                self.inline_tags.append(tag.rstrip("/"))
 
     def interactions(self) -> tuple[Interaction, ...]:
         result: list[Interaction] = []
@@ -463,15 +778,59 @@ def log_is_oldest_first(dates: Iterable[date]) -> bool:
     return rising > falling
 
 
+_DATE_HEADERS = frozenset({"date", "when", "day"})
+_KIND_HEADERS = frozenset({"type", "kind", "how", "via", "channel", "medium"})
+_TASK_FIELDS = (_DUE, _DONE, _SCHEDULED, _START, _CANCELLED, _CREATED, _RECURRENCE, _PRIORITY)
+
+
+def _commented_lines(lines: list[str]) -> frozenset[int]:
+    """0-based lines inside Obsidian's `%%` comment blocks (the `%%` lines included); a
+    comment opened and closed on one line hides only its own words."""
+    hidden: set[int] = set()
+    inside = False
+    for index, line in enumerate(lines):
+        marks = line.count("%%")
+        if inside or (marks % 2 and line.lstrip().startswith("%%")):
+            hidden.add(index)
+        if marks % 2:
+            inside = not inside
+    return frozenset(hidden)
+
+
+def _table_row_as_entry(cells: list[str], date_column: int, kind_column: int | None) -> str:
+    """A log table's row as the log line it stands for: `date arrow kind: text`."""
+    if date_column >= len(cells) or not cells[date_column]:
+        return ""
+    kind = cells[kind_column] if kind_column is not None and kind_column < len(cells) else ""
+    text = " · ".join(c for i, c in enumerate(cells) if i not in (date_column, kind_column) and c)
+    arrow = next((a for a in _ARROWS if kind.startswith(a) or text.startswith(a)), "")
+    kind, text = kind.removeprefix(arrow).strip(), text.removeprefix(arrow).strip()
+    return " ".join(f"{cells[date_column]} {arrow} {kind + ':' if kind else ''} {text}".split())
+
+
+def _priority(text: str) -> int:
+    """The Tasks plugin's priority as a rank: 0 highest ... 5 lowest, 3 for none."""
+    match = _PRIORITY.search(text)
+    if match is None:
+        return NO_PRIORITY
+    emoji = match.group(0)[:1]
+    if emoji in _PRIORITY_EMOJI:
+        return _PRIORITY_EMOJI[emoji]
+    word = next((g for g in match.groups() if g), "").strip().casefold()
+    return _PRIORITY_WORDS.get(word, NO_PRIORITY)
+
+
 def _date_error(text: str) -> str:
     try:
-        parse_date(text)
+        parse_written_date(text)
     except ValueError as error:
         return str(error)
     raise AssertionError(f"{text} is a valid date")
 
 
 def _parse_cadence(text: str):
+    if text.strip().isdigit() and int(text) > 0:  # `cadence: 30`: people mean days
+        return parse_duration(f"{int(text)} days")
     return parse_duration(text, zero="write 'none' for no cadence")
 
 

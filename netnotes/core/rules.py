@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from netnotes.core.config import Config
@@ -140,10 +140,17 @@ def follow_up_items(contact: Contact, context: Context) -> Iterator[Item]:
 
 
 def task_items(contact: Contact, context: Context) -> Iterator[Item]:
+    """Open tasks with a date, as the Tasks plugin reads them: due on their due date, else
+    on their scheduled date; not before their start date; ordered by priority in a day."""
     for task in contact.tasks:
-        if task.state is TaskState.OPEN and task.due is not None:
-            text = f"task: {task.text}"
-            yield _item(ItemKind.TASK, contact, task.due, task.line, text, context.today)
+        due = task.due or task.scheduled
+        if task.state is not TaskState.OPEN or due is None:
+            continue
+        if task.start is not None and task.start > context.today:
+            continue
+        text = f"task: {task.text}"
+        item = _item(ItemKind.TASK, contact, due, task.line, text, context.today)
+        yield replace(item, rank=task.priority) if task.priority != item.rank else item
 
 
 def birthday_items(contact: Contact, context: Context) -> Iterator[Item]:

@@ -27,7 +27,7 @@ from netnotes.core.model import (
     TaskState,
 )
 
-FORMAT = 2  # bump when the encoding changes; the cache also keys on the parser's source
+FORMAT = 3  # bump when the encoding changes; the cache also keys on the parser's source
 
 # Enum lookups by value are slow in a hot loop; plain dicts are not.
 _DIRECTIONS = {member.value: member for member in Direction}
@@ -70,7 +70,8 @@ def encode(contact: Contact | None, problems: list[Problem] | tuple[Problem, ...
         _day(c.snooze), c.archived,
         tuple((i.on.toordinal(), i.direction.value, i.kind, i.text, i.line, i.sequence,
                i.from_heading) for i in c.interactions),
-        tuple((t.text, t.state.value, _day(t.due), _day(t.done_on), t.line) for t in c.tasks),
+        tuple((t.text, t.state.value, _day(t.due), _day(t.done_on), t.line, _day(t.scheduled),
+               _day(t.start), t.priority, t.recurrence) for t in c.tasks),
         c.key_lines, c.fields,
     )  # fmt: skip
     return _seal(marshal.dumps((FORMAT, record, encoded_problems)))
@@ -138,8 +139,9 @@ def build(raw: tuple) -> tuple[Contact | None, tuple[Problem, ...]]:
             for on, direction, kind, text, line, sequence, from_heading in interactions
         ),
         tasks=tuple(
-            Task(text, _STATES[state], _undays(due), _undays(done_on), line)
-            for text, state, due, done_on, line in tasks
+            Task(text, _STATES[state], _undays(due), _undays(done_on), line, _undays(scheduled),
+                 _undays(start), priority, recurrence)
+            for text, state, due, done_on, line, scheduled, start, priority, recurrence in tasks
         ),
         key_lines=key_lines, fields=fields,
     )  # fmt: skip

@@ -17,6 +17,7 @@ from datetime import date
 from netnotes.core.errors import NetnotesError
 from netnotes.core.frontmatter import CLOSING_FENCE, OPENING_FENCE, FrontMatterError
 from netnotes.core.parse import LogSection, first_log_section, log_is_oldest_first
+from netnotes.core.reading import DEFAULT_READING, Reading
 
 BOM = "\ufeff"
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
@@ -209,15 +210,17 @@ def format_entry(on: date, text: str, kind: str | None = None, direction: str = 
     return f"{on.isoformat()} {arrow}{label}{' '.join(text.split())}".rstrip()
 
 
-def add_log_entry(text: str, on: date, entry: str) -> tuple[str, int]:
+def add_log_entry(
+    text: str, on: date, entry: str, *, reading: Reading = DEFAULT_READING
+) -> tuple[str, int]:
     """Insert `- entry` into the Log section, in the order that section uses.
 
     Returns the new text and the 1-based line of the new entry. A note with
-    no Log section gets one at its end.
+    no Log section gets one at its end. `reading`: which headings are log headings.
     """
     note = Lines.of(text)
     try:
-        section = first_log_section(text)
+        section = first_log_section(text, reading=reading)
     except FrontMatterError as error:
         raise EditRefused(f"line {error.line}: {error.message}; fix the note first") from None
     if section is None:

@@ -28,6 +28,7 @@ from pathlib import Path, PurePosixPath
 from netnotes.core.identity import summary_of
 from netnotes.core.model import Contact, Problem
 from netnotes.core.names import fold, words
+from netnotes.core.reading import DEFAULT_READING, Reading
 from netnotes.store import codec
 from netnotes.store.vault import CACHE_DIR, Vault, read_note_file, stat_contact_files
 
@@ -51,16 +52,28 @@ class Record:
     only when asked for: a use case whose per-note results are cached never needs them.
     """
 
-    __slots__ = ("_blob", "_names", "_parsed", "file", "mtime_ns", "path", "result", "size")
+    __slots__ = (
+        "_blob", "_names", "_parsed", "file", "mtime_ns", "path", "reading", "result", "size",
+    )  # fmt: skip
 
-    def __init__(self, path: str, file: Path | str, mtime_ns: int, size: int, *, parsed=None,
-                 blob: bytes | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        path: str,
+        file: Path | str,
+        mtime_ns: int,
+        size: int,
+        *,
+        parsed=None,
+        blob: bytes | None = None,
+        reading: Reading = DEFAULT_READING,
+    ) -> None:
         self.path = path
         self.file = file
         self.mtime_ns = mtime_ns
         self.size = size
         self._parsed = parsed
         self._blob = blob
+        self.reading = reading  # how to read the note again if its cached parse is damaged
         # What the caller's `per_note` made of this note (plain values), computed by the
         # pool worker that parsed it, so the parent need not decode the parse.
         self.result: tuple | None = None
@@ -74,7 +87,7 @@ class Record:
                     raise ValueError("no cached parse")
                 self._parsed = codec.decode(self._blob)
             except Exception:  # damaged or missing: read the note
-                contact, problems = read_note_file(self.path, Path(self.file))
+                contact, problems = read_note_file(self.path, Path(self.file), self.reading)
                 self._parsed = (contact, tuple(problems))
                 self._blob = None
         return self._parsed
@@ -132,12 +145,13 @@ _FINGERPRINTED = (
 )  # fmt: skip
 
 
-def _fingerprint() -> str:
+def _fingerprint(reading: Reading) -> str:
     """Changes whenever the code that turns a note into a Contact, or a Contact into
-    the results cached beside it (the rules), changes. Reads the sources without importing them: a
-    warm run must not pay for loading the parser and YAML."""
+    the results cached beside it (the rules), changes, or the vault's reading settings
+    ([keys], [log], exclude) do. Reads the sources without importing them: a warm run
+    must not pay for loading the parser and YAML."""
     digest = hashlib.blake2b(digest_size=12)
-    digest.update(f"{SCHEMA}/{codec.FORMAT}".encode())
+    digest.update(f"{SCHEMA}/{codec.FORMAT}/{reading!r}".encode())
     package = Path(__file__).parent.parent
     for name in _FINGERPRINTED:
         digest.update((package / name).read_bytes())
@@ -232,7 +246,9 @@ def load(
         entry = known.get(relative)
         if entry is not None and entry[:2] == (mtime_ns, size):
             # Decoded only if asked for; a damaged record is then read from the note.
-            records[relative] = Record(relative, path, mtime_ns, size, blob=entry[2])
+            records[relative] = Record(
+                relative, path, mtime_ns, size, blob=entry[2], reading=vault.config.reading
+            )
         else:
             to_parse.append((relative, path))
     cache_usable = connection is not None
@@ -304,7 +320,7 @@ def name_candidates(vault: Vault, query: str) -> list[Contact] | None:
     try:
         meta = dict(connection.execute("SELECT key, value FROM meta"))
         listing = dict(connection.execute("SELECT path, mtime_ns FROM folders"))
-        if meta.get("fingerprint") != _fingerprint() or not listing:
+        if meta.get("fingerprint") != _fingerprint(vault.config.reading) or not listing:
             return None
         for folder, mtime_ns in listing.items():
             if os.stat(vault.root / folder).st_mtime_ns != mtime_ns:
@@ -491,8 +507,11 @@ def _parse_all(vault: Vault, notes: list[tuple[str, Path]], progress: Progress |
 
 def _parse_one(vault: Vault, relative: str, path: Path | str) -> Record:
     mtime_ns, size = _stat_pair(path)
-    contact, problems = read_note_file(relative, path)
-    return Record(relative, path, mtime_ns, size, parsed=(contact, tuple(problems)))
+    contact, problems = read_note_file(relative, path, vault.config.reading)
+    return Record(
+        relative, path, mtime_ns, size, parsed=(contact, tuple(problems)),
+        reading=vault.config.reading,
+    )  # fmt: skip
 
 
 def _parse_chunk(root: str, config, chunk: list[tuple[str, str]], per_note: PerNote | None):
@@ -545,7 +564,9 @@ def _parse_in_pool(vault: Vault, notes, workers: int, progress: Progress | None,
                 if data is None:  # not encodable: parse it here
                     records.append(_parse_one(vault, relative, path))
                     continue
-                record = Record(relative, path, mtime_ns, size_, blob=data)
+                record = Record(
+                    relative, path, mtime_ns, size_, blob=data, reading=vault.config.reading
+                )
                 record.result = row
                 record._names = names
                 records.append(record)
@@ -573,9 +594,9 @@ def _open(vault: Vault, report: LoadReport) -> sqlite3.Connection | None:
         if connection is not None:
             connection.close()
         if "no such table" in str(error):
-            return _create(path)
+            return _create(path, vault.config.reading)
         return _rebuild(vault, report, error)
-    if rows.get("fingerprint") != _fingerprint():
+    if rows.get("fingerprint") != _fingerprint(vault.config.reading):
         connection.close()
         return _rebuild(vault, report, None)
     return connection
@@ -600,7 +621,7 @@ def _connect(path: Path) -> sqlite3.Connection:
     return connection
 
 
-def _create(path: Path) -> sqlite3.Connection | None:
+def _create(path: Path, reading: Reading) -> sqlite3.Connection | None:
     connection = None
     try:
         connection = _connect(path)
@@ -637,7 +658,7 @@ def _create(path: Path) -> sqlite3.Connection | None:
             """
         )
         connection.execute(
-            "INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (_fingerprint(),)
+            "INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (_fingerprint(reading),)
         )
         return connection
     except sqlite3.DatabaseError:
@@ -661,7 +682,7 @@ def _rebuild(vault: Vault, report: LoadReport, error: Exception | None):
         except OSError:
             return None
     report.cached = False
-    return _create(path)
+    return _create(path, vault.config.reading)
 
 
 def _store(
@@ -726,7 +747,7 @@ def stats(vault: Vault) -> dict:
             "notes_cached": len(rows),
             "up_to_date": current,
             "stale_or_missing": len(on_disk) - current,
-            "fingerprint_matches": meta.get("fingerprint") == _fingerprint(),
+            "fingerprint_matches": meta.get("fingerprint") == _fingerprint(vault.config.reading),
             "size_bytes": sum(
                 os.path.getsize(f"{path}{s}") for s in ("", "-wal") if os.path.exists(f"{path}{s}")
             ),

@@ -11,11 +11,12 @@ from pathlib import Path
 from netnotes.core.config import CONFIG_NAME, Config, ConfigError, load_config
 from netnotes.core.errors import NetnotesError
 from netnotes.core.model import Contact, Problem, Severity
+from netnotes.core.reading import DEFAULT_READING, Reading
 
 VAULT_ENV = "NETNOTES_VAULT"
 CACHE_DIR = ".netnotes"
 # Folders that never hold contacts, wherever they sit under the contacts folder.
-SKIPPED_DIRS = frozenset({"templates", CACHE_DIR, ".git"})
+SKIPPED_DIRS = frozenset({"templates", CACHE_DIR, ".git"})  # compared case-folded
 
 
 class VaultNotFound(NetnotesError):
@@ -162,14 +163,16 @@ def _note_name(name: str) -> bool:
 
 
 def _skipped_folder(name: str) -> bool:
-    return name.startswith(".") or name in SKIPPED_DIRS
+    return name.startswith(".") or name.casefold() in SKIPPED_DIRS
 
 
 def read_note(vault: Vault, path: Path) -> tuple[Contact | None, list[Problem]]:
-    return read_note_file(vault.relative(path), path)
+    return read_note_file(vault.relative(path), path, vault.config.reading)
 
 
-def read_note_file(relative: str, path: Path | str) -> tuple[Contact | None, list[Problem]]:
+def read_note_file(
+    relative: str, path: Path | str, reading: Reading = DEFAULT_READING
+) -> tuple[Contact | None, list[Problem]]:
     """Read and parse one note; a file that cannot be read is a problem, not an exception."""
     from netnotes.core.parse import parse_note  # the parser and YAML load only when a note needs it
     from netnotes.store.notefile import NoteUnreadable, read_note_bytes
@@ -178,4 +181,4 @@ def read_note_file(relative: str, path: Path | str) -> tuple[Contact | None, lis
         data = read_note_bytes(path)
     except NoteUnreadable as error:
         return None, [Problem(relative, None, Severity.ERROR, str(error))]
-    return parse_note(relative, data)
+    return parse_note(relative, data, reading=reading)

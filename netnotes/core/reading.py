@@ -1,0 +1,134 @@
+"""How notes are read: key spellings, log headings, files that are not people. Pure.
+
+People who keep contacts in Obsidian or similar tools spell keys their own
+way (`Birthday`, `dob`, `E-mail`), title their logs their own way
+(`## 📝 Interaction Log`) and keep other notes beside their people. The
+built-in vocabulary here covers the spellings seen in real vaults; a vault's
+netnotes.toml adds its own (`[keys]`, `[log] headings`, `exclude`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
+
+# The keys netnotes reads (docs/format.md), as the parser names them.
+KNOWN_KEYS = (
+    "name",
+    "aliases",
+    "tags",
+    "emails",
+    "phones",
+    "interests",
+    "company",
+    "role",
+    "location",
+    "met_at",
+    "introduced_by",
+    "links",
+    "cadence",
+    "last_contact",
+    "met",
+    "follow_up",
+    "birthday",
+    "snooze",
+    "archived",
+)
+
+# Canonical key ← the other spellings read as it. `title` is left out on purpose:
+# many vaults use it for the page's title, not a job title.
+BUILT_IN_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "birthday": ("bday", "birthdate", "date_of_birth", "dob"),
+    "emails": ("email", "e-mail", "mail"),
+    "phones": ("phone", "tel", "mobile"),
+    "company": ("organization", "org", "employer"),
+    "role": ("position", "job_title"),
+    "aliases": ("alias",),
+    "met": ("met_date", "first_met"),
+    "last_contact": (
+        "last_contacted",
+        "lastcontact",
+        "last_contact_date",
+        "last_chatted",
+        "last_touch",
+    ),
+    "cadence": ("frequency", "contact_frequency", "keep_in_touch", "interval"),
+}
+
+# A heading is a log heading when its words include one of these (or a phrase of them).
+BUILT_IN_LOG_WORDS = (
+    "log",
+    "interactions",
+    "history",
+    "timeline",
+    "meetings",
+    "conversations",
+    "contact log",
+)
+
+# `type:` / `kind:` values that say a note in the people folder is not a person.
+NOT_PEOPLE_TYPES = frozenset({"organization", "organisation", "company", "template", "place"})
+
+
+def fold_key(key: str) -> str:
+    """Keys compare without regard to case, and `-`, ` ` and `_` alike."""
+    return re.sub(r"[\s\-_]+", "_", key.strip().casefold())
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """The reading settings of a vault (hashable: the index keys its cache on them)."""
+
+    # (folded spelling, canonical key), the built-in ones first.
+    spellings: tuple[tuple[str, str], ...] = ()
+    log_words: tuple[str, ...] = BUILT_IN_LOG_WORDS
+    exclude: tuple[str, ...] = ()  # globs, vault-relative paths within the contacts folder
+    _canonical: dict[str, str] = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    def __post_init__(self) -> None:
+        table = dict(self.spellings)
+        object.__setattr__(self, "_canonical", table)
+
+    def canonical(self, key: str, known: tuple[str, ...]) -> str | None:
+        """The key `key` stands for among `known`, or None."""
+        folded = fold_key(key)
+        if folded in known:
+            return folded
+        return self._canonical.get(folded)
+
+    def is_log_heading(self, text: str) -> bool:
+        words = " " + " ".join(re.findall(r"[^\W_]+", text.casefold())) + " "
+        return any(f" {word} " in words for word in self.log_words)
+
+    def excluded(self, relative: str) -> bool:
+        """Does an `exclude` glob match this path (relative to the contacts folder)?"""
+        return any(fnmatchcase(relative, pattern) for pattern in self.exclude)
+
+
+def reading(
+    extra_spellings: dict[str, tuple[str, ...]] | None = None,
+    log_words: tuple[str, ...] = (),
+    exclude: tuple[str, ...] = (),
+) -> Reading:
+    """The built-in vocabulary plus a vault's own."""
+    pairs = [
+        (fold_key(spelling), canonical)
+        for table in (BUILT_IN_SYNONYMS, extra_spellings or {})
+        for canonical, spellings in table.items()
+        for spelling in spellings
+    ]
+    words = tuple(dict.fromkeys([*BUILT_IN_LOG_WORDS, *(w.casefold() for w in log_words)]))
+    return Reading(tuple(pairs), words, tuple(exclude))
+
+
+DEFAULT_READING = reading()
+
+
+def spelling_of(fields: dict, canonical: str, reading: Reading) -> str:
+    """The key as a note spells it (`Follow_Up`, `snooze`), so that a write changes the
+    key the note has instead of adding a second one; the canonical name for a new key."""
+    for key in fields:
+        if reading.canonical(key, KNOWN_KEYS) == canonical:
+            return key
+    return canonical
