@@ -21,6 +21,7 @@ from netnotes.core.lookup import AmbiguousName, find_contact, find_note
 from netnotes.core.model import Contact, Problem, Severity, Task, TaskState
 from netnotes.core.names import fold
 from netnotes.core.reading import spelling_of
+from netnotes.core.recurrence import UnsupportedRule
 from netnotes.core.safetext import is_control
 from netnotes.store.edit import (
     EditRefused,
@@ -459,11 +460,22 @@ def complete_task(vault: Vault, name: str, match: str | None, today: date) -> Wr
     def edit(contact: Contact, note: str) -> str:
         task = _one_open_task(contact, match)
         done[:] = [(contact, task)]
-        return check_off_task(note, task.line, today)
+        try:
+            return check_off_task(note, task.line, today, repeat=task)
+        except UnsupportedRule as error:
+            raise NetnotesError(
+                f"{contact.path}:{task.line}: netnotes cannot work out the next occurrence "
+                f"of '🔁 {task.recurrence}' ({error}); nothing changed. Tick it in Obsidian, "
+                "or write the next one and tick this one by hand"
+            ) from None
 
     _write(vault, target, edit)
     contact, task = done[-1]
-    return Written(contact, target.path, task.line, f"- [x] {task.text} ✅ {today.isoformat()}")
+    summary = f"- [x] {task.text} ✅ {today.isoformat()}"
+    if task.recurrence:  # the next occurrence went on the line above: this one moved down
+        return Written(contact, target.path, task.line + 1, f"{summary}\n- [ ] next: 🔁 "
+                       f"{task.recurrence}, on the line above")  # fmt: skip
+    return Written(contact, target.path, task.line, summary)
 
 
 def _one_open_task(contact: Contact, match: str | None) -> Task:

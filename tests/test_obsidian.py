@@ -625,3 +625,140 @@ def test_an_obsidian_vault_gives_exactly_the_items_its_owner_expects(obsidian_va
         ("Jill Moreno", "Brightside PR", [], "2026-11-01"),
         ("Sam Ortiz", "Flywheel, Adbase", ["investor", "climate"], "2026-10-02"),
     ]
+
+
+# -- writing into a log kept as a table -------------------------------------------------------
+
+
+def test_log_adds_a_row_to_a_log_table_in_its_order_with_its_columns(vault):
+    note = vault / "contacts" / "jill.md"
+    note.write_text(
+        dedent(
+            """
+            ---
+            name: Jill
+            ---
+            ## Interactions
+
+            | Date | Type | Notes |
+            |------|------|-------|
+            | 2026-10-20 | call | talked about the launch |
+            | 2026-11-01 | <- email | thanked me |
+            """
+        ),
+        encoding="utf-8",
+    )
+    assert (
+        run(vault, "log", "Jill", "a | b", "--kind", "coffee", "--date", "2026-11-20").exit_code
+        == 0
+    )
+    assert (
+        run(
+            vault, "log", "Jill", "notes", "--out", "--kind", "email", "--date", "2026-10-25"
+        ).exit_code
+        == 0
+    )
+    assert note.read_text(encoding="utf-8") == dedent(
+        """
+        ---
+        name: Jill
+        ---
+        ## Interactions
+
+        | Date | Type | Notes |
+        |------|------|-------|
+        | 2026-10-20 | call | talked about the launch |
+        | 2026-10-25 | -> email | notes |
+        | 2026-11-01 | <- email | thanked me |
+        | 2026-11-20 | coffee | a \\| b |
+        """
+    )
+    shown = json.loads(run(vault, "show", "Jill", "--format", "json").stdout)
+    assert [(i["date"], i["kind"], i["text"]) for i in shown["recent"]][:2] == [
+        ("2026-11-20", "coffee", "a | b"),
+        ("2026-11-01", "email", "thanked me"),
+    ]
+
+
+def test_log_fills_an_empty_log_table_and_a_newest_first_one_at_the_top(vault):
+    note = vault / "contacts" / "ann.md"
+    note.write_text("---\nname: Ann\n---\n## Log\n| When | What |\n|---|---|\n", encoding="utf-8")
+    assert run(vault, "log", "Ann", "met", "--date", "2026-11-02").exit_code == 0
+    assert run(vault, "log", "Ann", "call", "--date", "2026-11-05").exit_code == 0
+    assert (
+        run(vault, "log", "Ann", "lunch", "--kind", "lunch", "--date", "2026-11-09").exit_code == 0
+    )
+    assert note.read_text(encoding="utf-8") == (
+        "---\nname: Ann\n---\n## Log\n| When | What |\n|---|---|\n"
+        "| 2026-11-02 | met |\n| 2026-11-05 | call |\n| 2026-11-09 | lunch: lunch |\n"
+    )
+
+
+# -- a recurring task's next occurrence, as the Tasks plugin writes it -----------------------
+
+
+@pytest.mark.parametrize(
+    ("rule", "reference", "done_on", "expected"),
+    [  # the examples of the plugin's own docs (corpus/obsidian-tasks/docs/Recurring Tasks.md)
+        ("every Sunday", "2021-04-25", "2021-04-24", "2021-05-02"),
+        ("every week", "2021-02-06", "2022-02-13", "2021-02-13"),
+        ("every week when done", "2021-02-06", "2022-02-13", "2022-02-20"),
+        ("every month", "2021-10-31", "2021-10-31", "2021-11-30"),
+        ("every month", "2022-01-30", "2022-01-30", "2022-02-28"),
+        ("every month on the last", "2022-01-31", "2022-01-31", "2022-02-28"),
+        ("every month on the 31st", "2022-01-31", "2022-01-31", "2022-03-31"),
+        ("every 2 weeks", "2021-10-30", "2021-10-30", "2021-11-13"),
+        ("every weekday", "2026-11-20", "2026-11-20", "2026-11-23"),
+        ("every week on Tuesday, Friday", "2026-11-18", "2026-11-18", "2026-11-20"),
+        ("every 3 days", "2026-01-01", "2026-01-01", "2026-01-04"),
+        ("every year", "2024-02-29", "2024-02-29", "2025-02-28"),
+    ],
+)
+def test_the_next_occurrence_of_the_rules_netnotes_computes(rule, reference, done_on, expected):
+    from netnotes.core.recurrence import next_occurrence
+
+    got = next_occurrence(rule, date.fromisoformat(reference), date.fromisoformat(done_on))
+    assert got == date.fromisoformat(expected)
+
+
+def test_done_on_a_recurring_task_writes_the_next_one_above_with_every_date_moved(vault):
+    note = vault / "contacts" / "ann.md"
+    note.write_text(
+        "---\nname: Ann\n---\n- [ ] Mow the lawn 🔁 every 2 weeks ⏳ 2021-10-28 📅 2021-10-30\n",
+        encoding="utf-8",
+    )
+    result = run(vault, "done", "Ann")
+    assert result.exit_code == 0, result.output
+    assert note.read_text(encoding="utf-8") == (
+        "---\nname: Ann\n---\n"
+        "- [ ] Mow the lawn 🔁 every 2 weeks ⏳ 2021-11-11 📅 2021-11-13\n"
+        "- [x] Mow the lawn 🔁 every 2 weeks ⏳ 2021-10-28 📅 2021-10-30 ✅ 2026-11-21\n"
+    )
+    assert result.stdout.splitlines()[0] == ("contacts/ann.md:5: - [x] Mow the lawn ✅ 2026-11-21")
+
+
+def test_done_on_an_in_progress_task_in_a_callout_with_a_dataview_rule(vault):
+    note = vault / "contacts" / "ann.md"
+    note.write_text(
+        "---\nname: Ann\n---\n> [!todo]\n> - [/] call Ann [repeat:: every month] [due:: 2026-11-30]\n",
+        encoding="utf-8",
+    )
+    assert run(vault, "done", "Ann").exit_code == 0
+    assert note.read_text(encoding="utf-8") == (
+        "---\nname: Ann\n---\n> [!todo]\n"
+        "> - [ ] call Ann [repeat:: every month] [due:: 2026-12-30]\n"
+        "> - [x] call Ann [repeat:: every month] [due:: 2026-11-30] ✅ 2026-11-21\n"
+    )
+
+
+def test_a_rule_netnotes_cannot_compute_changes_nothing_and_says_what_to_do(vault):
+    note = vault / "contacts" / "ann.md"
+    text = "---\nname: Ann\n---\n- [ ] pay 🔁 every month on the 2nd last Friday 📅 2026-11-20\n"
+    note.write_text(text, encoding="utf-8")
+    result = run(vault, "done", "Ann")
+    assert result.exit_code == 1
+    assert (
+        "netnotes cannot work out the next occurrence of '🔁 every month on the 2nd last "
+        "Friday'" in result.stderr
+    )
+    assert note.read_text(encoding="utf-8") == text

@@ -169,15 +169,28 @@ class _LogEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class LogTable:
+    """A log kept as a table, for the editor that adds a row. Lines are 0-based."""
+
+    columns: int
+    date_column: int
+    kind_column: int | None
+    header: int  # the header row; the delimiter row follows it
+    rows: tuple[tuple[int, date], ...]  # the dated rows, in file order
+
+
+@dataclass(frozen=True, slots=True)
 class LogSection:
     """Where a Log section sits in a note, for the editor that inserts entries.
 
     Line indexes are 0-based; each entry is (first line, end exclusive, date), top-level
-    entries only, in file order.
+    entries only, in file order. `table`: the section's log table, when it keeps its
+    log as a table and not as a list.
     """
 
     heading: int
     entries: tuple[tuple[int, int, date], ...]
+    table: LogTable | None = None
 
 
 def first_log_section(
@@ -203,7 +216,7 @@ def first_log_section(
         for entry in body.groups[0]
         if entry.top_level
     )
-    return LogSection(heading - 1, entries)
+    return LogSection(heading - 1, entries, None if entries else body.tables.get(0))
 
 
 class _NoteReader:
@@ -518,6 +531,7 @@ class _Body:
         self.headings: list[_LogEntry] = []
         self.log_headings: list[int] = []  # the 1-based line of each Log heading
         self.inline_tags: list[str] = []
+        self.tables: dict[int, LogTable] = {}  # log section (index in groups) → its table
         self.lines = body.split("\n")
         # 0-based body lines inside Obsidian comments (`%%` ... `%%`): hidden, never read
         self.commented = _commented_lines(self.lines) if "%%" in body else frozenset()
@@ -525,21 +539,25 @@ class _Body:
         self.untagged: set[int] = set(self.commented)
         tokens = fast_tokens(self.lines) if reader.fast else None
         self.walk(tokens if tokens is not None else markdown_parser().parse(body))
-        self.find_inline_tags()
+        if "#" in body:
+            self.find_inline_tags()
 
     def walk(self, tokens: list[Token]) -> None:
         quote_depth = 0
         log_level: int | None = None  # level of the Log heading we are under
         sections: list[int] = []  # levels of the headings the walk is under
+        commented = self.commented
         for index, token in enumerate(tokens):
             kind = token.type
+            if kind not in _WALKED:
+                continue  # most tokens: paragraphs, the insides of items (a hot loop)
             if kind == "blockquote_open":
                 quote_depth += 1
             elif kind == "blockquote_close":
                 quote_depth -= 1
             elif kind in ("fence", "code_block", "html_block") and token.map:
                 self.untagged.update(range(*token.map))
-            elif token.map and token.map[0] in self.commented:
+            elif commented and token.map and token.map[0] in commented:
                 continue  # inside an Obsidian comment
             elif kind == "heading_open" and not quote_depth:
                 level = int(token.tag[1])
@@ -646,7 +664,7 @@ class _Body:
                 cells.append(token.content.strip())
             elif token.type == "tr_close":
                 rows.append((row_line, cells))
-        if len(rows) < 2:
+        if not rows:
             return
         header = [cell.casefold() for cell in rows[0][1]]
         body = rows[1:]
@@ -663,10 +681,19 @@ class _Body:
         if date_column is None:
             return
         kind_column = next((i for i, h in enumerate(header) if h in _KIND_HEADERS), None)
+        dated = []
         for line, cells in body:
             written = _table_row_as_entry(cells, date_column, kind_column)
+            before = len(self.groups[-1])
             if written:
                 self.read_entry(written, line, (line, line), False)
+            if len(self.groups[-1]) > before:
+                dated.append((line - 1, self.groups[-1][-1].on))
+        section = len(self.groups) - 1
+        if section not in self.tables:
+            self.tables[section] = LogTable(
+                len(header), date_column, kind_column, rows[0][0] - 1, tuple(dated)
+            )
 
     def read_dated_heading(self, text: str, line: int, *, counts: bool) -> None:
         match = _HEADING_DATE.match(text)
@@ -731,8 +758,6 @@ class _Body:
 
     def find_inline_tags(self) -> None:
         """`#tags` in the text, as Obsidian finds them: not in headings, code or tasks."""
-        if "#" not in "".join(self.lines):
-            return
         for index, line in enumerate(self.lines):
             if index in self.untagged or "#" not in line:
                 continue
@@ -778,6 +803,11 @@ def log_is_oldest_first(dates: Iterable[date]) -> bool:
     return rising > falling
 
 
+# The block tokens the walk acts on; it skips every other one at once.
+_WALKED = frozenset(
+    {"blockquote_open", "blockquote_close", "fence", "code_block", "html_block",
+     "heading_open", "table_open", "list_item_open"}
+)  # fmt: skip
 _DATE_HEADERS = frozenset({"date", "when", "day"})
 _KIND_HEADERS = frozenset({"type", "kind", "how", "via", "channel", "medium"})
 _TASK_FIELDS = (_DUE, _DONE, _SCHEDULED, _START, _CANCELLED, _CREATED, _RECURRENCE, _PRIORITY)

@@ -16,8 +16,16 @@ from datetime import date
 
 from netnotes.core.errors import NetnotesError
 from netnotes.core.frontmatter import CLOSING_FENCE, OPENING_FENCE, FrontMatterError
-from netnotes.core.parse import LogSection, first_log_section, log_is_oldest_first
+from netnotes.core.model import Task
+from netnotes.core.parse import (
+    ENTRY,
+    LogSection,
+    LogTable,
+    first_log_section,
+    log_is_oldest_first,
+)
 from netnotes.core.reading import DEFAULT_READING, Reading
+from netnotes.core.recurrence import UnsupportedRule, next_occurrence
 
 BOM = "\ufeff"
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
@@ -230,6 +238,8 @@ def add_log_entry(
         at = len(note.lines)
         note.insert(at, new)
         return note.text(), at + len(new)
+    if section.table is not None:
+        return _add_table_row(note, section.table, on, entry)
     marker = "- "
     if section.entries:
         first_line = note.content(section.entries[0][0])
@@ -239,6 +249,39 @@ def add_log_entry(
     line = marker + entry
     at = _insertion_line(note, section, on)
     note.insert(at, [line])
+    return note.text(), at + 1
+
+
+def _add_table_row(note: Lines, table: LogTable, on: date, entry: str) -> tuple[str, int]:
+    """A log kept as a table gains a row, in the order its rows use: the date in the
+    date column, the arrow and kind in the kind column (else before the text), the
+    text in the first other column."""
+    match = ENTRY.match(entry)
+    arrow = f"{match['arrow']} " if match["arrow"] else ""
+    kind, text = match["kind"] or "", match["text"]
+    cells = [""] * table.columns
+    cells[table.date_column] = on.isoformat()
+    if table.kind_column is not None:
+        cells[table.kind_column] = f"{arrow}{kind}".strip()
+    else:
+        text = f"{arrow}{kind + ': ' if kind else ''}{text}"
+    others = [i for i in range(table.columns) if i not in (table.date_column, table.kind_column)]
+    if others:
+        cells[others[0]] = text
+    elif table.kind_column is None:
+        cells[table.date_column] += f" {text}"
+    escaped = (cell.replace("|", "\\|") for cell in cells)
+    row = "| " + " | ".join(escaped) + " |"
+    rows = table.rows
+    if not rows:
+        at = table.header + 2  # after the delimiter row
+    elif not log_is_oldest_first(day for _, day in reversed(rows)):
+        # Oldest first unless its rows say otherwise: a table grows at its end.
+        before = [line for line, day in rows if day <= on]
+        at = before[-1] + 1 if before else rows[0][0]
+    else:
+        at = next((line for line, day in rows if day <= on), rows[-1][0] + 1)
+    note.insert(at, [row])
     return note.text(), at + 1
 
 
@@ -272,11 +315,23 @@ def _end_of_item(note: Lines, item: tuple[int, int, date], entries) -> int:
 
 # -- tasks -----------------------------------------------------------------------
 
-_OPEN_BOX = re.compile(r"(\s*(?:[-*+]|\d+[.)])\s+)\[ \]")
+# An open task, as the Tasks plugin reads one: any status but x, X and -, in a quote too.
+_OPEN_BOX = re.compile(r"((?:[ \t]*>)*[ \t]*(?:[-*+]|\d+[.)])\s+)\[[^xX\-\]\n]\]")
+# Where a task's date sits after its marker: emoji, todo.txt's `due:` or Dataview's field.
+_DATE_FIELDS = {
+    "due": r"(?:📅|📆|🗓️?)\s*|\bdue:|[\[(]\s*due\s*::\s*",
+    "scheduled": r"⏳\s*|[\[(]\s*scheduled\s*::\s*",
+    "start": r"🛫\s*|[\[(]\s*start\s*::\s*",
+}
 
 
-def check_off_task(text: str, line: int, on: date) -> str:
-    """Tick the open task on 1-based `line` and record `✅ on` at the end of that line."""
+def check_off_task(text: str, line: int, on: date, repeat: Task | None = None) -> str:
+    """Tick the open task on 1-based `line` and record `✅ on` at the end of that line.
+
+    `repeat`: the task as parsed, when it recurs (🔁): its next occurrence goes on the
+    line above, as the Tasks plugin puts it, with every date moved by the same span.
+    Raises UnsupportedRule (nothing changed) for a rule netnotes cannot compute.
+    """
     note = Lines.of(text)
     index = line - 1
     content = note.content(index)
@@ -285,4 +340,25 @@ def check_off_task(text: str, line: int, on: date) -> str:
         raise EditRefused(f"line {line} is not an open task any more; nothing changed")
     ticked = match.group(1) + "[x]" + content[match.end() :]
     note.replace(index, f"{ticked.rstrip()} ✅ {on.isoformat()}")
+    if repeat is not None and repeat.recurrence:
+        following = match.group(1) + "[ ]" + content[match.end() :]
+        note.insert(index, [_moved_dates(following, repeat, on)])
     return note.text()
+
+
+def _moved_dates(content: str, task: Task, on: date) -> str:
+    """The task's line with its due, scheduled and start dates moved to the next occurrence."""
+    dates = {"due": task.due, "scheduled": task.scheduled, "start": task.start}
+    reference = task.due or task.scheduled or task.start
+    if reference is None:
+        return content  # a recurring task without dates: the plugin copies it as it is
+    shift = next_occurrence(task.recurrence, reference, on) - reference
+    for field, old in dates.items():
+        if old is None:
+            continue
+        pattern = re.compile(f"({_DATE_FIELDS[field]}){re.escape(old.isoformat())}")
+        moved = (old + shift).isoformat()
+        content, found = pattern.subn(lambda m, moved=moved: m.group(1) + moved, content)
+        if not found:
+            raise UnsupportedRule(f"the {field} date of '{task.text}' is not written YYYY-MM-DD")
+    return content
