@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bench.generate import note as generated_note
-from netnotes.core.blocks import fast_tokens
+from netnotes.core.blocks import fast_blocks
 from netnotes.core.frontmatter import split_front_matter
 from netnotes.core.parse import parse_note
 
@@ -29,7 +29,7 @@ def both(text: str):
 
 
 def takes_fast_path(text: str) -> bool:
-    return fast_tokens(split_front_matter(text).body.split("\n")) is not None
+    return fast_blocks(split_front_matter(text).body.split("\n")) is not None
 
 
 def test_the_commonmark_examples_agree_or_step_aside(corpus):

@@ -3,9 +3,9 @@
 markdown-it is exact but costs about 300 µs for a 30-line note. Most notes
 use a small part of Markdown: ATX headings, top-level `-`/`*`/`+` list
 items with plain text, paragraphs and blank lines. For such a body this
-module produces the few block tokens `parse._Body` reads, with the same
-types, line maps and contents as markdown-it's CommonMark parser; the closing
-tokens, which the walk never reads, are left out (a third fewer objects). At the
+module finds the headings and top-level list items `parse._Body` reads, with
+the same lines and contents as markdown-it's CommonMark parser, as plain
+tuples: no token objects, and no walk over them. At the
 first line that could mean anything else (a quote, a fence, indented code,
 HTML, a nested or ordered list, a setext underline, a thematic break, a
 link reference definition, a tab...) it gives up and returns None, and the
@@ -28,17 +28,11 @@ _HEADING = re.compile(r"(#{1,6})(?: (.*)|)")
 _CLOSING_HASHES = re.compile(r"(?:^| )#+$")
 
 
-class Token:
-    """The part of markdown_it.token.Token that parse._Body reads."""
-
-    __slots__ = ("content", "level", "map", "tag", "type")
-
-    def __init__(self, type_, tag="", span=None, content="", level=0) -> None:
-        self.type = type_
-        self.tag = tag
-        self.map = span
-        self.content = content
-        self.level = level
+# The fast scanner's blocks: (HEADING, first line, end line, (level, text)) and
+# (ITEM, first line, end line, its paragraph's text), lines 0-based within the body,
+# end exclusive. Sentinels compared with `is`.
+HEADING = "heading"
+ITEM = "item"
 
 
 def _plain(text: str) -> bool:
@@ -51,20 +45,19 @@ def _plain(text: str) -> bool:
     return first not in _RISKY_FIRST
 
 
-def fast_tokens(lines: list[str]) -> list[Token] | None:
-    """Block tokens for a simple body (split on LF), or None when markdown-it is needed."""
-    tokens: list[Token] = []
-    item: Token | None = None  # the open list item, whose paragraph may continue
+def fast_blocks(lines: list[str]) -> list[tuple] | None:
+    """The headings and top-level list items of a simple body (split on LF), as markdown-it
+    would find them (same lines, same texts), or None when markdown-it is needed."""
+    blocks: list[tuple] = []
+    item_start = -1  # the open list item's first line, whose paragraph may continue
     item_content: list[str] = []
     in_paragraph = False
 
     def close_item(end: int) -> None:
-        nonlocal item
-        if item is not None:
-            item.map[1] = end
-            tokens[-2].map[1] = end  # its paragraph
-            tokens[-1].content = "\n".join(item_content)
-            item = None
+        nonlocal item_start
+        if item_start >= 0:
+            blocks.append((ITEM, item_start, end, "\n".join(item_content)))
+            item_start = -1
 
     for number, line in enumerate(lines):
         if "\t" in line or "\0" in line:
@@ -77,36 +70,33 @@ def fast_tokens(lines: list[str]) -> list[Token] | None:
         if text is not line:  # indented: only a paragraph's continuation is safe
             if not in_paragraph or not _plain(text):
                 return None
-            if item is not None:
+            if item_start >= 0:
                 item_content.append(text)
             continue
-        heading = _HEADING.fullmatch(line) if line[0] == "#" else None
-        if heading:
-            close_item(number)
-            in_paragraph = False
-            content = _CLOSING_HASHES.sub("", (heading.group(2) or "").rstrip(" ")).strip(" ")
-            span = [number, number + 1]
-            tag = f"h{len(heading.group(1))}"
-            tokens += [Token("heading_open", tag, span), Token("inline", "", span, content, 1)]
-            continue
-        marker = _ITEM.match(line)
-        if marker:
+        first = line[0]
+        if first == "#":
+            heading = _HEADING.fullmatch(line)
+            if heading:
+                close_item(number)
+                in_paragraph = False
+                content = _CLOSING_HASHES.sub("", (heading.group(2) or "").rstrip(" ")).strip(" ")
+                blocks.append((HEADING, number, number + 1, (len(heading.group(1)), content)))
+                continue
+        elif first in "-*+" and _ITEM.match(line):
             content = line[2:]
             if not _plain(content):
                 return None
             close_item(number)
-            item = Token("list_item_open", "li", [number, number + 1], level=1)
-            tokens += [item, Token("paragraph_open", "p", [number, number + 1], level=2),
-                       Token("inline", "", [number, number + 1], "", 3)]  # fmt: skip
+            item_start = number
             item_content = [content]
             in_paragraph = True
             continue
         if not _plain(line):
             return None
-        if item is not None and in_paragraph:
+        if item_start >= 0 and in_paragraph:
             item_content.append(line)  # a lazy continuation of the item's paragraph
         else:
             close_item(number)
             in_paragraph = True
     close_item(len(lines))
-    return tokens
+    return blocks

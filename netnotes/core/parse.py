@@ -19,7 +19,7 @@ from functools import cache
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
-from netnotes.core.blocks import fast_tokens
+from netnotes.core.blocks import HEADING, fast_blocks
 from netnotes.core.dates import parse_birthday, parse_duration, parse_written_date
 from netnotes.core.frontmatter import (
     KEY_LINE,
@@ -52,6 +52,7 @@ ENTRY = re.compile(
     r"(?P<text>.*)",
     re.DOTALL,
 )
+_ENTRY_GROUPS = ("link", "bold", "plain", "time", "arrow", "kind", "text")
 # Looks like a date but is not a strict ISO one: worth a problem, not silence.
 _DATE_LIKE = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?=\s|$|:)")
 _HEADING_DATE = re.compile(
@@ -164,7 +165,7 @@ class _LogEntry:
     text: str
     line: int
     from_heading: bool = False
-    item_lines: tuple[int, int] = (0, 0)  # first and last file line of the list item
+    item_span: tuple[int, int] = (0, 0)  # the list item's 0-based body lines, end exclusive
     top_level: bool = True  # an item of a list directly under the heading, not nested
 
 
@@ -212,9 +213,7 @@ def first_log_section(
         return None
     heading = body.log_headings[0]
     entries = tuple(
-        (entry.item_lines[0] - 1, entry.item_lines[1], entry.on)
-        for entry in body.groups[0]
-        if entry.top_level
+        (*body.item_lines(entry.item_span), entry.on) for entry in body.groups[0] if entry.top_level
     )
     return LogSection(heading - 1, entries, None if entries else body.tables.get(0))
 
@@ -279,15 +278,16 @@ class _NoteReader:
 
     def not_a_person_by_name(self) -> str | None:
         """Why a file in the people folder is not a person, from its path alone."""
-        path = PurePosixPath(self.path)
-        name, stem = path.name, path.stem
+        folder, _, name = self.path.rpartition("/")
+        stem = name[:-3] if name.endswith(".md") else name
+        parent = folder.rpartition("/")[2]
         if self.reading.excluded(self.path):
             return "an exclude pattern in netnotes.toml matches it"
         if name.startswith("_"):
             return "its name starts with '_'"
         if name.casefold() in ("readme.md", "index.md"):
             return f"a folder's {stem} file"
-        if path.parent.name and stem.casefold() == path.parent.name.casefold():
+        if parent and stem.casefold() == parent.casefold():
             return "a folder note (named like its folder)"
         return None
 
@@ -537,15 +537,31 @@ class _Body:
         self.commented = _commented_lines(self.lines) if "%%" in body else frozenset()
         # 0-based body lines where a `#word` is no tag: headings, code, tasks, comments
         self.untagged: set[int] = set(self.commented)
-        tokens = fast_tokens(self.lines) if reader.fast else None
-        self.walk(tokens if tokens is not None else markdown_parser().parse(body))
+        self._log_level: int | None = None  # level of the log heading the walk is under
+        self._sections: list[int] = []  # levels of the headings the walk is under
+        blocks = fast_blocks(self.lines) if reader.fast else None
+        if blocks is not None:
+            self.walk_blocks(blocks)
+        else:
+            self.walk(markdown_parser().parse(body))
         if "#" in body:
             self.find_inline_tags()
 
+    def walk_blocks(self, blocks: list[tuple]) -> None:
+        """The fast scanner's headings and top-level items (core/blocks.py)."""
+        commented = self.commented
+        for kind, first, end, value in blocks:
+            if commented and first in commented:
+                continue  # inside an Obsidian comment
+            if kind is HEADING:
+                level, text = value
+                self.heading(level, text.strip(), (first, end))
+            else:
+                self.item(value, (first, end), (first, end), top_level=True, quoted=False)
+
     def walk(self, tokens: list[Token]) -> None:
+        """markdown-it's block tokens: everything the fast scanner steps aside for."""
         quote_depth = 0
-        log_level: int | None = None  # level of the Log heading we are under
-        sections: list[int] = []  # levels of the headings the walk is under
         commented = self.commented
         for index, token in enumerate(tokens):
             kind = token.type
@@ -560,63 +576,75 @@ class _Body:
             elif commented and token.map and token.map[0] in commented:
                 continue  # inside an Obsidian comment
             elif kind == "heading_open" and not quote_depth:
-                level = int(token.tag[1])
                 text = tokens[index + 1].content.strip()
-                line = self.line_of(token)
-                if token.map:
-                    self.untagged.update(range(*token.map))
-                if log_level is not None and level <= log_level:
-                    log_level = None
-                while sections and sections[-1] >= level:
-                    sections.pop()
-                under_log = log_level is not None
-                if self.reader.reading.is_log_heading(text):
-                    log_level = level
-                    self.groups.append([])
-                    self.log_headings.append(line)
-                elif level == 1 and self.title is None and not _PLACEHOLDER.fullmatch(text):
-                    self.title = text
-                # A dated heading is a meeting under a log heading, directly in the note
-                # (under nothing but its title), or when it names one: a date in a
-                # biography (`## Story` / `### 1985-03-02 Born`) is no contact.
-                loose = all(level_above == 1 for level_above in sections)
-                self.read_dated_heading(text, line, counts=under_log or loose)
-                sections.append(level)
-            elif kind == "table_open" and log_level is not None and not quote_depth:
+                self.heading(int(token.tag[1]), text, token.map)
+            elif kind == "table_open" and self._log_level is not None and not quote_depth:
                 self.read_table(tokens, index)
             elif kind == "list_item_open" and tokens[index + 1].type == "paragraph_open":
                 paragraph = tokens[index + 1]
-                content = tokens[index + 2].content
-                line = self.line_of(paragraph)
-                task = _TASK.match(content)
-                if task:
-                    # Tasks count in quotes and callouts too, as the Tasks plugin reads them.
-                    self.read_task(task, line)
-                    if paragraph.map:
-                        self.untagged.update(range(*paragraph.map))
-                    if log_level is not None and not quote_depth and task["mark"] in "xX":
-                        # A done task dated at its start is a log line: `- [x] 2008-01-11: Phone.`
-                        item = (self.line_of(token), self.last_line_of(token))
-                        self.read_entry(task["text"], line, item, False, quiet=True)
-                elif log_level is not None and not quote_depth:
-                    item = (self.line_of(token), self.last_line_of(token))
-                    self.read_entry(content, line, item, token.level == 1)
+                self.item(
+                    tokens[index + 2].content,
+                    paragraph.map,
+                    token.map,
+                    top_level=token.level == 1,
+                    quoted=bool(quote_depth),
+                )
+
+    def heading(self, level: int, text: str, span) -> None:
+        line = self.offset + span[0] if span else self.offset
+        if span:
+            self.untagged.update(range(*span))
+        sections = self._sections
+        if self._log_level is not None and level <= self._log_level:
+            self._log_level = None
+        while sections and sections[-1] >= level:
+            sections.pop()
+        under_log = self._log_level is not None
+        if self.reader.reading.is_log_heading(text):
+            self._log_level = level
+            self.groups.append([])
+            self.log_headings.append(line)
+        elif level == 1 and self.title is None and not _PLACEHOLDER.fullmatch(text):
+            self.title = text
+        # A dated heading is a meeting under a log heading, directly in the note
+        # (under nothing but its title), or when it names one: a date in a
+        # biography (`## Story` / `### 1985-03-02 Born`) is no contact.
+        loose = all(level_above == 1 for level_above in sections)
+        self.read_dated_heading(text, line, counts=under_log or loose)
+        sections.append(level)
+
+    def item(self, content: str, paragraph, span, *, top_level: bool, quoted: bool) -> None:
+        """A list item whose first block is a paragraph: a task, or a log line."""
+        line = self.offset + paragraph[0] if paragraph else self.offset
+        in_log = self._log_level is not None and not quoted
+        task = _TASK.match(content) if content.startswith("[") else None
+        if task:
+            # Tasks count in quotes and callouts too, as the Tasks plugin reads them.
+            self.read_task(task, line)
+            if paragraph:
+                self.untagged.update(range(*paragraph))
+            if in_log and task["mark"] in "xX":
+                # A done task dated at its start is a log line: `- [x] 2008-01-11: Phone.`
+                self.read_entry(task["text"], line, tuple(span), False, quiet=True)
+        elif in_log:
+            self.read_entry(content, line, tuple(span), top_level)
 
     def line_of(self, token: Token) -> int:
         return self.offset + token.map[0] if token.map else self.offset
 
-    def last_line_of(self, token: Token) -> int:
-        """The last non-blank line of a block (markdown-it counts trailing blank lines in)."""
-        end = token.map[1]
-        while end > token.map[0] + 1 and not self.lines[end - 1].strip():
+    def item_lines(self, span: tuple[int, int]) -> tuple[int, int]:
+        """(0-based file line of a list item's start, the file line after its last
+        non-blank line): markdown-it counts trailing blank lines into an item."""
+        start, end = span
+        while end > start + 1 and not self.lines[end - 1].strip():
             end -= 1
-        return self.offset + end - 1
+        return self.offset + start - 1, self.offset + end - 1
 
     def read_entry(
         self,
         content: str,
         line: int,
-        item_lines: tuple[int, int],
+        item_span: tuple[int, int],
         top_level: bool,
         *,
         quiet: bool = False,
@@ -629,19 +657,22 @@ class _Body:
                     line, f"log entry: '{content.split()[0]}' is not a date: write YYYY-MM-DD"
                 )
             return
-        written = match["link"] or match["bold"] or match["plain"]
-        try:
-            on = date.fromisoformat(written.replace("/", "-"))  # the pattern checked the form
+        # One call for all the groups: this runs for every log line of every note.
+        link, bold, plain, time, arrow, kind, text = match.group(*_ENTRY_GROUPS)
+        written = link or bold or plain
+        try:  # the pattern checked the form
+            on = date.fromisoformat(written.replace("/", "-") if "/" in written else written)
         except ValueError:
             error = _date_error(written)
             self.reader.problem(line, f"log entry: {error}; entry skipped")
             return
-        kind = match["kind"].lower() if match["kind"] else None
-        direction = _ARROWS.get(match["arrow"] or "", Direction.BOTH)
-        text = _one_line(match["text"])
-        if match["time"]:  # the time stays in the entry's words, where the note put it
-            text = f"{match['time']} {text}".rstrip()
-        entry = _LogEntry(on, direction, kind, text, line, False, item_lines, top_level)
+        text = _one_line(text)
+        if time:  # the time stays in the entry's words, where the note put it
+            text = f"{time} {text}".rstrip()
+        direction = _ARROWS[arrow] if arrow else Direction.BOTH
+        entry = _LogEntry(
+            on, direction, kind.lower() if kind else None, text, line, False, item_span, top_level
+        )
         self.groups[-1].append(entry)
 
     def read_table(self, tokens: list[Token], start: int) -> None:
@@ -686,7 +717,7 @@ class _Body:
             written = _table_row_as_entry(cells, date_column, kind_column)
             before = len(self.groups[-1])
             if written:
-                self.read_entry(written, line, (line, line), False)
+                self.read_entry(written, line, (line - self.offset, line - self.offset + 1), False)
             if len(self.groups[-1]) > before:
                 dated.append((line - 1, self.groups[-1][-1].on))
         section = len(self.groups) - 1
@@ -864,8 +895,13 @@ def _parse_cadence(text: str):
     return parse_duration(text, zero="write 'none' for no cadence")
 
 
+_SPACE_TO_FOLD = re.compile(r"[^\S ]| {2}")  # any blank but a single space
+
+
 def _one_line(text: str) -> str:
-    return " ".join(text.split())
+    """Runs of any whitespace as one space (most texts have none to fold: skip the split)."""
+    stripped = text.strip()
+    return " ".join(stripped.split()) if _SPACE_TO_FOLD.search(stripped) else stripped
 
 
 def _file_title(path: str) -> str:
