@@ -163,6 +163,9 @@ def load_front_matter(yaml_text: str, first_line: int) -> dict:
         raise FrontMatterError(
             first_line, f"front matter is larger than {MAX_FRONT_MATTER_BYTES // 1024} KiB"
         )
+    simple = simple_front_matter(yaml_text)
+    if simple is not None:
+        return simple
     # Only documents that could hold an anchor or alias pay for the event scan.
     if "&" in yaml_text or "*" in yaml_text:
         _refuse_anchors(yaml_text, first_line)
@@ -197,6 +200,71 @@ def load_front_matter(yaml_text: str, first_line: int) -> dict:
             first_line, f"front matter must be a mapping of keys to values, not {kind}"
         )
     return {str(key): value for key, value in data.items()}
+
+
+# -- the front matter most notes have, without YAML's machinery ---------------------------
+# `key: value` lines whose values are plain words or a flow list of plain words: the
+# shape of almost every contact note. Read here they give exactly what the loader gives
+# (a differential test holds the two together); anything else, however harmless, goes to
+# the loader. Cold runs read every note, and libyaml's events plus PyYAML's constructor
+# cost more than the rest of a simple note's front matter.
+
+_SIMPLE_KEY_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?:[ ]+(.*?))?[ ]*")
+# A plain scalar that means the same in block and flow context: no indicator first, no
+# quote, bracket, brace, comma, comment, anchor, alias or tag anywhere, no `: `.
+_PLAIN = re.compile(r"[^-?:,\[\]{}#&*!|>'\"%@`\s](?:[^,\[\]{}#&*!\"'`:\s]|:(?! |$)| (?![ #])|#)*")
+_BOOL = re.compile(r"true|True|TRUE|false|False|FALSE")
+_NULL = re.compile(r"~|null|Null|NULL")
+_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
+_NOT_SIMPLE = object()
+
+
+def simple_front_matter(yaml_text: str) -> dict | None:
+    """The front matter as `load_front_matter` reads it, when every line is a simple
+    `key: value`; None for anything else (the loader decides)."""
+    data: dict = {}
+    for line in yaml_text.split("\n"):
+        if not line or line.startswith("#"):
+            if line.startswith("#") and not line.startswith("# "):
+                return None  # `#tag` lines: leave the odd ones to the loader
+            continue
+        if not line.isprintable():
+            return None  # control characters (YAML refuses some), odd blanks: the loader
+        match = _SIMPLE_KEY_LINE.fullmatch(line)
+        if match is None or match.group(1) in data:
+            return None
+        value = _simple_value(match.group(2))
+        if value is _NOT_SIMPLE:
+            return None
+        data[match.group(1)] = value
+    return data
+
+
+def _simple_value(raw: str | None):
+    if not raw:
+        return None
+    if raw.startswith("["):
+        if not raw.endswith("]"):
+            return _NOT_SIMPLE
+        inner = raw[1:-1].strip()
+        if not inner:
+            return []
+        items = [item.strip() for item in inner.split(",")]
+        values = [_scalar(item) for item in items]
+        return _NOT_SIMPLE if any(v is _NOT_SIMPLE for v in values) else values
+    return _scalar(raw)
+
+
+def _scalar(text: str):
+    if not _PLAIN.fullmatch(text):
+        return _NOT_SIMPLE
+    if _BOOL.fullmatch(text):
+        return text.lower() == "true"
+    if _NULL.fullmatch(text):
+        return None
+    if _INT.fullmatch(text):
+        return int(text)
+    return text
 
 
 def load_front_matter_leniently(

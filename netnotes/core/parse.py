@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from operator import itemgetter
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
@@ -52,6 +53,8 @@ ENTRY = re.compile(
     r"(?P<text>.*)",
     re.DOTALL,
 )
+_HEADING_WORDS = re.compile(r"[\w:-]+")
+_BY_DAY_THEN_SEQUENCE = itemgetter(0, 5)  # Interaction.on, Interaction.sequence
 _ENTRY_GROUPS = ("link", "bold", "plain", "time", "arrow", "kind", "text")
 # Looks like a date but is not a strict ISO one: worth a problem, not silence.
 _DATE_LIKE = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?=\s|$|:)")
@@ -728,8 +731,9 @@ class _Body:
 
     def read_dated_heading(self, text: str, line: int, *, counts: bool) -> None:
         match = _HEADING_DATE.match(text)
-        words = set(re.findall(r"[\w:-]+", text.casefold()))
-        if not (counts or words & _MEETING_WORDS):
+        if match is None and not _DATE_LIKE.match(text):
+            return  # most headings: no date at all
+        if not counts and not set(_HEADING_WORDS.findall(text.casefold())) & _MEETING_WORDS:
             return
         if not match:
             if _DATE_LIKE.match(text):
@@ -802,19 +806,19 @@ class _Body:
         result: list[Interaction] = []
         for group in [*self.groups, self.headings]:
             ordered = group if log_is_oldest_first(e.on for e in group) else group[::-1]
-            for entry in ordered:
+            for entry in ordered:  # positional: a tuple per log line of every note
                 result.append(
                     Interaction(
-                        on=entry.on,
-                        direction=entry.direction,
-                        kind=entry.kind,
-                        text=entry.text,
-                        line=entry.line,
-                        sequence=len(result),
-                        from_heading=entry.from_heading,
+                        entry.on,
+                        entry.direction,
+                        entry.kind,
+                        entry.text,
+                        entry.line,
+                        len(result),
+                        entry.from_heading,
                     )
                 )
-        result.sort(key=lambda entry: (entry.on, entry.sequence))
+        result.sort(key=_BY_DAY_THEN_SEQUENCE)
         return tuple(result)
 
 

@@ -71,6 +71,9 @@ BUILT_IN_LOG_WORDS = (
 NOT_PEOPLE_TYPES = frozenset({"organization", "organisation", "company", "template", "place"})
 
 
+_WORDS = re.compile(r"[^\W_]+")
+
+
 def fold_key(key: str) -> str:
     """Keys compare without regard to case, and `-`, ` ` and `_` alike."""
     return re.sub(r"[\s\-_]+", "_", key.strip().casefold())
@@ -85,6 +88,9 @@ class Reading:
     log_words: tuple[str, ...] = BUILT_IN_LOG_WORDS
     exclude: tuple[str, ...] = ()  # globs, vault-relative paths within the contacts folder
     _canonical: dict[str, str] = field(default_factory=dict, compare=False, hash=False, repr=False)
+    # Answers already given: a vault repeats its few keys and headings in every note.
+    _seen_keys: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
+    _seen_headings: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def __post_init__(self) -> None:
         table = dict(self.spellings)
@@ -92,14 +98,23 @@ class Reading:
 
     def canonical(self, key: str, known: tuple[str, ...]) -> str | None:
         """The key `key` stands for among `known`, or None."""
+        remembered = (key, known)
+        if remembered in self._seen_keys:
+            return self._seen_keys[remembered]
         folded = fold_key(key)
-        if folded in known:
-            return folded
-        return self._canonical.get(folded)
+        answer = folded if folded in known else self._canonical.get(folded)
+        if len(self._seen_keys) < 10_000:  # bounded: keys are few, but a vault is not trusted
+            self._seen_keys[remembered] = answer
+        return answer
 
     def is_log_heading(self, text: str) -> bool:
-        words = " " + " ".join(re.findall(r"[^\W_]+", text.casefold())) + " "
-        return any(f" {word} " in words for word in self.log_words)
+        if text in self._seen_headings:
+            return self._seen_headings[text]
+        words = " " + " ".join(_WORDS.findall(text.casefold())) + " "
+        answer = any(f" {word} " in words for word in self.log_words)
+        if len(self._seen_headings) < 10_000:
+            self._seen_headings[text] = answer
+        return answer
 
     def excluded(self, relative: str) -> bool:
         """Does an `exclude` glob match this path (relative to the contacts folder)?"""
