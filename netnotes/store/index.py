@@ -23,7 +23,7 @@ import stat
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from netnotes.core.identity import summary_of
 from netnotes.core.model import Contact, Problem
@@ -299,7 +299,8 @@ def name_row(path: str, contact: Contact | None) -> tuple:
     if contact is None:
         return ()
     tokens: set[str] = set()
-    for text in (contact.name, *contact.aliases, PurePosixPath(path).stem):
+    stem = path.rpartition("/")[2].removesuffix(".md")  # no PurePosixPath: one a note, cold
+    for text in (contact.name, *contact.aliases, stem):
         tokens.update(words(text))
         tokens.update(fold(text).split())
     return contact.name, "\x1f".join(contact.aliases), " " + " ".join(sorted(tokens)) + " "
