@@ -59,9 +59,10 @@ def fast_blocks(lines: list[str]) -> list[tuple] | None:
             blocks.append((ITEM, item_start, end, "\n".join(item_content)))
             item_start = -1
 
+    whole = "\n".join(lines)
+    if "\t" in whole or "\0" in whole:
+        return None
     for number, line in enumerate(lines):
-        if "\t" in line or "\0" in line:
-            return None
         text = line.lstrip(" ")
         if not text:
             close_item(number)

@@ -18,7 +18,7 @@ from datetime import date
 from functools import cache
 from operator import itemgetter
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from netnotes.core.blocks import HEADING, fast_blocks
 from netnotes.core.dates import parse_birthday, parse_duration, parse_written_date
@@ -160,8 +160,7 @@ def markdown_parser() -> MarkdownIt:
     return MarkdownIt("commonmark").enable("table").disable(["inline", "text_join"])
 
 
-@dataclass(slots=True)
-class _LogEntry:
+class _LogEntry(NamedTuple):  # a tuple: one per log line of every note, built fast
     on: date
     direction: Direction
     kind: str | None
