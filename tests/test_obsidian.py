@@ -36,6 +36,13 @@ def run(vault, *args: str):
     return CliRunner().invoke(cli, ["--vault", str(vault), *args], env=TODAY)
 
 
+def ok(vault, *args: str):
+    """Run a command that must succeed; its output says why when it does not."""
+    result = run(vault, *args)
+    assert result.exit_code == 0, result.output
+    return result
+
+
 # -- 1. keys as people spell them -------------------------------------------------------
 
 
@@ -648,16 +655,8 @@ def test_log_adds_a_row_to_a_log_table_in_its_order_with_its_columns(vault):
         ),
         encoding="utf-8",
     )
-    assert (
-        run(vault, "log", "Jill", "a | b", "--kind", "coffee", "--date", "2026-11-20").exit_code
-        == 0
-    )
-    assert (
-        run(
-            vault, "log", "Jill", "notes", "--out", "--kind", "email", "--date", "2026-10-25"
-        ).exit_code
-        == 0
-    )
+    ok(vault, "log", "Jill", "a | b", "--kind", "coffee", "--date", "2026-11-20")
+    ok(vault, "log", "Jill", "notes", "--out", "--kind", "email", "--date", "2026-10-25")
     assert note.read_text(encoding="utf-8") == dedent(
         """
         ---
@@ -683,11 +682,9 @@ def test_log_adds_a_row_to_a_log_table_in_its_order_with_its_columns(vault):
 def test_log_fills_an_empty_log_table_and_a_newest_first_one_at_the_top(vault):
     note = vault / "contacts" / "ann.md"
     note.write_text("---\nname: Ann\n---\n## Log\n| When | What |\n|---|---|\n", encoding="utf-8")
-    assert run(vault, "log", "Ann", "met", "--date", "2026-11-02").exit_code == 0
-    assert run(vault, "log", "Ann", "call", "--date", "2026-11-05").exit_code == 0
-    assert (
-        run(vault, "log", "Ann", "lunch", "--kind", "lunch", "--date", "2026-11-09").exit_code == 0
-    )
+    ok(vault, "log", "Ann", "met", "--date", "2026-11-02")
+    ok(vault, "log", "Ann", "call", "--date", "2026-11-05")
+    ok(vault, "log", "Ann", "lunch", "--kind", "lunch", "--date", "2026-11-09")
     assert note.read_text(encoding="utf-8") == (
         "---\nname: Ann\n---\n## Log\n| When | What |\n|---|---|\n"
         "| 2026-11-02 | met |\n| 2026-11-05 | call |\n| 2026-11-09 | lunch: lunch |\n"
@@ -743,7 +740,7 @@ def test_done_on_an_in_progress_task_in_a_callout_with_a_dataview_rule(vault):
         "---\nname: Ann\n---\n> [!todo]\n> - [/] call Ann [repeat:: every month] [due:: 2026-11-30]\n",
         encoding="utf-8",
     )
-    assert run(vault, "done", "Ann").exit_code == 0
+    ok(vault, "done", "Ann")
     assert note.read_text(encoding="utf-8") == (
         "---\nname: Ann\n---\n> [!todo]\n"
         "> - [ ] call Ann [repeat:: every month] [due:: 2026-12-30]\n"

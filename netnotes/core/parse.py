@@ -261,10 +261,10 @@ class _NoteReader:
             if not any(p.message.startswith("unresolved git conflict") for p in self.problems):
                 self.problem(error.line, f"{error.message}; this note is left out until fixed")
             return None
-        kind = _type_of(fields)
+        type_key, kind = _type_of(fields)
         if kind in NOT_PEOPLE_TYPES:
             self.problem(
-                lines.get(next(k for k in fields if fold_key(k) in ("type", "kind"))),
+                lines.get(type_key),
                 f"not read as a contact: its type is '{kind}', not a person",
                 Severity.INFO,
             )
@@ -458,16 +458,17 @@ class _NoteReader:
             return None
 
     def met_date(self, fields: dict, lines: dict[str, int]) -> date | None:
-        """`met` counts when it is a date; other text ("PyCon 2019") is kept as is."""
+        """`met` counts when it is a date; other text ("PyCon 2019") is kept as is, unless
+        it looks like a date that is wrong or written in a country's own order."""
         value = str(fields.get("met") or "").strip()
+        if not value:
+            return None
         try:
-            parse_written_date(value)
+            return parse_written_date(value)
         except ValueError as error:
-            if "which number is the month" in str(error):
+            if _DATE_LIKE.fullmatch(value) or "which number is the month" in str(error):
                 self.problem(lines.get("met"), f"met: {error}")
-            if not _DATE_LIKE.fullmatch(value):
-                return None
-        return self.parsed(fields, lines, "met", parse_written_date)
+            return None
 
     def flag(self, fields: dict, lines: dict[str, int], key: str) -> bool:
         value = fields.get(key)
@@ -484,12 +485,13 @@ _KNOWN_SPELLINGS = tuple(KNOWN_KEYS)
 _SWALLOWED = re.compile(r"(?:(?P<key>[^\s#'\"-][^:]*):|[ \t]*-)[ \t]+#(?P<tag>[\w/-]+)")
 
 
-def _type_of(fields: dict) -> str | None:
-    """A note's `type:` or `kind:` (any case), folded; None when it has neither."""
+def _type_of(fields: dict) -> tuple[str | None, str | None]:
+    """(the key, the value folded) of a note's `type:` or `kind:` (any case); (None, None)
+    when it has neither."""
     for key, value in fields.items():
         if fold_key(key) in ("type", "kind") and isinstance(value, str):
-            return value.strip().strip("[]").casefold()
-    return None
+            return key, value.strip().strip("[]").casefold()
+    return None, None
 
 
 def _plain_value(value: object) -> object:
