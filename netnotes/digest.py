@@ -42,7 +42,7 @@ def build_digest(
     results = per_note_results(
         vault,
         key,
-        partial(digest_row, today=today, config=config),
+        partial(digest_row, context=context),
         build_digest_row,
         listing=listing,  # the walk digest_output made for its memo, not made twice
     )
@@ -76,14 +76,14 @@ def assemble_live(vault: Vault, context: Context, live: LiveDigest) -> Digest:
     return Digest(context.today, horizon_days, live.items(context.today, limit), problems)
 
 
-def digest_row(contact: Contact | None, problems, *, today: date, config) -> tuple:
+def digest_row(contact: Contact | None, problems, *, context: Context) -> tuple:
     """A note's part of the digest as plain values: what a parsing worker sends back.
 
     This is the per-note computation the digest hands the index (`per_note`):
     the index runs it as it parses, and caches its values, without knowing
     what a digest is.
     """
-    return digest_row_values(*_digest_part(contact, problems, make_context(today, config)))
+    return digest_row_values(*_digest_part(contact, problems, context))
 
 
 # -- a digest row: one note's part of the digest for one day and one set of settings -------

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from operator import itemgetter
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, NamedTuple
@@ -158,6 +158,11 @@ def markdown_parser() -> MarkdownIt:
     # Only block structure matters; skipping inline parsing halves the cost. Tables (GFM)
     # are read: a log kept as a table is one interaction per row.
     return MarkdownIt("commonmark").enable("table").disable(["inline", "text_join"])
+
+
+# `_new_tuple(SomeNamedTuple, values)` builds a NamedTuple without its Python-level
+# __new__: a third cheaper, for the tuples made once per log line of every note.
+_new_tuple = tuple.__new__
 
 
 class _LogEntry(NamedTuple):  # a tuple: one per log line of every note, built fast
@@ -407,7 +412,7 @@ class _NoteReader:
             last_contact=self.parsed(fields, lines, "last_contact", parse_written_date),
             met=self.met_date(fields, lines),
             follow_up=self.parsed(fields, lines, "follow_up", parse_written_date),
-            birthday=self.parsed(fields, lines, "birthday", parse_birthday),
+            birthday=self.parsed(fields, lines, "birthday", _parse_birthday),
             snooze=self.parsed(fields, lines, "snooze", parse_written_date),
             archived=self.flag(fields, lines, "archived"),
             interactions=body.interactions(),
@@ -554,12 +559,16 @@ class _Body:
     def walk_blocks(self, blocks: list[tuple]) -> None:
         """The fast scanner's headings and top-level items (core/blocks.py)."""
         commented = self.commented
+        offset = self.offset
         for kind, first, end, value in blocks:
             if commented and first in commented:
                 continue  # inside an Obsidian comment
             if kind is HEADING:
                 level, text = value
                 self.heading(level, text.strip(), (first, end))
+            elif self._log_level is not None and value[:1] != "[":
+                # A log line (most items of most notes): what `item` would do, called directly.
+                self.read_entry(value, offset + first, (first, end), True)
             else:
                 self.item(value, (first, end), (first, end), top_level=True, quoted=False)
 
@@ -674,10 +683,9 @@ class _Body:
         if time:  # the time stays in the entry's words, where the note put it
             text = f"{time} {text}".rstrip()
         direction = _ARROWS[arrow] if arrow else Direction.BOTH
-        entry = _LogEntry(
-            on, direction, kind.lower() if kind else None, text, line, False, item_span, top_level
-        )
-        self.groups[-1].append(entry)
+        entry = (on, direction, kind.lower() if kind else None, text, line, False, item_span,
+                 top_level)  # fmt: skip
+        self.groups[-1].append(_new_tuple(_LogEntry, entry))
 
     def read_table(self, tokens: list[Token], start: int) -> None:
         """A table under a log heading, one interaction per row with a date.
@@ -807,18 +815,9 @@ class _Body:
         result: list[Interaction] = []
         for group in [*self.groups, self.headings]:
             ordered = group if log_is_oldest_first(e.on for e in group) else group[::-1]
-            for entry in ordered:  # positional: a tuple per log line of every note
-                result.append(
-                    Interaction(
-                        entry.on,
-                        entry.direction,
-                        entry.kind,
-                        entry.text,
-                        entry.line,
-                        len(result),
-                        entry.from_heading,
-                    )
-                )
+            for on, direction, kind, text, line, from_heading, _, _ in ordered:
+                fields = (on, direction, kind, text, line, len(result), from_heading)
+                result.append(_new_tuple(Interaction, fields))
         result.sort(key=_BY_DAY_THEN_SEQUENCE)
         return tuple(result)
 
@@ -894,19 +893,29 @@ def _date_error(text: str) -> str:
     raise AssertionError(f"{text} is a valid date")
 
 
+# Front-matter values repeat across a vault (`cadence: 3 months`, a birthday's day):
+# each distinct text is parsed once per process. The values are immutable, and a
+# text that fails is not cached, so its problem is reported for every note.
+@lru_cache(maxsize=1024)
+def _parse_birthday(text: str):
+    return parse_birthday(text)
+
+
+@lru_cache(maxsize=1024)
 def _parse_cadence(text: str):
     if text.strip().isdigit() and int(text) > 0:  # `cadence: 30`: people mean days
         return parse_duration(f"{int(text)} days")
     return parse_duration(text, zero="write 'none' for no cadence")
 
 
-_SPACE_TO_FOLD = re.compile(r"[^\S ]| {2}")  # any blank but a single space
-
-
 def _one_line(text: str) -> str:
-    """Runs of any whitespace as one space (most texts have none to fold: skip the split)."""
+    """Runs of any whitespace as one space. Most texts have none to fold: every blank
+    but the ASCII space is unprintable, so a printable text without a double space
+    is already one line (two C calls instead of a split and a join per log line)."""
     stripped = text.strip()
-    return " ".join(stripped.split()) if _SPACE_TO_FOLD.search(stripped) else stripped
+    if stripped.isprintable() and "  " not in stripped:
+        return stripped
+    return " ".join(stripped.split())
 
 
 def _file_title(path: str) -> str:

@@ -31,6 +31,7 @@ FORMAT = 3  # bump when the encoding changes; the cache also keys on the parser'
 
 # Enum lookups by value are slow in a hot loop; plain dicts are not.
 _DIRECTIONS = {member.value: member for member in Direction}
+_DIRECTION_VALUES = {member: member.value for member in Direction}  # `.value` is a descriptor
 _STATES = {member.value: member for member in TaskState}
 _SEVERITIES = {member.value: member for member in Severity}
 _fromordinal = date.fromordinal
@@ -68,8 +69,8 @@ def encode(contact: Contact | None, problems: list[Problem] | tuple[Problem, ...
         _day(c.last_contact), _day(c.met), _day(c.follow_up),
         (c.birthday.month, c.birthday.day, c.birthday.year) if c.birthday else None,
         _day(c.snooze), c.archived,
-        tuple((i.on.toordinal(), i.direction.value, i.kind, i.text, i.line, i.sequence,
-               i.from_heading) for i in c.interactions),
+        tuple((on.toordinal(), _DIRECTION_VALUES[direction], kind, text, line, sequence, heading)
+              for on, direction, kind, text, line, sequence, heading in c.interactions),
         tuple((t.text, t.state.value, _day(t.due), _day(t.done_on), t.line, _day(t.scheduled),
                _day(t.start), t.priority, t.recurrence) for t in c.tasks),
         c.key_lines, c.fields,
