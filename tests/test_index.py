@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sqlite3
 import stat
@@ -52,6 +53,23 @@ def test_a_second_run_comes_from_the_cache_and_equals_a_fresh_parse(example_vaul
     second, report = through_index(vault)
     assert report.parsed == 0 and report.cached
     assert first == second == fresh_parse(vault)
+
+
+def test_a_first_fill_leaves_the_cache_in_wal_mode_and_the_collector_running(example_vault):
+    """The first fill writes through a rollback journal without fsync (index._store);
+    after it, the file is back in WAL (readers never wait for a writer), no journal is
+    left behind, and the cycle collector paused for the parse runs again (the watcher)."""
+    for path in (example_vault / "contacts").rglob("*.md"):
+        age(path)
+    vault = open_vault(example_vault)
+    _, report = through_index(vault)
+    assert report.parsed == 15
+    connection = sqlite3.connect(index.index_path(vault))
+    assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    assert connection.execute("SELECT count(*) FROM notes").fetchone() == (15,)
+    connection.close()
+    assert not Path(f"{index.index_path(vault)}-journal").exists()
+    assert gc.isenabled()
 
 
 def test_a_changed_note_is_parsed_again(example_vault):

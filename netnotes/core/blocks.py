@@ -85,7 +85,8 @@ def fast_blocks(lines: list[str]) -> list[tuple] | None:
                 continue
         elif first in "-*+" and _ITEM.match(line):
             content = line[2:]
-            if not _plain(content):
+            # A log line starts with a date, never a block of its own: skip the checks.
+            if not (content[4:5] == "-" and content[:4].isdigit()) and not _plain(content):
                 return None
             close_item(number)
             item_start = number

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 LIST_KEYS = ("aliases", "tags", "emails", "phones", "interests")
 
 _ARROWS = {"->": Direction.OUT, "→": Direction.OUT, "<-": Direction.IN, "←": Direction.IN}
+_DIRECTION_OF_ARROW = {**_ARROWS, None: Direction.BOTH}  # a log line without an arrow: both
 _DAY_TOKEN = r"\d{4}[-/]\d{2}[-/]\d{2}"
 # A log line: `2026-11-10 -> call: text`, the date also as `[[2026-11-10]]` (a daily
 # note's link), `**2026-11-10**`, `2026/11/10`, with a time, or followed by a colon.
@@ -55,7 +56,6 @@ ENTRY = re.compile(
 )
 _HEADING_WORDS = re.compile(r"[\w:-]+")
 _BY_DAY_THEN_SEQUENCE = itemgetter(0, 5)  # Interaction.on, Interaction.sequence
-_ENTRY_GROUPS = ("link", "bold", "plain", "time", "arrow", "kind", "text")
 # Looks like a date but is not a strict ISO one: worth a problem, not silence.
 _DATE_LIKE = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?=\s|$|:)")
 _HEADING_DATE = re.compile(
@@ -671,7 +671,7 @@ class _Body:
                 )
             return
         # One call for all the groups: this runs for every log line of every note.
-        link, bold, plain, time, arrow, kind, text = match.group(*_ENTRY_GROUPS)
+        link, bold, plain, time, arrow, kind, text = match.groups()  # ENTRY's only groups
         written = link or bold or plain
         try:  # the pattern checked the form
             on = date.fromisoformat(written.replace("/", "-") if "/" in written else written)
@@ -682,9 +682,8 @@ class _Body:
         text = _one_line(text)
         if time:  # the time stays in the entry's words, where the note put it
             text = f"{time} {text}".rstrip()
-        direction = _ARROWS[arrow] if arrow else Direction.BOTH
-        entry = (on, direction, kind.lower() if kind else None, text, line, False, item_span,
-                 top_level)  # fmt: skip
+        entry = (on, _DIRECTION_OF_ARROW[arrow], kind.lower() if kind else None, text, line,
+                 False, item_span, top_level)  # fmt: skip
         self.groups[-1].append(_new_tuple(_LogEntry, entry))
 
     def read_table(self, tokens: list[Token], start: int) -> None:

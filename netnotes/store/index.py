@@ -15,6 +15,7 @@ a write that loses a lock is skipped, not fatal.
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import logging
 import os
@@ -198,6 +199,29 @@ def list_notes(vault: Vault) -> Listing:
     return Listing(_stat_notes(vault, folders), folders)
 
 
+@contextlib.contextmanager
+def collector_paused():
+    """Python's cycle collector paused while a vault is read (usable as a decorator).
+
+    Reading 10,000 notes builds millions of tuples and strings that live until
+    the command ends; the collector would walk them again and again and free
+    nothing, since a parse makes no cycles: 5% of a cold digest. Afterwards what
+    was built is moved out of its sight (`gc.freeze`), or its first pass would walk
+    it all once more; reference counting still frees it when it is dropped, and
+    the collector runs again, so the watcher, which lives for days, still collects.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        gc.enable()
+
+
+@collector_paused()
 def load(
     vault: Vault,
     *,
@@ -265,7 +289,7 @@ def load(
     if cache_usable and (fresh or gone or vouched != listed):
         connection = _open(vault, LoadReport([]))
         if connection is not None:
-            _store(connection, fresh, gone, vouched)
+            _store(connection, fresh, gone, vouched, first_fill=not known)
             connection.close()
     return report
 
@@ -687,8 +711,27 @@ def _rebuild(vault: Vault, report: LoadReport, error: Exception | None):
 
 
 def _store(
-    connection: sqlite3.Connection, fresh: list[Record], gone: list[str], listing: dict[str, int]
+    connection: sqlite3.Connection,
+    fresh: list[Record],
+    gone: list[str],
+    listing: dict[str, int],
+    *,
+    first_fill: bool = False,
 ) -> None:
+    """Write the notes parsed anew (and forget those gone) in one transaction.
+
+    `first_fill`: the cache held no note. Its pages are then written through a
+    rollback journal, which writes each new page once, where WAL writes it to the
+    log and again at the checkpoint, and without waiting for the disk (fsync): 0.05 s
+    of a 10,000-note vault's first run. A crash in that second leaves at worst a
+    damaged cache, which the next run rebuilds, and every record is sealed (codec).
+    Every later, small write goes through WAL, so readers never wait for it. If
+    another netnotes has the file open, the switch is refused and WAL stays.
+    """
+    if first_fill:
+        with contextlib.suppress(sqlite3.DatabaseError):
+            connection.execute("PRAGMA journal_mode=DELETE")
+            connection.execute("PRAGMA synchronous=OFF")
     now_ns = time.time_ns()
     rows, names = [], []
     for record in fresh:
@@ -697,7 +740,9 @@ def _store(
             rows.append((record.path, record.mtime_ns, record.size, data))
             if record.names is not None:
                 names.append((record.path, *record.names))
-    dropped = [(path,) for path in gone] + [(record.path,) for record in fresh]
+    dropped = [(path,) for path in gone]
+    if not first_fill:  # a note that was a contact may be one no longer
+        dropped += [(record.path,) for record in fresh]
     try:
         connection.execute("BEGIN IMMEDIATE")
         connection.executemany("INSERT OR REPLACE INTO notes VALUES (?, ?, ?, ?)", rows)
@@ -707,6 +752,9 @@ def _store(
         connection.execute("DELETE FROM folders")
         connection.executemany("INSERT INTO folders VALUES (?, ?)", listing.items())
         connection.execute("COMMIT")
+        if first_fill:
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=NORMAL")
     except sqlite3.DatabaseError:
         # Another netnotes holds the lock (or the file is damaged, and the next run
         # rebuilds it): our parse is still right, the cache just waits.

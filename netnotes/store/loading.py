@@ -59,6 +59,7 @@ def read_vault(vault: Vault) -> tuple[list[Contact], list[Problem], int]:
     return contacts, vault_problems(vault, identities, problems), len(records)
 
 
+@index.collector_paused()
 def per_note_results(
     vault: Vault,
     key: str,
