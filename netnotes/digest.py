@@ -13,7 +13,13 @@ from netnotes.core.live import LiveDigest, Part
 from netnotes.core.model import Contact, Item, ItemKind, Problem, Severity, Status
 from netnotes.core.render import Digest, render_digest_json, render_markdown
 from netnotes.core.rules import Context, combine, contact_items, due_items, make_context
-from netnotes.store.loading import load_contacts, per_note_results, vault_problems
+from netnotes.store.loading import (
+    load_contacts,
+    per_note_results,
+    results_with_extras,
+    source_interactions,
+    vault_problems,
+)
 from netnotes.store.vault import Vault
 from netnotes.store.writer import write_if_changed
 
@@ -21,14 +27,16 @@ _fromordinal = date.fromordinal
 
 
 def build_digest(
-    vault: Vault, today: date, horizon: Duration | None = None, *, listing=None
+    vault: Vault, today: date, horizon: Duration | None = None, *, listing=None, sources=None
 ) -> Digest:
     """The digest of the vault for `today`.
 
     Each note's part of the digest (its items, reconnect candidacy, problems
     and identity) is cached per day and settings, so a run where little
     changed decodes no contacts at all: only the notes parsed anew, or a new
-    day, compute their part again.
+    day, compute their part again. A contact that meeting or daily notes
+    mention has its part computed with those interactions merged in, cached
+    with them. `listing`, `sources`: the walks digest_output made for its memo.
     """
     from netnotes.store import index
 
@@ -46,7 +54,18 @@ def build_digest(
         build_digest_row,
         listing=listing,  # the walk digest_output made for its memo, not made twice
     )
-    per_contact, note_problems, identities = [], [], []
+    people = [(row[3][0], row[3][1], row[3][2]) for _, row in results if row[3] is not None]
+    external, source_problems, _ = source_interactions(vault, people, sources)
+    if external:
+        results = results_with_extras(
+            vault,
+            index.context_key("digest with sources", today.toordinal(), config),
+            results,
+            {path: tuple(map(tuple, found)) for path, found in external.items()},
+            partial(digest_row_with_sources, context=context),
+            build_digest_row,
+        )
+    per_contact, note_problems, identities = [], list(source_problems), []
     for _, (items, reconnect, problems, identity) in results:
         per_contact.append((items, reconnect))
         note_problems.extend(problems)
@@ -76,6 +95,17 @@ def assemble_live(vault: Vault, context: Context, live: LiveDigest) -> Digest:
     return Digest(context.today, horizon_days, live.items(context.today, limit), problems)
 
 
+def digest_row_with_sources(
+    contact: Contact | None, problems, external: tuple, *, context: Context
+) -> tuple:
+    """`digest_row` of a contact with the interactions source notes give it merged in."""
+    from netnotes.core.sources import External, with_sources
+
+    if contact is not None:
+        contact = with_sources(contact, [External(*entry) for entry in external])
+    return digest_row(contact, problems, context=context)
+
+
 def digest_row(contact: Contact | None, problems, *, context: Context) -> tuple:
     """A note's part of the digest as plain values: what a parsing worker sends back.
 
@@ -98,7 +128,7 @@ _SEVERITIES = {member.value: member for member in Severity}
 def digest_row_values(items, reconnect, problems, identity) -> tuple:
     def plain(item: Item) -> tuple:
         return (item.kind.value, item.status.value, item.due.toordinal(), item.contact,
-                item.path, item.line, item.text, item.rank)  # fmt: skip
+                item.path, item.line, item.text, item.rank, item.source)  # fmt: skip
 
     return (
         tuple(map(plain, items)),
@@ -113,9 +143,17 @@ def build_digest_row(values: tuple):
     items, reconnect, problems, identity = values
 
     def item(raw: tuple) -> Item:
-        kind, status, due, contact, path, line, text, rank = raw
+        kind, status, due, contact, path, line, text, rank, source = raw
         return Item(
-            _KINDS[kind], _STATUSES[status], _fromordinal(due), contact, path, line, text, rank
+            _KINDS[kind],
+            _STATUSES[status],
+            _fromordinal(due),
+            contact,
+            path,
+            line,
+            text,
+            rank,
+            source,
         )
 
     return (
@@ -180,18 +218,22 @@ def digest_output(
     clock could hide) makes the run compute the digest afresh.
     """
     from netnotes.store import index
+    from netnotes.store.source_notes import list_sources, sources_signature
 
     config = vault.config if horizon is None else replace(vault.config, horizon=horizon)
     listing = index.list_notes(vault) if vault.use_cache else None
+    sources = list_sources(vault)  # meeting and daily notes: their changes count too
     signature = index.listing_signature(listing) if listing is not None else None
+    from_sources = sources_signature(sources)
     key = None
-    if signature is not None:
+    if signature is not None and from_sources is not None:
         key = index.context_key("digest", output_format, today.toordinal(), config,
-                                vault.config_problems, _code_signature(), signature)  # fmt: skip
+                                vault.config_problems, _code_signature(), signature,
+                                from_sources)  # fmt: skip
         remembered = index.read_memo(vault, key)
         if remembered is not None:
             return remembered
-    result = build_digest(vault, today, horizon, listing=listing)
+    result = build_digest(vault, today, horizon, listing=listing, sources=sources)
     if output_format == "json":
         text = render_digest_json(result)
     else:
@@ -208,6 +250,7 @@ def _code_signature() -> str:
 
     package = Path(__file__).parent
     digest = hashlib.blake2b(digest_size=8)
-    for name in ("digest.py", "core/render.py", "core/rules.py", "core/safetext.py"):
+    for name in ("digest.py", "core/render.py", "core/rules.py", "core/safetext.py",
+                 "core/sources.py"):  # fmt: skip
         digest.update((package / name).read_bytes())
     return digest.hexdigest()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
 from pathlib import PurePosixPath
 
 from netnotes.core.dates import Duration, parse_duration
@@ -12,6 +13,33 @@ from netnotes.core.model import Problem, Severity
 from netnotes.core.reading import DEFAULT_READING, KNOWN_KEYS, Reading, reading
 
 CONFIG_NAME = "netnotes.toml"
+# Front-matter keys of a meeting note that list who took part (core/sources.py).
+PEOPLE_KEYS = ("attendees", "people", "participants", "with")
+
+
+@dataclass(frozen=True, slots=True)
+class SourceSettings:
+    """`[sources]`: which notes outside the contacts folder may record interactions.
+
+    `include`: vault-relative folders or globs; None (not set) means every note, an empty
+    list none at all. `exclude` is taken out of what `include` lets in.
+    """
+
+    include: tuple[str, ...] | None = None
+    exclude: tuple[str, ...] = ()
+    people_keys: tuple[str, ...] = PEOPLE_KEYS
+
+    def admits(self, path: str) -> bool:
+        """Is the vault-relative `path` (with /) a source under these settings?"""
+        if self.include is not None and not any(_matches(p, path) for p in self.include):
+            return False
+        return not any(_matches(pattern, path) for pattern in self.exclude)
+
+
+def _matches(pattern: str, path: str) -> bool:
+    """A folder (`meetings`, `journal/2026`) holds what is under it; else a glob."""
+    folder = pattern.strip("/")
+    return path.startswith(folder + "/") or fnmatchcase(path, pattern)
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +56,7 @@ class Config:
     reconnect_per_digest: int = 3
     commit_digest: bool = False  # keep the digest file in git (init leaves it out of .gitignore)
     reading: Reading = DEFAULT_READING  # key spellings, log headings, exclude ([keys], [log])
+    sources: SourceSettings = SourceSettings()  # meeting and daily notes ([sources])
 
 
 _TOP_KEYS = {
@@ -40,6 +69,7 @@ _TOP_KEYS = {
     "keys",
     "log",
     "exclude",
+    "sources",
 }
 _RULE_KEYS = {
     "nudge_after",
@@ -87,8 +117,24 @@ def load_config(text: str) -> tuple[Config, list[Problem]]:
         reconnect_per_digest=_count(rules, "reconnect_per_digest", defaults.reconnect_per_digest),
         commit_digest=_flag(data, "commit_digest"),
         reading=_reading(data, problems),
+        sources=_sources(data, problems),
     )
     return config, problems
+
+
+def _sources(data: dict, problems: list[Problem]) -> SourceSettings:
+    """`[sources] include`, `exclude` (folders or globs) and `people_keys`."""
+    table = _table(data, "sources")
+    problems += [
+        Problem(CONFIG_NAME, None, Severity.WARNING, f"unknown setting 'sources.{key}'")
+        for key in sorted(set(table) - {"include", "exclude", "people_keys"})
+    ]
+    include = table.get("include")
+    if include is not None:
+        include = () if include == [] else _texts(include, "sources.include")
+    exclude = _texts(table.get("exclude", []), "sources.exclude")
+    keys = _texts(table.get("people_keys", list(PEOPLE_KEYS)), "sources.people_keys")
+    return SourceSettings(include, exclude, keys)
 
 
 def _reading(data: dict, problems: list[Problem]) -> Reading:

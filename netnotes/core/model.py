@@ -78,6 +78,10 @@ class Interaction(NamedTuple):
     line: int
     sequence: int
     from_heading: bool = False
+    # The vault-relative note it was written in when that is not the contact's own
+    # (a meeting or daily note that links the contact: core/sources.py); `line` is
+    # then a line of that note.
+    source: str | None = None
 
     @property
     def is_meeting(self) -> bool:
@@ -166,6 +170,15 @@ class Item:
     # Within a day, a task's priority orders it (0 highest ... 5 lowest); everything
     # else, and a task without one, ranks 3, between the Tasks plugin's medium and low.
     rank: int = 3
+    # The note `line` is in when it is not the contact's (`path`): a meeting or daily
+    # note that recorded the interaction the item comes from.
+    source: str | None = None
 
-    def sort_key(self) -> tuple[date, int, str, str, str, int]:
-        return (self.due, self.rank, self.contact.casefold(), self.path, self.kind, self.line or 0)
+    def sort_key(self) -> tuple[date, int, str, str, str, int, str]:
+        return (self.due, self.rank, self.contact.casefold(), self.path, self.kind, self.line or 0,
+                self.source or "")  # fmt: skip
+
+    @property
+    def where(self) -> str:
+        """The note the item's line is in (the contact's own, or the one that recorded it)."""
+        return self.source or self.path

@@ -543,7 +543,7 @@ class _Body:
         self.tables: dict[int, LogTable] = {}  # log section (index in groups) → its table
         self.lines = body.split("\n")
         # 0-based body lines inside Obsidian comments (`%%` ... `%%`): hidden, never read
-        self.commented = _commented_lines(self.lines) if "%%" in body else frozenset()
+        self.commented = commented_lines(self.lines) if "%%" in body else frozenset()
         # 0-based body lines where a `#word` is no tag: headings, code, tasks, comments
         self.untagged: set[int] = set(self.commented)
         self._log_level: int | None = None  # level of the log heading the walk is under
@@ -815,7 +815,7 @@ class _Body:
         for group in [*self.groups, self.headings]:
             ordered = group if log_is_oldest_first(e.on for e in group) else group[::-1]
             for on, direction, kind, text, line, from_heading, _, _ in ordered:
-                fields = (on, direction, kind, text, line, len(result), from_heading)
+                fields = (on, direction, kind, text, line, len(result), from_heading, None)
                 result.append(_new_tuple(Interaction, fields))
         result.sort(key=_BY_DAY_THEN_SEQUENCE)
         return tuple(result)
@@ -847,7 +847,7 @@ _KIND_HEADERS = frozenset({"type", "kind", "how", "via", "channel", "medium"})
 _TASK_FIELDS = (_DUE, _DONE, _SCHEDULED, _START, _CANCELLED, _CREATED, _RECURRENCE, _PRIORITY)
 
 
-def _commented_lines(lines: list[str]) -> frozenset[int]:
+def commented_lines(lines: list[str]) -> frozenset[int]:
     """0-based lines inside Obsidian's `%%` comment blocks (the `%%` lines included); a
     comment opened and closed on one line hides only its own words."""
     hidden: set[int] = set()

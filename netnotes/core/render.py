@@ -101,6 +101,8 @@ def render_markdown(digest: Digest, link_from: str = "", memo: dict | None = Non
                     else f"**{day_label(item.due, digest.today)}** · "
                 )
                 line = f"- {when}{link(item.contact, item.path)} — {markdown_text(item.text)}"
+                if item.source:  # recorded in a meeting or daily note: link to it too
+                    line += f" ({link(posixpath.basename(item.source)[:-3], item.source)})"
                 memo[item] = line
             lines.append(line)
         lines.append("")
@@ -140,7 +142,7 @@ def render_text(
     for title, members in digest.grouped():
         lines += ["", paint(title, bold=True, fg=_STATUS_COLOURS[members[0].status])]
         for item in members:
-            where = printable_path(item.path)
+            where = printable_path(item.where)
             where = where if item.line is None else f"{where}:{item.line}"
             when = "" if item.status is Status.SUGGESTED else day_label(item.due, digest.today)
             when = when.ljust(when_width) + "  " if when else ""
@@ -187,8 +189,9 @@ def digest_document(digest: Digest) -> dict:
                 "due": item.due.isoformat(),
                 "contact": item.contact,
                 "path": item.path,
-                "line": item.line,
+                "line": None if item.source else item.line,
                 "text": item.text,
+                **({"source": {"path": item.source, "line": item.line}} if item.source else {}),
             }
             for item in digest.items
         ],
@@ -241,9 +244,16 @@ def render_digest_json(digest: Digest) -> str:
 
 
 def _item_json(item: Item) -> str:
-    line = "null" if item.line is None else item.line
+    """`digest_document`'s item, written directly. An item recorded in another note (a
+    meeting or daily note) has no line in the contact's and names that note in `source`."""
+    line = "null" if item.line is None or item.source else item.line
+    source = ""
+    if item.source:
+        where = "null" if item.line is None else item.line
+        source = f', "source": {{"path": {_json_string(item.source)}, "line": {where}}}'
     return (
         f'{{"kind": "{item.kind.value}", "status": "{item.status.value}", '
         f'"due": "{item.due.isoformat()}", "contact": {_json_string(item.contact)}, '
-        f'"path": {_json_string(item.path)}, "line": {line}, "text": {_json_string(item.text)}}}'
+        f'"path": {_json_string(item.path)}, "line": {line}, "text": {_json_string(item.text)}'
+        f"{source}}}"
     )

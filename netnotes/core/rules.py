@@ -77,6 +77,13 @@ def _item(kind: ItemKind, contact: Contact, due: date, line: int | None, text: s
     return Item(kind, status_for(due, today), due, contact.name, contact.path, line, text)
 
 
+def _entry_item(kind: ItemKind, contact: Contact, due: date, entry: Interaction, text: str,
+                today: date) -> Item:  # fmt: skip
+    """An item that points at the line of an interaction, in whichever note it was written."""
+    status = status_for(due, today)
+    return Item(kind, status, due, contact.name, contact.path, entry.line, text, 3, entry.source)
+
+
 # -- what the rules share ------------------------------------------------------
 
 
@@ -185,7 +192,7 @@ def waiting_items(contact: Contact, context: Context) -> Iterator[Item]:
         text += f": {sent.text}"
     if run > 1:
         text += f" ({run} unanswered)"
-    yield _item(ItemKind.WAITING, contact, due, sent.line, text, context.today)
+    yield _entry_item(ItemKind.WAITING, contact, due, sent, text, context.today)
 
 
 def thanks_items(contact: Contact, context: Context) -> Iterator[Item]:
@@ -199,7 +206,7 @@ def thanks_items(contact: Contact, context: Context) -> Iterator[Item]:
     if meeting.text:
         text += f": {meeting.text}"
     due = add_days(meeting.on, 1)
-    yield _item(ItemKind.THANKS, contact, due, meeting.line, text, context.today)
+    yield _entry_item(ItemKind.THANKS, contact, due, meeting, text, context.today)
 
 
 def meeting_items(contact: Contact, context: Context) -> Iterator[Item]:
@@ -207,7 +214,7 @@ def meeting_items(contact: Contact, context: Context) -> Iterator[Item]:
         if context.today < entry.on <= context.horizon_end:
             what = f"{entry.kind}: " if entry.kind and not entry.from_heading else ""
             text = f"planned {what}{entry.text}".rstrip(": ")
-            yield _item(ItemKind.MEETING, contact, entry.on, entry.line, text, context.today)
+            yield _entry_item(ItemKind.MEETING, contact, entry.on, entry, text, context.today)
 
 
 def reconnect_items(contact: Contact, context: Context) -> Iterator[Item]:
@@ -219,11 +226,11 @@ def reconnect_items(contact: Contact, context: Context) -> Iterator[Item]:
     if last is None or context.config.reconnect_after.after(last) > context.today:
         return
     past = past_interactions(contact, context.today)
-    line = past[-1].line if past and past[-1].on == last else None
+    newest = past[-1] if past and past[-1].on == last else None
+    line, source = (newest.line, newest.source) if newest else (None, None)
     text = f"reconnect: last contact {last.isoformat()}"
-    yield Item(
-        ItemKind.RECONNECT, Status.SUGGESTED, context.today, contact.name, contact.path, line, text
-    )
+    yield Item(ItemKind.RECONNECT, Status.SUGGESTED, context.today, contact.name, contact.path,
+               line, text, 3, source)  # fmt: skip
 
 
 def pick_reconnects(candidates: list[Item], today: date, limit: int) -> list[Item]:

@@ -27,7 +27,7 @@ from netnotes.core.model import (
     TaskState,
 )
 
-FORMAT = 3  # bump when the encoding changes; the cache also keys on the parser's source
+FORMAT = 4  # bump when the encoding changes; the cache also keys on the parser's source
 
 # Enum lookups by value are slow in a hot loop; plain dicts are not.
 _DIRECTIONS = {member.value: member for member in Direction}
@@ -69,8 +69,9 @@ def encode(contact: Contact | None, problems: list[Problem] | tuple[Problem, ...
         _day(c.last_contact), _day(c.met), _day(c.follow_up),
         (c.birthday.month, c.birthday.day, c.birthday.year) if c.birthday else None,
         _day(c.snooze), c.archived,
-        tuple((on.toordinal(), _DIRECTION_VALUES[direction], kind, text, line, sequence, heading)
-              for on, direction, kind, text, line, sequence, heading in c.interactions),
+        tuple((on.toordinal(), _DIRECTION_VALUES[direction], kind, text, line, sequence, heading,
+               source)
+              for on, direction, kind, text, line, sequence, heading, source in c.interactions),
         tuple((t.text, t.state.value, _day(t.due), _day(t.done_on), t.line, _day(t.scheduled),
                _day(t.start), t.priority, t.recurrence) for t in c.tasks),
         c.key_lines, c.fields,
@@ -136,8 +137,8 @@ def build(raw: tuple) -> tuple[Contact | None, tuple[Problem, ...]]:
         archived=archived,
         interactions=tuple(
             Interaction(_fromordinal(on), _DIRECTIONS[direction], kind, text, line, sequence,
-                        from_heading)
-            for on, direction, kind, text, line, sequence, from_heading in interactions
+                        from_heading, source)
+            for on, direction, kind, text, line, sequence, from_heading, source in interactions
         ),
         tasks=tuple(
             Task(text, _STATES[state], _undays(due), _undays(done_on), line, _undays(scheduled),
@@ -162,6 +163,19 @@ def decode_results(data: bytes) -> dict[str, tuple[int, int, tuple]]:
     if version != FORMAT or not isinstance(rows, dict):
         raise ValueError("not a set of results of this format")
     return rows
+
+
+def encode_source(people_keys: tuple[str, ...], mentions: tuple, problems) -> bytes:
+    """A source note's mentions (already plain values) and problems, read with `people_keys`."""
+    return _seal(marshal.dumps((FORMAT, people_keys, mentions, plain_problems(problems))))
+
+
+def decode_source(data: bytes, people_keys: tuple[str, ...]) -> tuple[tuple, tuple[Problem, ...]]:
+    """(mentions as plain tuples, problems); ValueError when read with other people keys."""
+    version, keys, mentions, problems = marshal.loads(_unseal(data))
+    if version != FORMAT or tuple(keys) != tuple(people_keys):
+        raise ValueError("not a source record of this format and these settings")
+    return mentions, problems_of(problems)
 
 
 def encode_memo(value: tuple) -> bytes:

@@ -33,7 +33,7 @@ from netnotes.core.reading import DEFAULT_READING, Reading
 from netnotes.store import codec
 from netnotes.store.vault import CACHE_DIR, Vault, read_note_file, stat_contact_files
 
-SCHEMA = 7
+SCHEMA = 8
 INDEX_NAME = "index.sqlite"
 # A note modified this recently may be modified again within the same
 # timestamp tick on coarse file systems; it is parsed but not cached yet.
@@ -143,6 +143,7 @@ class LoadReport:
 _FINGERPRINTED = (
     "core/parse.py", "core/blocks.py", "core/frontmatter.py", "core/dates.py", "core/model.py",
     "core/rules.py", "core/safetext.py", "store/codec.py", "store/vault.py", "store/notefile.py",
+    "core/sources.py",
 )  # fmt: skip
 
 
@@ -495,6 +496,19 @@ def _save_keyed(vault: Vault, table: str, key: str, data: bytes) -> None:
         connection.close()
 
 
+def read_results(vault: Vault, key: str) -> dict:
+    """The per-note results cached under `key` ({} when none are)."""
+    connection = _existing(vault)
+    if connection is None:
+        return {}
+    try:
+        return _read_results(connection, key)
+    except sqlite3.DatabaseError:
+        return {}
+    finally:
+        connection.close()
+
+
 def open_cache(vault: Vault) -> sqlite3.Connection | None:
     """A connection to the index cache for a table of its own (search), or None."""
     return _open(vault, LoadReport([]))
@@ -678,6 +692,11 @@ def _create(path: Path, reading: Reading) -> sqlite3.Connection | None:
                 USING fts5(path UNINDEXED, fields, body, tokenize='trigram');
             CREATE TABLE IF NOT EXISTS search_state (
                 path TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL
+            );
+            -- meeting and daily notes: each one's mentions (store/source_notes.py)
+            CREATE TABLE IF NOT EXISTS sources (
+                path TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL,
+                size INTEGER NOT NULL, data BLOB NOT NULL
             );
             CREATE TABLE IF NOT EXISTS results (
                 key TEXT PRIMARY KEY, written INTEGER NOT NULL, data BLOB NOT NULL

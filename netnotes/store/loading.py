@@ -7,7 +7,7 @@ parses), so that neither needs the other's caller.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from netnotes.core.config import CONFIG_NAME
@@ -126,6 +126,70 @@ def per_note_results(
     if vault.use_cache and (computed or vanished):
         index.save_results(vault, key, rows)
     return results
+
+
+def source_interactions(
+    vault: Vault, people: Iterable[tuple[str, str, tuple[str, ...]]], listing=None
+) -> tuple[dict[str, tuple], list[Problem], list]:
+    """What the vault's meeting and daily notes credit each contact with (core/sources.py):
+    ({contact path: its External interactions}, the notes' problems, the links that named
+    nobody). `people`: (path, name, aliases) of every contact; `listing`: the source notes'
+    walk when the caller made it."""
+    from netnotes.core.sources import Directory, credit
+    from netnotes.store.source_notes import load_source_notes
+
+    notes = load_source_notes(vault, listing)
+    problems = [problem for note in notes for problem in note.problems]
+    if not any(note.mentions for note in notes):
+        return {}, problems, []
+    external, unmatched = credit(notes, Directory(people))
+    return external, problems, unmatched
+
+
+@index.collector_paused()
+def results_with_extras(
+    vault: Vault,
+    key: str,
+    results: list[tuple[index.Record, Any]],
+    extras: dict[str, tuple],
+    compute: Callable[[Contact | None, tuple, tuple], tuple],
+    decode: Callable[[tuple], Any],
+) -> list[tuple[index.Record, Any]]:
+    """`results` with the value of each note in `extras` computed from its parse and its
+    extra input (`compute(contact, problems, extra)`), cached under `key` with that input:
+    a note whose file and extra input are unchanged is not decoded again."""
+    if not extras:
+        return results
+    cached = index.read_results(vault, key)
+    now_ns = time.time_ns()
+    rows: dict[str, tuple[int, int, tuple]] = {}
+    stale: list[int] = []
+    updated = list(results)
+    for position, (record, _) in enumerate(results):
+        extra = extras.get(record.path)
+        if extra is None:
+            continue
+        row = cached.get(record.path)
+        if row is not None and row[:2] == (record.mtime_ns, record.size) and row[2][0] == extra:
+            try:
+                updated[position] = (record, decode(row[2][1]))
+                rows[record.path] = row
+                continue
+            except Exception:  # a damaged row is computed afresh
+                pass
+        stale.append(position)
+    if stale:
+        records = [results[position][0] for position in stale]
+        index.fetch_parses(vault, records)
+        for position, record in zip(stale, records, strict=True):
+            extra = extras[record.path]
+            values = compute(record.contact, record.problems, extra)
+            updated[position] = (record, decode(values))
+            if not index.is_racy(record.mtime_ns, now_ns):
+                rows[record.path] = (record.mtime_ns, record.size, (extra, values))
+    if vault.use_cache and (stale or rows.keys() != cached.keys()):
+        index.save_results(vault, key, rows)
+    return updated
 
 
 def summary_values(contact: Contact | None, problems) -> tuple:

@@ -144,6 +144,71 @@ def _walk_notes(vault: Vault, folders: list[str] | None) -> list[tuple[str, os.D
     return found
 
 
+def stat_source_files(vault: Vault) -> list[tuple[str, str, int, int]]:
+    """(vault-relative path, path, mtime_ns, size) of every source note, sorted by path.
+
+    Sources (core/sources.py) are the Markdown notes outside the contacts folder that
+    may record interactions: meeting notes, daily notes. Never the contacts folder,
+    hidden folders, templates, the cache, or the digest file (which links every
+    contact it lists); `[sources]` in netnotes.toml narrows the rest.
+    """
+    root = str(vault.root)
+    contacts = os.path.normpath(str(vault.contacts_dir))
+    if contacts == os.path.normpath(root):
+        return []  # the whole vault is people
+    settings = vault.config.sources
+    if settings.include == ():
+        return []  # turned off
+    digest = str(vault.digest_path)
+    skip = len(root) + 1
+    found: list[tuple[str, str, int, int]] = []
+    pending = [root]
+    while pending:
+        folder = pending.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            name = entry.name
+            try:
+                is_folder = entry.is_dir() and not entry.is_symlink()
+            except OSError:
+                continue
+            if is_folder:
+                if not _skipped_folder(name) and os.path.normpath(entry.path) != contacts:
+                    pending.append(entry.path)
+                continue
+            if not _note_name(name) or entry.path == digest:
+                continue
+            relative = entry.path[skip:].replace(os.sep, "/")
+            if not settings.admits(relative):
+                continue
+            try:
+                info = entry.stat()
+            except OSError:
+                continue
+            if stat.S_ISREG(info.st_mode):
+                found.append((relative, entry.path, info.st_mtime_ns, info.st_size))
+    found.sort()
+    return found
+
+
+def is_source_path(vault: Vault, path: Path) -> bool:
+    """Would `stat_source_files` list this path (whether or not it exists now)?"""
+    try:
+        parts = path.relative_to(vault.root).parts
+    except ValueError:
+        return False
+    if not parts or not _note_name(parts[-1]) or path == vault.digest_path:
+        return False
+    if any(_skipped_folder(part) for part in parts[:-1]) or is_contact_path(vault, path):
+        return False
+    if vault.contacts_dir.resolve() == vault.root.resolve():
+        return False
+    return vault.config.sources.admits("/".join(parts))
+
+
 def is_contact_path(vault: Vault, path: Path) -> bool:
     """Would `contact_files` list this path (whether or not it exists now)?"""
     try:

@@ -1,0 +1,421 @@
+"""Interactions recorded outside a contact's note: meeting notes and daily notes. Pure.
+
+In real vaults the history of a relationship lives in meeting notes
+(`meetings/2026-11-19 Coffee with Sam.md` with `attendees: ["[[Sam Ortiz]]"]`)
+and daily notes (`daily/2026-11-12.md` with `- Lunch with [[Benny]]`). A
+*source* is any Markdown note outside the contacts folder (store/vault.py
+lists them; netnotes.toml's `[sources]` narrows them). Reading one gives its
+*mentions*: who took part, on which day, with what words. `Directory` turns
+what a mention names (a link's target, a name) into a contact's note, and
+`credit` gives each contact the interactions its mentions make, which
+`with_sources` merges into the contact's own log. docs/format.md says what
+counts.
+
+Mentions are plain tuples (dates as ordinals), so the index caches them as
+they are.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterable
+from dataclasses import replace
+from datetime import date
+from typing import NamedTuple
+from urllib.parse import unquote
+
+from netnotes.core.config import PEOPLE_KEYS
+from netnotes.core.dates import parse_written_date
+from netnotes.core.model import MEETING_KINDS, Contact, Direction, Interaction, Problem, Severity
+from netnotes.core.names import fold
+from netnotes.core.reading import fold_key
+
+_FILE_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})(?![\d])")
+_TITLE_AFTER_DATE = re.compile(r"\d{4}-\d{2}-\d{2}[\s_–—-]*")
+# A wikilink, not an embed (`![[...]]`): target, then what it shows.
+_WIKILINK = re.compile(r"(?<!!)\[\[([^\[\]|#^]*)(?:[#^][^\[\]|]*)?(?:\|([^\[\]]*))?\]\]")
+# A Markdown link to a note (not an image): `[Sam](../contacts/sam-ortiz.md)`.
+_NOTE_LINK = re.compile(r"(?<!!)\[([^\[\]]*)\]\(<?([^()<>\s]+\.md)(?:#[^()\s]*)?>?\)")
+_CODE_SPAN = re.compile(r"(`+).*?\1")
+_TASK = re.compile(r"\[[^\[\]\n]\](?:[ \t]|$)")
+# A list item that starts with its own date, as a log line does.
+_OWN_DATE = re.compile(
+    r"(?:\[\[(?P<link>\d{4}-\d{2}-\d{2})(?:\|[^\[\]]*)?\]\]|\*\*(?P<bold>\d{4}-\d{2}-\d{2})\*\*"
+    r"|(?P<plain>\d{4}-\d{2}-\d{2}))(?:[T ]\d{1,2}:\d{2}(?::\d{2})?)?:?(?=\s|$)\s*"
+)
+_ARROW_KIND = re.compile(
+    r"(?:(?P<arrow>->|<-|→|←)\s*)?(?:(?P<kind>[^\W\d_][\w-]*):(?=\s|$)\s*)?(?P<text>.*)", re.DOTALL
+)
+_ARROWS = {"->": Direction.OUT, "→": Direction.OUT, "<-": Direction.IN, "←": Direction.IN}
+
+
+class Mention(NamedTuple):
+    """Someone a source note says took part in an interaction (plain values, for the cache)."""
+
+    target: str  # a link's target or a name as written; a path when `is_path`
+    is_path: bool  # a Markdown link: a vault-relative path to a note
+    on: int  # the day, as an ordinal
+    direction: str  # a Direction's value
+    kind: str | None
+    text: str
+    line: int  # 1-based, in the source note
+
+
+class SourceNote(NamedTuple):
+    path: str  # vault-relative, with /
+    mentions: tuple[Mention, ...]
+    problems: tuple[Problem, ...]
+
+
+def parse_source(path: str, data: bytes, *, people_keys: Iterable[str] = PEOPLE_KEYS) -> SourceNote:
+    """The mentions of one source note; a note it cannot read gives a problem, never raises."""
+    reader = _SourceReader(path, tuple(fold_key(key) for key in people_keys))
+    try:
+        mentions = reader.read(data)
+    except Exception as error:  # one note must never stop the others
+        reader.problem(None, f"netnotes could not read this note ({type(error).__name__}: "
+                             f"{str(error)[:200]}); it is left out until it is fixed")  # fmt: skip
+        mentions = []
+    return SourceNote(path, tuple(mentions), tuple(reader.problems))
+
+
+class _SourceReader:
+    def __init__(self, path: str, people_keys: tuple[str, ...]) -> None:
+        self.path = path
+        self.people_keys = people_keys
+        self.problems: list[Problem] = []
+
+    def problem(self, line: int | None, message: str) -> None:
+        self.problems.append(Problem(self.path, line, Severity.WARNING, message))
+
+    def read(self, data: bytes) -> list[Mention]:
+        # YAML and the parser load only when a note is read: a warm run never reads one.
+        from netnotes.core.frontmatter import (
+            FrontMatterError,
+            key_lines,
+            load_front_matter_leniently,
+            split_front_matter,
+        )
+
+        if data.startswith(b"\xef\xbb\xbf"):
+            data = data[3:]
+        if not data.startswith(b"---") and b"[[" not in data and b"](" not in data:
+            return []  # no front matter and no link: most daily notes say nothing of anyone
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            self.problem(None, "not UTF-8 text: save the file as UTF-8")
+            return []
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        split = split_front_matter(text)
+        fields: dict = {}
+        lines: dict[str, int] = {}
+        if split.yaml_text is not None:
+            try:
+                fields, _ = load_front_matter_leniently(split.yaml_text, split.yaml_first_line)
+                lines = key_lines(split.yaml_text, split.yaml_first_line)
+            except FrontMatterError as error:
+                self.problem(error.line, f"{error.message}; its date and attendees are not read")
+        day = self.note_date(fields, lines)
+        title = self.title(fields, split.body)
+        mentions = self.attendees(fields, lines, day, title)
+        if "[[" in split.body or "](" in split.body:
+            mentions += self.body_mentions(split.body, split.body_first_line, day)
+        return mentions
+
+    # -- the note as a whole ---------------------------------------------------------
+
+    def note_date(self, fields: dict, lines: dict[str, int]) -> date | None:
+        """`date:` in the front matter, else a file name that starts with an ISO date."""
+        for key, value in fields.items():
+            if fold_key(key) == "date" and value not in (None, ""):
+                try:
+                    return parse_written_date(str(value))
+                except ValueError as error:
+                    self.problem(lines.get(key), f"date: {error}")
+                    return None
+        stem = posixpath.basename(self.path)
+        match = _FILE_DATE.match(stem)
+        if match:
+            try:
+                return date.fromisoformat(match.group(1))
+            except ValueError:
+                self.problem(None, f"the file name's date '{match.group(1)}' is not a date")
+        return None
+
+    def title(self, fields: dict, body: str) -> str:
+        """`title:`, else the first `# heading`, else the file name without its date."""
+        for key, value in fields.items():
+            if fold_key(key) == "title" and isinstance(value, str) and value.strip():
+                return _one_line(_shown(value))
+        for line in body.split("\n", 40)[:40]:
+            if line.startswith("# "):
+                return _one_line(_shown(line[2:]))
+        stem = posixpath.basename(self.path)[:-3]
+        return _TITLE_AFTER_DATE.sub("", stem, count=1).strip() or stem
+
+    def attendees(
+        self, fields: dict, lines: dict[str, int], day: date | None, title: str
+    ) -> list[Mention]:
+        """One two-way interaction per person the people keys list, on the note's date."""
+        if day is None:
+            return []
+        kind = _meeting_kind(fields)
+        found = []
+        for key, value in fields.items():
+            if fold_key(key) not in self.people_keys:
+                continue
+            line = lines.get(key, 1)
+            for target, is_path in _people_in(value):
+                found.append(Mention(target, is_path, day.toordinal(), "both", kind, title, line))
+        return found
+
+    # -- the body -----------------------------------------------------------------------
+
+    def body_mentions(self, body: str, first_line: int, day: date | None) -> list[Mention]:
+        """List items that link someone: on the item's own date, else on the note's."""
+        from netnotes.core.parse import commented_lines, markdown_parser
+
+        body_lines = body.split("\n")
+        hidden = commented_lines(body_lines) if "%%" in body else frozenset()
+        tokens = markdown_parser().parse(body)
+        found: list[Mention] = []
+        quotes = 0
+        for index, token in enumerate(tokens):
+            if token.type == "blockquote_open":
+                quotes += 1
+            elif token.type == "blockquote_close":
+                quotes -= 1
+            elif (
+                token.type == "list_item_open"
+                and not quotes  # quotes and callouts quote others: no contact of ours
+                and tokens[index + 1].type == "paragraph_open"
+                and tokens[index + 1].map
+                and tokens[index + 1].map[0] not in hidden
+            ):
+                start = tokens[index + 1].map[0]
+                content = tokens[index + 2].content
+                found += self.item_mentions(content, first_line + start, day)
+        return found
+
+    def item_mentions(self, content: str, line: int, day: date | None) -> list[Mention]:
+        if _TASK.match(content):
+            return []  # a task is something to do, not something that happened
+        plain = _CODE_SPAN.sub("", content)
+        targets = [(target.strip(), False) for target, _ in _WIKILINK.findall(plain)]
+        targets += [(self.link_path(dest), True) for _, dest in _NOTE_LINK.findall(plain)]
+        targets = [(target, is_path) for target, is_path in targets if target]
+        if not targets:
+            return []
+        own = _OWN_DATE.match(content)
+        rest = content
+        if own:
+            written = own["link"] or own["bold"] or own["plain"]
+            try:
+                day = date.fromisoformat(written)
+            except ValueError:
+                self.problem(line, f"'{written}' is not a date: write YYYY-MM-DD")
+                return []
+            rest = content[own.end() :]
+        if day is None:
+            return []  # an undated note's items count only with their own date
+        parts = _ARROW_KIND.match(rest)
+        arrow, kind, words = parts["arrow"], parts["kind"], parts["text"]
+        direction = _ARROWS[arrow].value if arrow else Direction.BOTH.value
+        text = _one_line(_shown(words))
+        seen: set[tuple[str, bool]] = set()
+        found = []
+        for target in targets:
+            if target not in seen:
+                seen.add(target)
+                kind_of = kind.lower() if kind else None
+                found.append(
+                    Mention(target[0], target[1], day.toordinal(), direction, kind_of, text, line)
+                )
+        return found
+
+    def link_path(self, destination: str) -> str:
+        """A Markdown link's note as a vault-relative path ('' when it leaves the vault)."""
+        if "://" in destination or destination.startswith("mailto:"):
+            return ""
+        target = unquote(destination)
+        if target.startswith("/"):
+            joined = target.lstrip("/")
+        else:
+            joined = posixpath.join(posixpath.dirname(self.path), target)
+        normal = posixpath.normpath(joined)
+        return "" if normal.startswith("..") else normal
+
+
+def _meeting_kind(fields: dict) -> str:
+    """The note's `type`/`kind` when it names a meeting (coffee, lunch...), else meeting."""
+    for key, value in fields.items():
+        if fold_key(key) in ("type", "kind") and isinstance(value, str):
+            kind = value.strip().strip("[]").casefold()
+            return kind if kind in MEETING_KINDS else "meeting"
+    return "meeting"
+
+
+def _people_in(value: object) -> list[tuple[str, bool]]:
+    """Who a people key names: wikilinks (`"[[Sam Ortiz]]"`, or unquoted, which YAML reads
+    as a list in a list), Markdown links, or plain names (a text may list several, with
+    commas)."""
+    if value is None:
+        return []
+    if isinstance(value, list):
+        found = []
+        for item in value:
+            if isinstance(item, list):  # [[Sam Ortiz]] unquoted: a list in a list
+                found += [(str(inner).strip(), False) for inner in item if str(inner).strip()]
+            else:
+                found += _people_in(item)
+        return found
+    text = str(value).strip()
+    links = [target.strip() for target, _ in _WIKILINK.findall(text)]
+    if links:
+        return [(link, False) for link in links if link]
+    return [(name.strip(), False) for name in text.split(",") if name.strip()]
+
+
+def _shown(text: str) -> str:
+    """Links as the words they show: `[[sam-ortiz|Sam]]` → Sam, `[Sam](sam.md)` → Sam."""
+    text = _WIKILINK.sub(lambda m: (m.group(2) or m.group(1)).strip(), text)
+    return _NOTE_LINK.sub(lambda m: m.group(1), text)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+# -- who a mention names ------------------------------------------------------------------
+
+
+class Directory:
+    """The contacts a mention can name: by note (path or file name), name or alias.
+
+    A link names a note the way Obsidian resolves it: by its file name (`[[sam-ortiz]]`,
+    `[[Sam Ortiz]]` for `Sam Ortiz.md`) or its path (`[[people/sam-ortiz]]`); a plain
+    name, and a link no file name matches, by the contact's name, then its aliases
+    (`[[Benny]]`). Case and accents never matter. A key two contacts share names neither.
+    """
+
+    def __init__(self, people: Iterable[tuple[str, str, tuple[str, ...]]]) -> None:
+        self.paths: dict[str, str] = {}
+        self.stems: dict[str, set[str]] = {}
+        self.names: dict[str, set[str]] = {}
+        self.aliases: dict[str, set[str]] = {}
+        for path, name, aliases in people:
+            self.paths[fold(path[:-3] if path.endswith(".md") else path)] = path
+            stem = posixpath.basename(path)
+            self.stems.setdefault(fold(stem[:-3] if stem.endswith(".md") else stem), set()).add(
+                path
+            )
+            self.names.setdefault(fold(name), set()).add(path)
+            for alias in aliases:
+                self.aliases.setdefault(fold(alias), set()).add(path)
+
+    def __bool__(self) -> bool:
+        return bool(self.paths)
+
+    def find(self, target: str, is_path: bool = False) -> str | None:
+        """The contact's note path, or None when nobody or more than one is named."""
+        key = fold(target[:-3] if target.lower().endswith(".md") else target)
+        if is_path or "/" in key:
+            exact = self.paths.get(key)
+            if exact or is_path:
+                return exact
+            ends = [path for folded, path in self.paths.items() if folded.endswith("/" + key)]
+            return ends[0] if len(ends) == 1 else None
+        for table in (self.stems, self.names, self.aliases):
+            paths = table.get(key)
+            if paths:
+                return next(iter(paths)) if len(paths) == 1 else None
+        return None
+
+
+class External(NamedTuple):
+    """An interaction a source note gives a contact (plain values: cached with its row)."""
+
+    on: int
+    direction: str
+    kind: str | None
+    text: str
+    line: int
+    source: str
+
+
+class Unmatched(NamedTuple):
+    """A link in a source note that names no contact (most name a project or a place)."""
+
+    path: str
+    line: int
+    target: str
+
+
+def credit(
+    sources: Iterable[SourceNote], directory: Directory
+) -> tuple[dict[str, tuple[External, ...]], list[Unmatched]]:
+    """Each contact's interactions from the source notes, and the links that named nobody.
+
+    One note credits a contact once per day: a meeting note whose attendees include Sam
+    and whose notes link him again is one meeting with Sam.
+    """
+    credited: dict[str, list[External]] = {}
+    unmatched: list[Unmatched] = []
+    for note in sources:
+        seen: set[tuple[str, int]] = set()
+        for mention in note.mentions:
+            found = directory.find(mention.target, mention.is_path)
+            if found is None:
+                unmatched.append(Unmatched(note.path, mention.line, mention.target))
+                continue
+            if (found, mention.on) in seen:
+                continue
+            seen.add((found, mention.on))
+            credited.setdefault(found, []).append(
+                External(
+                    mention.on,
+                    mention.direction,
+                    mention.kind,
+                    mention.text,
+                    mention.line,
+                    note.path,
+                )
+            )
+    ordered = {
+        path: tuple(sorted(found, key=lambda e: (e.on, e.source, e.line)))
+        for path, found in credited.items()
+    }
+    return ordered, unmatched
+
+
+_DIRECTIONS = {member.value: member for member in Direction}
+
+
+def with_sources(contact: Contact, external: Iterable[External]) -> Contact:
+    """The contact with the interactions source notes recorded merged into its own log.
+
+    On the same day, the contact's own entries come first, then the source notes' in
+    path and line order (the order `credit` gives them).
+    """
+    extra = list(external)
+    if not extra:
+        return contact
+    sequence = len(contact.interactions)
+    merged = list(contact.interactions)
+    for offset, entry in enumerate(extra):
+        merged.append(
+            Interaction(
+                date.fromordinal(entry.on),
+                _DIRECTIONS[entry.direction],
+                entry.kind,
+                entry.text,
+                entry.line,
+                sequence + offset,
+                False,
+                entry.source,
+            )
+        )
+    merged.sort(key=lambda entry: (entry.on, entry.sequence))
+    return replace(contact, interactions=tuple(merged))

@@ -1,0 +1,107 @@
+"""Meeting and daily notes: found, read and cached like contacts, in the index's `sources`.
+
+Each source note (core/sources.py) is cached with the (mtime_ns, size) it was read
+at, so a run reads only the notes that changed; a warm run reads none. The cache
+is best effort, as the rest of the index: a damaged row is read from the note
+again, a locked or read-only cache is skipped.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import sqlite3
+import time
+
+from netnotes.core.model import Problem, Severity
+from netnotes.core.sources import Mention, SourceNote
+from netnotes.store import codec, index
+from netnotes.store.notefile import NoteUnreadable, read_note_bytes
+from netnotes.store.vault import Vault, stat_source_files
+
+SourceListing = list[tuple[str, str, int, int]]  # (relative, path, mtime_ns, size)
+
+
+def list_sources(vault: Vault) -> SourceListing:
+    return stat_source_files(vault)
+
+
+def sources_signature(listing: SourceListing) -> str | None:
+    """A hash of every source note's (path, mtime_ns, size), for the digest's memo; None
+    while one is too fresh to trust (see index.RACY_SECONDS)."""
+    now_ns = time.time_ns()
+    digest = hashlib.blake2b(digest_size=16)
+    for relative, _, mtime_ns, size in listing:
+        if index.is_racy(mtime_ns, now_ns):
+            return None
+        digest.update(f"{relative}\0{mtime_ns}\0{size}\n".encode())
+    return digest.hexdigest()
+
+
+def load_source_notes(vault: Vault, listing: SourceListing | None = None) -> list[SourceNote]:
+    """Every source note's mentions and problems, reading only what the cache lacks."""
+    if listing is None:
+        listing = list_sources(vault)
+    keys = vault.config.sources.people_keys
+    connection = index.open_cache(vault) if vault.use_cache else None
+    known: dict[str, tuple[int, int, bytes]] = {}
+    if connection is not None:
+        try:
+            rows = connection.execute("SELECT path, mtime_ns, size, data FROM sources")
+            known = {path: (mtime, size, data) for path, mtime, size, data in rows}
+        except sqlite3.DatabaseError:
+            connection.close()
+            connection = None
+    notes: list[SourceNote] = []
+    fresh: list[tuple[str, int, int, bytes]] = []
+    now_ns = time.time_ns()
+    for relative, path, mtime_ns, size in listing:
+        cached = known.get(relative)
+        if cached is not None and cached[:2] == (mtime_ns, size):
+            try:
+                mentions, problems = codec.decode_source(cached[2], keys)
+                notes.append(SourceNote(relative, tuple(map(_mention, mentions)), problems))
+                continue
+            except Exception:  # damaged, or read with other settings: read it again
+                pass
+        note = read_source(relative, path, keys)
+        notes.append(note)
+        if not index.is_racy(mtime_ns, now_ns):
+            fresh.append((relative, mtime_ns, size, _encode(note, keys)))
+    gone = known.keys() - {relative for relative, *_ in listing}
+    if connection is not None:
+        if fresh or gone:
+            _store(connection, fresh, gone)
+        connection.close()
+    return notes
+
+
+def read_source(relative: str, path: str, people_keys: tuple[str, ...]) -> SourceNote:
+    """One source note read from disk; a file that cannot be read is a problem."""
+    from netnotes.core.sources import parse_source  # markdown-it loads only when needed
+
+    try:
+        data = read_note_bytes(path)
+    except NoteUnreadable as error:
+        return SourceNote(relative, (), (Problem(relative, None, Severity.WARNING, str(error)),))
+    return parse_source(relative, data, people_keys=people_keys)
+
+
+def _mention(values: tuple) -> Mention:
+    return Mention(*values)
+
+
+def _encode(note: SourceNote, keys: tuple[str, ...]) -> bytes:
+    return codec.encode_source(keys, tuple(tuple(m) for m in note.mentions), note.problems)
+
+
+def _store(connection: sqlite3.Connection, fresh: list, gone) -> None:
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+        connection.executemany("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?)", fresh)
+        connection.executemany("DELETE FROM sources WHERE path = ?", [(p,) for p in gone])
+        connection.execute("COMMIT")
+    except sqlite3.DatabaseError:  # locked by another run, or damaged: the cache just waits
+        with contextlib.suppress(sqlite3.DatabaseError):
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
