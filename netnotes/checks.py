@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from netnotes.core.model import Problem, Severity
-from netnotes.store.loading import load_summaries
+from netnotes.store.loading import load_summaries, source_interactions
 from netnotes.store.vault import Vault
 
 
@@ -13,12 +13,25 @@ from netnotes.store.vault import Vault
 class CheckReport:
     notes: int
     problems: list[Problem]
+    links: int = 0  # links that name no contact, among the problems (`links=True`)
 
 
-def check_vault(vault: Vault) -> CheckReport:
-    """Parse problems (front matter, dates, cadences, conflict markers), duplicates, git set-up."""
-    _, problems, notes = load_summaries(vault)
-    return CheckReport(notes, sorted([*problems, *git_problems(vault)], key=Problem.sort_key))
+def check_vault(vault: Vault, *, links: bool = False) -> CheckReport:
+    """Parse problems (front matter, dates, cadences, conflict markers), duplicates, git set-up,
+    and those of the meeting and daily notes; `links`: also every link in them that names no
+    contact (information)."""
+    from netnotes.store.source_notes import list_sources
+
+    summaries, problems, notes = load_summaries(vault)
+    sources = list_sources(vault)
+    unmatched = []
+    if sources:
+        people = [(summary.path, summary.name, summary.aliases) for summary in summaries]
+        _, source_problems, unmatched = source_interactions(vault, people, sources)
+        problems = [*problems, *source_problems]
+    shown = [link.problem() for link in unmatched] if links else []
+    found = sorted([*problems, *shown, *git_problems(vault)], key=Problem.sort_key)
+    return CheckReport(notes + len(sources), found, len(shown))
 
 
 def git_problems(vault: Vault) -> list[Problem]:

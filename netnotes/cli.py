@@ -253,26 +253,30 @@ def _say(text: str, **options) -> None:
 
 
 @cli.command()
+@click.option(
+    "--links", is_flag=True, help="Also list links in meeting and daily notes that name no contact."
+)
 @click.pass_context
-def check(ctx: click.Context) -> None:
+def check(ctx: click.Context, links: bool) -> None:
     """Validate every note: print `path:line: severity: message`; exit 1 on errors.
 
-    Example: netnotes check
+    Example: netnotes check --links
     """
     from netnotes.checks import check_vault
     from netnotes.core.model import Severity
 
     vault = _vault(ctx)
-    report = check_vault(vault)
+    report = check_vault(vault, links=links)
     for problem in report.problems:
         click.echo(problem.format())
     errors = sum(problem.severity is Severity.ERROR for problem in report.problems)
     warnings = sum(problem.severity is Severity.WARNING for problem in report.problems)
-    left_out = len(report.problems) - errors - warnings
+    left_out = len(report.problems) - errors - warnings - report.links
     click.echo(
         f"{report.notes} notes checked: {errors} error{'' if errors == 1 else 's'}, "
         f"{warnings} warning{'' if warnings == 1 else 's'}"
-        + (f", {left_out} not read as contacts" if left_out else ""),
+        + (f", {left_out} not read as contacts" if left_out else "")
+        + (f", {report.links} links naming no contact" if report.links else ""),
         err=True,
     )
     if errors:
@@ -474,10 +478,11 @@ def show(ctx, name, output_format, everything) -> None:
     """
     from netnotes.actions import find_target, readable_contact
     from netnotes.core.render import render_json
+    from netnotes.store.loading import contact_with_sources
     from netnotes.views import contact_document, render_card
 
     vault = _vault(ctx)
-    contact = readable_contact(find_target(vault, name))
+    contact = contact_with_sources(vault, readable_contact(find_target(vault, name)))
     document = contact_document(contact, _today(), vault.config, everything=everything)
     if output_format == "json":
         click.echo(render_json(document), nl=False)

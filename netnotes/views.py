@@ -134,13 +134,20 @@ def contact_document(
 
 
 def _entry_document(entry) -> dict:
-    return {"date": entry.on.isoformat(), "direction": str(entry.direction), "kind": entry.kind,
-            "text": entry.text, "line": entry.line}  # fmt: skip
+    """An interaction; `source` names the meeting or daily note that recorded it, if any."""
+    document = {"date": entry.on.isoformat(), "direction": str(entry.direction),
+                "kind": entry.kind, "text": entry.text, "line": entry.line}  # fmt: skip
+    if entry.source:
+        document["source"] = entry.source
+    return document
 
 
 def _item_document(item: Item) -> dict:
-    return {"kind": str(item.kind), "status": str(item.status), "due": item.due.isoformat(),
-            "line": item.line, "text": item.text}  # fmt: skip
+    document = {"kind": str(item.kind), "status": str(item.status), "due": item.due.isoformat(),
+                "line": item.line, "text": item.text}  # fmt: skip
+    if item.source:
+        document["source"] = item.source
+    return document
 
 
 def _plain(value: object) -> object:
@@ -189,7 +196,8 @@ def render_card(document: dict, today: date) -> str:
 
 def _entry_line(entry: dict) -> str:
     kind = f"{entry['kind']}: " if entry["kind"] else ""
-    return f"{entry['date']} {_arrow(entry['direction'])}{kind}{entry['text']}"
+    where = f"  ({entry['source']}:{entry['line']})" if entry.get("source") else ""
+    return f"{entry['date']} {_arrow(entry['direction'])}{kind}{entry['text']}{where}"
 
 
 def _arrow(direction: str) -> str:

@@ -263,14 +263,8 @@ def _people_in(value: object) -> list[tuple[str, bool]]:
     commas)."""
     if value is None:
         return []
-    if isinstance(value, list):
-        found = []
-        for item in value:
-            if isinstance(item, list):  # [[Sam Ortiz]] unquoted: a list in a list
-                found += [(str(inner).strip(), False) for inner in item if str(inner).strip()]
-            else:
-                found += _people_in(item)
-        return found
+    if isinstance(value, list):  # [[Sam Ortiz]] unquoted is a list in a list: flatten it
+        return [person for item in value for person in _people_in(item)]
     text = str(value).strip()
     links = [target.strip() for target, _ in _WIKILINK.findall(text)]
     if links:
@@ -351,6 +345,12 @@ class Unmatched(NamedTuple):
     path: str
     line: int
     target: str
+    is_path: bool
+
+    def problem(self) -> Problem:
+        """What `check --links` says of it (information: most such links are meant)."""
+        shown = f"the link to {self.target}" if self.is_path else f"[[{self.target}]]"
+        return Problem(self.path, self.line, Severity.INFO, f"{shown} names no contact")
 
 
 def credit(
@@ -368,7 +368,9 @@ def credit(
         for mention in note.mentions:
             found = directory.find(mention.target, mention.is_path)
             if found is None:
-                unmatched.append(Unmatched(note.path, mention.line, mention.target))
+                unmatched.append(
+                    Unmatched(note.path, mention.line, mention.target, mention.is_path)
+                )
                 continue
             if (found, mention.on) in seen:
                 continue

@@ -340,7 +340,24 @@ def name_candidates(vault: Vault, query: str) -> list[Contact] | None:
     reads the note it picks and checks it still holds that name.
     """
     first = fold(query).split()[:1]
-    connection = _existing(vault) if first else None
+    if not first:
+        return None
+    rows = _vouched_names(
+        vault, "SELECT path, name, aliases FROM names WHERE instr(words, ?) > 0", (" " + first[0],)
+    )
+    if rows is None:
+        return None
+    return [Contact(path=path, name=name, aliases=aliases) for path, name, aliases in rows]
+
+
+def all_names(vault: Vault) -> list[tuple[str, str, tuple[str, ...]]] | None:
+    """(path, name, aliases) of every contact as the index knows them; None when it cannot
+    vouch for them (see `name_candidates`, whose limits these share)."""
+    return _vouched_names(vault, "SELECT path, name, aliases FROM names", ())
+
+
+def _vouched_names(vault: Vault, query: str, parameters: tuple) -> list | None:
+    connection = _existing(vault)
     if connection is None:
         return None
     try:
@@ -351,16 +368,13 @@ def name_candidates(vault: Vault, query: str) -> list[Contact] | None:
         for folder, mtime_ns in listing.items():
             if os.stat(vault.root / folder).st_mtime_ns != mtime_ns:
                 return None
-        rows = connection.execute(
-            "SELECT path, name, aliases FROM names WHERE instr(words, ?) > 0", (" " + first[0],)
-        ).fetchall()
+        rows = connection.execute(query, parameters).fetchall()
     except (sqlite3.DatabaseError, OSError):
         return None
     finally:
         connection.close()
     return [
-        Contact(path=p, name=name, aliases=tuple(filter(None, aliases.split("\x1f"))))
-        for p, name, aliases in rows
+        (path, name, tuple(filter(None, aliases.split("\x1f")))) for path, name, aliases in rows
     ]
 
 

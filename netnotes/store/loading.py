@@ -146,6 +146,24 @@ def source_interactions(
     return external, problems, unmatched
 
 
+def contact_with_sources(vault: Vault, contact: Contact) -> Contact:
+    """One contact with what the vault's meeting and daily notes credit it with merged in
+    (`show`): the people they may name come from the index's names when it can vouch for
+    them, else from every note's summary."""
+    from netnotes.core.sources import with_sources
+    from netnotes.store.source_notes import list_sources
+
+    listing = list_sources(vault)
+    if not listing:
+        return contact
+    people = index.all_names(vault)
+    if people is None:
+        summaries, _, _ = load_summaries(vault, vault_wide=False)
+        people = [(summary.path, summary.name, summary.aliases) for summary in summaries]
+    external, _, _ = source_interactions(vault, people, listing)
+    return with_sources(contact, external.get(contact.path, ()))
+
+
 @index.collector_paused()
 def results_with_extras(
     vault: Vault,
