@@ -91,9 +91,12 @@ def init_vault(root: Path, *, git: bool = True) -> list[str]:
 
     done: list[str] = []
     root.mkdir(parents=True, exist_ok=True)
+    from netnotes.meetings import MEETING_TEMPLATE
+
     files = {
         CONFIG_NAME: DEFAULT_CONFIG,
         "templates/contact.md": DEFAULT_TEMPLATE,
+        "templates/meeting.md": MEETING_TEMPLATE,  # `netnotes meet`
     }
     for relative, content in files.items():
         path = root / relative

@@ -490,6 +490,33 @@ def show(ctx, name, output_format, everything) -> None:
         _say(render_card(document, _today()), nl=False)
 
 
+@cli.command()
+@click.argument("names", nargs=-1, required=True, shell_complete=lambda *a: _complete_names(*a))
+@click.option("--title", help="The meeting's title (default: Meeting with NAME...).")
+@click.option("--date", "on", type=WHEN, help="Its day (default: today; friday, 2026-12-03...).")
+@click.pass_context
+def meet(ctx, names, title, on) -> None:
+    """Create a dated meeting note in meetings/ with these contacts as attendees.
+
+    The note counts as a meeting with each of them (a future date: a planned
+    one); write what was said in it. Example: netnotes meet sam jill --title "Data lunch"
+    """
+    from netnotes.actions import find_target, readable_contact
+    from netnotes.meetings import counts, create_meeting
+
+    vault = _vault(ctx)
+    attendees = []
+    for name in names:
+        contact = readable_contact(find_target(vault, name))
+        attendees.append((contact.path, contact.name))
+    path = create_meeting(vault, attendees, on or _today(), title)
+    _say(f"created {vault.relative(path)}")
+    if not counts(vault, path):
+        click.echo(
+            "note: [sources] in netnotes.toml leaves this folder out: it records nothing", err=True
+        )
+
+
 @cli.command(name="list")
 @click.option("--tag", shell_complete=lambda *a: _complete_tags(*a), help="Only this tag.")
 @click.option("--company", help="Only contacts whose company contains this.")
@@ -542,8 +569,7 @@ def find(ctx, query) -> None:
 
     hits = find_notes(_vault(ctx), query)
     for hit in hits:
-        where = hit.contact.path if hit.line is None else f"{hit.contact.path}:{hit.line}"
-        _say(f"{where}: {hit.contact.name}: {hit.text}")
+        _say(f"{hit.where}: {hit.contact.name}: {hit.text}")
     if not hits:
         click.echo(f"nothing matches '{query}'", err=True)
         ctx.exit(1)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from netnotes.core.names import fold
 from netnotes.store import index, search
+from netnotes.store.loading import source_interactions
 from netnotes.store.notefile import read_note_bytes
+from netnotes.store.source_notes import list_sources
 from netnotes.store.vault import Vault
 from netnotes.views import Hit, find_hits
 
@@ -15,7 +18,8 @@ def find(vault: Vault, query: str, *, use_search: bool = True) -> list[Hit]:
     those are read; without it (a short query, no cache, `use_search=False`)
     every note is scanned. Both give the same hits, in path order.
     """
-    records = index.load(vault, use_cache=vault.use_cache, progress=vault.progress).records
+    every = index.load(vault, use_cache=vault.use_cache, progress=vault.progress).records
+    records = every
     matching = search.matching_paths(vault, records, query) if use_search else None
     if matching is not None:
         records = [record for record in records if record.path in matching]
@@ -26,4 +30,30 @@ def find(vault: Vault, query: str, *, use_search: bool = True) -> list[Hit]:
             texts[person.path] = read_note_bytes(vault.root / person.path).decode("utf-8-sig")
         except (OSError, UnicodeDecodeError):
             continue
-    return find_hits(query, people, texts)
+    hits = find_hits(query, people, texts)
+    sources = list_sources(vault)
+    if sources:
+        hits = _with_source_hits(vault, query, hits, every, sources)
+    return hits
+
+
+def _with_source_hits(vault: Vault, query: str, hits: list[Hit], records, sources) -> list[Hit]:
+    """The hits plus the contacts a meeting or daily note credits with an interaction
+    whose words hold the query (the line in that note), in path order."""
+    by_path = {record.path: record for record in records}
+    people = index.all_names(vault)
+    if people is None:
+        summaries = [summary for summary, _ in map(index.Record.summary, records) if summary]
+        people = [(summary.path, summary.name, summary.aliases) for summary in summaries]
+    external, _, _ = source_interactions(vault, people, sources)
+    wanted = fold(query)
+    found = {hit.contact.path for hit in hits}
+    extra = []
+    for path, entries in external.items():
+        entry = next((e for e in entries if wanted in fold(e.text)), None)
+        if entry is None or path in found or path not in by_path:
+            continue
+        summary, _ = by_path[path].summary()
+        if summary is not None:
+            extra.append(Hit(summary, entry.line, entry.text, entry.source))
+    return sorted([*hits, *extra], key=lambda hit: hit.contact.path)

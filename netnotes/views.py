@@ -209,6 +209,12 @@ class Hit:
     contact: Summary
     line: int | None
     text: str
+    source: str | None = None  # the meeting or daily note the line is in, if not the contact's
+
+    @property
+    def where(self) -> str:
+        path = self.source or self.contact.path
+        return path if self.line is None else f"{path}:{self.line}"
 
 
 def find_hits(query: str, people: list[Summary], texts: dict[str, str]) -> list[Hit]:

@@ -31,11 +31,12 @@ from pathlib import Path
 
 from netnotes.core.config import CONFIG_NAME
 from netnotes.core.errors import NetnotesError
-from netnotes.core.live import LiveDigest
+from netnotes.core.live import LiveDigest, Part
 from netnotes.core.rules import Context, make_context
+from netnotes.core.sources import Directory, credit, with_sources
 from netnotes.digest import assemble_live, live_part, write_digest
-from netnotes.store.state import VaultState
-from netnotes.store.vault import Vault, open_vault
+from netnotes.store.state import SourceState, VaultState
+from netnotes.store.vault import Vault, open_vault, skipped_folder
 
 # Names editors and tools use for scratch files, never notes.
 _NOISE = re.compile(
@@ -94,6 +95,8 @@ class Watcher:
         self.root = root
         self.vault: Vault = open_vault(root)
         self.state = VaultState(self.vault)
+        self.sources = SourceState(self.vault)  # meeting and daily notes
+        self._external: dict[str, tuple] = {}  # what they credit each contact with
         self.now = now
         self.quiet = quiet
         self.max_delay = max_delay
@@ -137,8 +140,8 @@ class Watcher:
                 self._config_changed = True
             elif change == "folder":
                 self._rescan_needed = True
-                if path == self.vault.contacts_dir:
-                    self._reattach = True
+                if path == self.vault.contacts_dir or path.parent == self.root:
+                    self._reattach = True  # a folder to watch (again): see start_observer
             else:
                 self._pending.add(path)
                 self._reread.discard(path)
@@ -157,7 +160,8 @@ class Watcher:
     def start(self) -> Regeneration:
         """Read the whole vault and write the digest once."""
         self.state.rescan()
-        result = self.regenerate()
+        self.sources.rescan()
+        result = self.regenerate(sources_changed=set(self.sources.notes))
         _spare_the_collector()
         return result
 
@@ -233,8 +237,10 @@ class Watcher:
                         self.on_reload()
                 else:
                     self.state.vault = self.vault  # parses do not depend on the settings
+                self.sources = SourceState(self.vault)  # [sources] may have changed
                 rescan = True
         changed = self.state.rescan() if rescan else self.state.refresh(paths)
+        sources_changed = self.sources.rescan() if rescan else self.sources.refresh(paths)
         if rescan:
             _spare_the_collector()
         with self._wakeup:
@@ -245,25 +251,43 @@ class Watcher:
                 self._reread |= suspects
                 self._first_event = self._first_event or time.monotonic()
                 self._last_event = time.monotonic()
-        if changed or config_changed:
-            self.regenerate(changed)
+        if changed or config_changed or sources_changed:
+            self.regenerate(changed, sources_changed)
 
-    def regenerate(self, changed: set[str] = frozenset()) -> Regeneration:
-        """Write the digest; `changed`: the notes (vault-relative) re-read since last time.
+    def regenerate(
+        self, changed: set[str] = frozenset(), sources_changed: set[str] = frozenset()
+    ) -> Regeneration:
+        """Write the digest; `changed`: the notes (vault-relative) re-read since last time;
+        `sources_changed`: the meeting and daily notes re-read.
 
         The digest is kept current note by note (core/live.py): a save costs
-        what that note costs. A new day or new settings compute it afresh.
+        what that note costs, plus, in a vault with meeting or daily notes, crediting
+        their mentions again (a dictionary lookup each). A new day or new settings
+        compute it afresh.
         """
         started = time.perf_counter()
         self.today = self.now().date()
         context = make_context(self.today, self.vault.config)
+        changed = set(changed)
         if context != self._live_context:
             self._live, self._live_context = LiveDigest(), context
-            changed = self.state.entries.keys()
+            changed = set(self.state.entries.keys())
+            sources_changed = set(self.sources.notes) | set(sources_changed)
+        if self.sources.notes or self._external:
+            changed |= self._credit_sources()
         for path in changed:
             entry = self.state.entries.get(path)
-            part = live_part(entry.contact, entry.problems, context) if entry else None
+            part = None
+            if entry:
+                contact = entry.contact
+                if contact is not None and path in self._external:
+                    contact = with_sources(contact, self._external[path])
+                part = live_part(contact, entry.problems, context)
             self._live.put(path, part)
+        for path in sources_changed:  # a meeting note's own problems
+            known = self.sources.notes.get(path)
+            problems = known[2].problems if known else ()
+            self._live.put(path, Part((), (), problems, None) if problems else None)
         digest = assemble_live(self.vault, context, self._live)
         render_key = (self.today, self.vault.config.digest)
         if render_key != self._rendered_for:  # a rendered line names the day and the links
@@ -294,6 +318,19 @@ class Watcher:
         )
         self.log(result.log_line())
         return result
+
+    def _credit_sources(self) -> set[str]:
+        """Credit the source notes' mentions again; the contacts whose credit changed."""
+        people = [
+            (path, entry.contact.name, entry.contact.aliases)
+            for path, entry in self.state.entries.items()
+            if entry.contact is not None
+        ]
+        notes = [note for _, _, note in self.sources.notes.values()]
+        external, _ = credit(notes, Directory(people))
+        previous, self._external = self._external, external
+        return {path for path in previous.keys() | external.keys()
+                if previous.get(path) != external.get(path)}  # fmt: skip
 
 
 def _spare_the_collector() -> None:
@@ -353,6 +390,8 @@ def start_observer(watcher: Watcher, *, poll: bool, warn: Callable[[str], None])
         watcher.contacts_watched = contacts == watcher.root or contacts.is_dir()
         if contacts != watcher.root and watcher.contacts_watched:
             observer.schedule(handler, str(contacts), recursive=True, event_filter=content_events)
+        for folder in source_folders(watcher.vault):  # meeting and daily notes
+            observer.schedule(handler, str(folder), recursive=True, event_filter=content_events)
 
     observer = PollingObserver(timeout=0.5) if poll else Observer()
     try:
@@ -370,6 +409,27 @@ def start_observer(watcher: Watcher, *, poll: bool, warn: Callable[[str], None])
         schedule(observer)
         observer.start()
     return observer
+
+
+def source_folders(vault: Vault) -> list[Path]:
+    """The vault's top-level folders that may hold meeting or daily notes (not the contacts
+    folder, which holds it, hidden folders, templates or the cache); a folder made later
+    is seen from the root's watch, which starts the observer again."""
+    contacts = vault.contacts_dir
+    if contacts == vault.root or vault.config.sources.include == ():
+        return []
+    try:
+        entries = sorted(vault.root.iterdir())
+    except OSError:
+        return []
+    return [
+        entry
+        for entry in entries
+        if entry.is_dir()
+        and not entry.is_symlink()
+        and not skipped_folder(entry.name)
+        and entry != contacts  # one that holds the contacts folder is watched twice: harmless
+    ]
 
 
 class Observing:

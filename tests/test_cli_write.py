@@ -41,12 +41,12 @@ def test_init_creates_a_vault_and_running_it_again_changes_nothing(tmp_path):
     result = CliRunner().invoke(cli, ["init", str(target), "--no-git"])
     assert result.exit_code == 0
     assert result.stdout == (
-        "created netnotes.toml\ncreated templates/contact.md\ncreated contacts/\n"
-        "updated .gitignore\nupdated .gitattributes\n"
+        "created netnotes.toml\ncreated templates/contact.md\ncreated templates/meeting.md\n"
+        "created contacts/\nupdated .gitignore\nupdated .gitattributes\n"
     )
     assert sorted(p.relative_to(target).as_posix() for p in target.rglob("*")) == [
         ".gitattributes", ".gitignore", "contacts", "netnotes.toml", "templates",
-        "templates/contact.md",
+        "templates/contact.md", "templates/meeting.md",
     ]  # fmt: skip
     assert (target / ".gitignore").read_text() == "/.netnotes/\n/DUE.md\n"
     assert (target / ".gitattributes").read_text() == (

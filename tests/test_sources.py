@@ -305,3 +305,49 @@ def test_one_note_credits_a_contact_once_a_day_but_each_dated_line_on_its_day():
         (date(2026, 11, 9).toordinal(), "email Sam", 3),
     ]
     assert unmatched == []
+
+
+# -- netnotes meet ------------------------------------------------------------------------------
+
+
+def test_meet_writes_a_dated_meeting_note_that_counts_for_each_attendee(people):
+    result = run(people, "meet", "sam", "benny", "--date", "2026-11-24", "--title", "Data lunch")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "created meetings/2026-11-24 Data lunch.md\n"
+    note = people / "meetings" / "2026-11-24 Data lunch.md"
+    assert note.read_text(encoding="utf-8") == (
+        "---\n"
+        "date: 2026-11-24\n"
+        "type: meeting\n"
+        'attendees: ["[[sam-ortiz|Sam Ortiz]]", "[[benjamin-kim|Benjamin Kim]]"]\n'
+        "---\n\n"
+        "# Data lunch\n\n"
+        "With [[sam-ortiz|Sam Ortiz]], [[benjamin-kim|Benjamin Kim]].\n\n"
+        "## Notes\n\n-\n\n## Follow-ups\n\n"
+    )
+    planned = [(i["contact"], i["text"]) for i in items(people) if i["kind"] == "meeting"]
+    assert planned == [("Benjamin Kim", "planned meeting: Data lunch"),
+                       ("Sam Ortiz", "planned meeting: Data lunch")]  # fmt: skip
+    again = run(people, "meet", "sam", "--date", "2026-11-24", "--title", "Data lunch")
+    assert again.stdout == "created meetings/2026-11-24 Data lunch 2.md\n"
+    assert note.read_text(encoding="utf-8").startswith("---\ndate: 2026-11-24\n")  # untouched
+
+
+def test_meet_uses_the_vaults_template_and_refuses_an_unknown_name(people):
+    write(people, "templates/meeting.md", "---\ndate: {date}\nwith: {attendees}\n---\n{title}\n")
+    result = run(people, "meet", "sam")
+    assert result.stdout == "created meetings/2026-11-21 Meeting with Sam Ortiz.md\n"
+    text = (people / "meetings/2026-11-21 Meeting with Sam Ortiz.md").read_text(encoding="utf-8")
+    assert text == '---\ndate: 2026-11-21\nwith: ["[[sam-ortiz|Sam Ortiz]]"]\n---\nMeeting with Sam Ortiz\n'
+    unknown = run(people, "meet", "nobody")
+    assert unknown.exit_code == 1
+    assert "nobody" in unknown.output
+
+
+def test_find_finds_words_written_in_a_daily_note_with_the_note_and_line(people):
+    write(people, "daily/2026-11-12.md", "# Thursday\n\n- Lunch at Blue Bottle with [[Benny]]\n")
+    result = run(people, "find", "blue bottle")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        "daily/2026-11-12.md:3: Benjamin Kim: Lunch at Blue Bottle with Benny\n"
+    )

@@ -443,3 +443,38 @@ def test_each_save_gives_the_digest_a_fresh_read_gives(example_vault):
         thread.join(5)
         observer.stop()
         observer.join(5)
+
+
+# -- issue 13: meeting and daily notes -----------------------------------------------------
+
+
+def test_a_meeting_note_saved_changes_the_digest_and_deleting_it_undoes_that(observed):
+    watcher, vault, _ = observed
+    (vault / "meetings").mkdir()  # a folder made while watching: the observer takes it on
+    meeting = vault / "meetings" / "2026-11-20 Coffee with Ann.md"
+    meeting.write_text("---\nattendees: ['[[Ann]]']\n---\n")
+    wait_until(shows(vault, "send a thank-you for the meeting on 2026-11-20"), "the thank-you")
+    assert "last contact 2026-11-01" not in digest(vault)
+    meeting.unlink()
+    wait_until(lacks(vault, "thank-you"), "the thank-you gone with the note")
+    wait_until(shows(vault, "last contact 2026-11-01"), "the cadence from the log again")
+
+
+def test_a_daily_note_in_a_folder_that_existed_at_start_is_seen(vault):
+    (vault / "contacts" / "ann.md").write_text(NOTE.format(name="Ann"))
+    (vault / "daily").mkdir()
+    watcher = Watcher(vault, now=Clock("2026-11-21T10:00:00"), quiet=0.1, max_delay=0.5,
+                      clock_interval=0.05, log=lambda line: None)  # fmt: skip
+    watcher.start()
+    observer = start_observer(watcher, poll=False, warn=lambda line: None)
+    thread = threading.Thread(target=watcher.run, daemon=True)
+    thread.start()
+    try:
+        assert "last contact 2026-11-01" in digest(vault)
+        (vault / "daily" / "2026-11-19.md").write_text("- Lunch with [[Ann]]\n")
+        wait_until(shows(vault, "last contact 2026-11-19"), "the daily note's lunch")
+    finally:
+        watcher.stop()
+        thread.join(5)
+        observer.stop()
+        observer.join(5)

@@ -13,7 +13,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from netnotes.core.model import Contact, Problem
-from netnotes.store.vault import Vault, contact_files, is_contact_path, read_note
+from netnotes.core.sources import SourceNote
+from netnotes.store.vault import (
+    Vault,
+    contact_files,
+    is_contact_path,
+    is_source_path,
+    read_note,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +113,61 @@ class VaultState:
             looks_mid_save(info.st_size, problems),
         )
         return True
+
+
+class SourceState:
+    """The vault's meeting and daily notes (core/sources.py), kept like the contacts are:
+    each known by its (mtime_ns, size) and read again only when that changes."""
+
+    def __init__(self, vault: Vault) -> None:
+        self.vault = vault
+        self.notes: dict[str, tuple[int, int, SourceNote]] = {}
+
+    def rescan(self) -> set[str]:
+        """Diff the vault's source notes against what we hold; the paths that changed."""
+        from netnotes.store.source_notes import list_sources, load_source_notes
+
+        listing = list_sources(self.vault)
+        if not self.notes:  # the first read goes through the index cache
+            notes = load_source_notes(self.vault, listing)
+            self.notes = {
+                relative: (mtime_ns, size, note)
+                for (relative, _, mtime_ns, size), note in zip(listing, notes, strict=True)
+            }
+            return set(self.notes)
+        on_disk = {relative: (path, mtime_ns, size) for relative, path, mtime_ns, size in listing}
+        changed = {relative for relative in self.notes if relative not in on_disk}
+        for relative in changed:
+            del self.notes[relative]
+        for relative, (path, mtime_ns, size) in on_disk.items():
+            known = self.notes.get(relative)
+            if known is None or known[:2] != (mtime_ns, size):
+                self._read(relative, path, mtime_ns, size)
+                changed.add(relative)
+        return changed
+
+    def refresh(self, paths: Iterable[Path]) -> set[str]:
+        """Re-read the given files that are source notes; forget those that are gone."""
+        changed: set[str] = set()
+        for path in paths:
+            if not is_source_path(self.vault, path):
+                continue
+            relative = self.vault.relative(path)
+            try:
+                info = os.stat(path)
+            except OSError:
+                if self.notes.pop(relative, None) is not None:
+                    changed.add(relative)
+                continue
+            self._read(relative, str(path), info.st_mtime_ns, info.st_size)
+            changed.add(relative)
+        return changed
+
+    def _read(self, relative: str, path: str, mtime_ns: int, size: int) -> None:
+        from netnotes.store.source_notes import read_source
+
+        note = read_source(relative, path, self.vault.config.sources.people_keys)
+        self.notes[relative] = (mtime_ns, size, note)
 
 
 def looks_mid_save(size: int, problems) -> bool:

@@ -135,7 +135,7 @@ def _walk_notes(vault: Vault, folders: list[str] | None) -> list[tuple[str, os.D
             except OSError:
                 is_folder = False
             if is_folder:
-                if not _skipped_folder(name) and not entry.is_symlink():
+                if not skipped_folder(name) and not entry.is_symlink():
                     pending.append(entry.path)
             elif _note_name(name) and entry.path != digest:
                 found.append((entry.path, entry))
@@ -176,7 +176,7 @@ def stat_source_files(vault: Vault) -> list[tuple[str, str, int, int]]:
             except OSError:
                 continue
             if is_folder:
-                if not _skipped_folder(name) and os.path.normpath(entry.path) != contacts:
+                if not skipped_folder(name) and os.path.normpath(entry.path) != contacts:
                     pending.append(entry.path)
                 continue
             if not _note_name(name) or entry.path == digest:
@@ -196,15 +196,12 @@ def stat_source_files(vault: Vault) -> list[tuple[str, str, int, int]]:
 
 def is_source_path(vault: Vault, path: Path) -> bool:
     """Would `stat_source_files` list this path (whether or not it exists now)?"""
-    try:
-        parts = path.relative_to(vault.root).parts
-    except ValueError:
-        return False
+    if path.is_relative_to(vault.contacts_dir) or not path.is_relative_to(vault.root):
+        return False  # the contacts folder holds contacts (and templates), never sources
+    parts = path.relative_to(vault.root).parts
     if not parts or not _note_name(parts[-1]) or path == vault.digest_path:
         return False
-    if any(_skipped_folder(part) for part in parts[:-1]) or is_contact_path(vault, path):
-        return False
-    if vault.contacts_dir.resolve() == vault.root.resolve():
+    if any(skipped_folder(part) for part in parts[:-1]):
         return False
     return vault.config.sources.admits("/".join(parts))
 
@@ -218,7 +215,7 @@ def is_contact_path(vault: Vault, path: Path) -> bool:
     return (
         bool(parts)
         and _note_name(parts[-1])
-        and not any(_skipped_folder(part) for part in parts[:-1])
+        and not any(skipped_folder(part) for part in parts[:-1])
         and path != vault.digest_path
     )
 
@@ -227,7 +224,7 @@ def _note_name(name: str) -> bool:
     return name.endswith(".md") and not name.startswith(".")
 
 
-def _skipped_folder(name: str) -> bool:
+def skipped_folder(name: str) -> bool:
     return name.startswith(".") or name.casefold() in SKIPPED_DIRS
 
 
