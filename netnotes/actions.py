@@ -58,6 +58,10 @@ max_nudges = 3               # after this many unanswered outreaches in a row, s
 thank_within = "7 days"      # a meeting older than this no longer asks for a thank-you
 reconnect_after = "6 months" # a contact with no cadence, silent this long, is a reconnect candidate
 reconnect_per_digest = 3     # at most this many reconnect suggestions per digest
+
+[sources]                    # meeting and daily notes that link a contact count as contact
+# include = ["meetings", "daily"]   # default: every note outside the contacts folder
+# exclude = []                      # include = [] turns it off
 """
 
 DEFAULT_TEMPLATE = """\

@@ -148,7 +148,7 @@ def test_text_format_has_no_colour_when_not_a_terminal(example_vault):
     )
     assert "\x1b[" not in result.stdout
     assert result.stdout.startswith(
-        "Due on 2026-11-21 — 4 overdue · 2 today · 5 upcoming · 3 to reconnect\n"
+        "Due on 2026-11-21 — 3 overdue · 3 today · 6 upcoming · 3 to reconnect\n"
     )
 
 
@@ -166,7 +166,7 @@ def test_vault_from_environment_and_from_an_ancestor_folder(example_vault, tmp_p
     nested = example_vault / "contacts" / "school"
     ancestor = run("digest", "--today", "2026-11-21", "--format", "json", cwd=nested)
     assert ancestor.exit_code == 0
-    assert len(json.loads(ancestor.stdout)["items"]) == 14
+    assert len(json.loads(ancestor.stdout)["items"]) == 15
 
 
 def test_no_vault_is_a_clear_error_that_says_how_to_make_one(tmp_path):
@@ -231,7 +231,8 @@ def test_check_on_a_clean_vault_exits_0(example_vault):
     result = run("--vault", str(example_vault), "check")
     assert result.exit_code == 0
     assert result.stdout == ""
-    assert result.stderr == "15 notes checked: 0 errors, 0 warnings\n"
+    # 15 contacts, 2 meeting notes and a daily note
+    assert result.stderr == "18 notes checked: 0 errors, 0 warnings\n"
 
 
 def test_check_with_only_warnings_exits_0(vault):

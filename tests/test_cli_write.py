@@ -376,9 +376,11 @@ def test_show_prints_a_card(example_vault):
         "Priya Shah — Product Director, Lumen Health\ncontacts/priya-shah.md\n\n"
         "emails: priya@lumen.example\ntags: product\nlast contact: 2026-11-05 (16 days ago)\n"
         "cadence: none\n\nDue\n  overdue 2026-11-12  no reply to email sent 2026-11-05: asked for "
-        "20 minutes about the product role before my interview\n\nRecent\n"
+        "20 minutes about the product role before my interview\n"
+        "  upcoming 2026-11-24  planned meeting: Call with Priya\n\nRecent\n"
         "  2026-11-05 -> email: asked for 20 minutes about the product role before my interview\n"
-        "  2026-10-22 meetup: talked about patient-facing apps\n"
+        "  2026-10-22 meetup: talked about patient-facing apps\n\nPlanned\n"
+        "  2026-11-24 meeting: Call with Priya  (meetings/2026-11-24 Call with Priya.md:3)\n"
     )
 
 

@@ -338,7 +338,10 @@ def test_meet_uses_the_vaults_template_and_refuses_an_unknown_name(people):
     result = run(people, "meet", "sam")
     assert result.stdout == "created meetings/2026-11-21 Meeting with Sam Ortiz.md\n"
     text = (people / "meetings/2026-11-21 Meeting with Sam Ortiz.md").read_text(encoding="utf-8")
-    assert text == '---\ndate: 2026-11-21\nwith: ["[[sam-ortiz|Sam Ortiz]]"]\n---\nMeeting with Sam Ortiz\n'
+    assert (
+        text
+        == '---\ndate: 2026-11-21\nwith: ["[[sam-ortiz|Sam Ortiz]]"]\n---\nMeeting with Sam Ortiz\n'
+    )
     unknown = run(people, "meet", "nobody")
     assert unknown.exit_code == 1
     assert "nobody" in unknown.output

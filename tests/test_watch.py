@@ -449,7 +449,7 @@ def test_each_save_gives_the_digest_a_fresh_read_gives(example_vault):
 
 
 def test_a_meeting_note_saved_changes_the_digest_and_deleting_it_undoes_that(observed):
-    watcher, vault, _ = observed
+    _, vault, _ = observed
     (vault / "meetings").mkdir()  # a folder made while watching: the observer takes it on
     meeting = vault / "meetings" / "2026-11-20 Coffee with Ann.md"
     meeting.write_text("---\nattendees: ['[[Ann]]']\n---\n")
