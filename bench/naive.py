@@ -23,7 +23,9 @@ DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")
 def main() -> None:
     markdown = MarkdownIt("commonmark")
     found = 0
-    for path in sorted((Path(sys.argv[1]) / "contacts").rglob("*.md")):
+    root = Path(sys.argv[1])
+    # Every note: contacts, and the meeting and daily notes of a vault that has them.
+    for path in sorted(p for p in root.rglob("*.md") if ".netnotes" not in p.parts):
         try:
             post = frontmatter.load(path)
         except Exception:  # a broken note: the baseline just skips it

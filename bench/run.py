@@ -15,7 +15,10 @@ the median of `--runs` runs (peak memory: the maximum resident set size) of:
 - every command on the warm vault (bench/commands.py), as a multiple of
   `netnotes --help` measured in the same run;
 - the watcher: save → DUE.md latency over `--saves` editor-style saves, with a
-  real observer and the default debounce (bench/watch_latency.py).
+  real observer and the default debounce (bench/watch_latency.py);
+- a vault of 10,000 contacts and `--dated` meeting and daily notes that link
+  them: the naive baseline (which parses those notes too), the digest cold,
+  warm, and after a meeting note or a contact changed.
 
 Then a table of how each figure grows with the vault. Each command runs
 once untimed first, with bytecode caching allowed, as in a normal install.
@@ -138,10 +141,43 @@ def bench_size(size: int, entries: int, runs: int, naive_up_to: int, saves: int)
         return rows
 
 
-def print_size(size: int, entries: int, rows: list[tuple]) -> None:
+def bench_dated(contacts: int, dated: int, entries: int, runs: int) -> list[tuple]:
+    """The digest of a vault whose meeting and daily notes link its contacts (issue 13)."""
+    with tempfile.TemporaryDirectory() as folder:
+        root = generate(Path(folder) / "vault", contacts, entries, dated=dated)
+        digest = [*NETNOTES, "--vault", str(root), "digest", "--today", "2026-11-21",
+                  "--format", "json"]  # fmt: skip
+        cache = root / ".netnotes"
+        meeting = sorted((root / "meetings").glob("*.md"))[-1]  # the newest
+        contact = sorted((root / "contacts").rglob("*.md"))[contacts // 2]
+        counter = iter(range(10**6))
+
+        def drop_cache() -> None:
+            shutil.rmtree(cache, ignore_errors=True)
+
+        def append_to(note: Path):
+            return lambda: note.write_text(
+                note.read_text(encoding="utf-8") + f"\n- edit {next(counter)}\n", encoding="utf-8"
+            )
+
+        rows = [
+            ("--help", *median_of(runs, [*NETNOTES, "--help"])),
+            ("naive baseline", *median_of(runs, [PYTHON, "-m", "bench.naive", str(root)])),
+            ("digest cold", *median_of(runs, digest, drop_cache)),
+        ]
+        timed(digest)  # leave a complete cache behind
+        time.sleep(2.1)  # past index.RACY_SECONDS, so every note is cached
+        timed(digest)
+        rows.append(("digest warm", *median_of(runs, digest)))
+        for label, note in (("a meeting note", meeting), ("a contact", contact)):
+            rows.append((f"digest, {label} changed", *median_of(runs, digest, append_to(note))))
+        return rows
+
+
+def print_size(size: int, entries: int, rows: list[tuple], title: str | None = None) -> None:
     by_label = {label: seconds for label, seconds, _ in rows}
     naive, help_time = by_label.get("naive baseline"), by_label["--help"]
-    print(f"\n{size} contacts × {entries} entries")
+    print(f"\n{title or f'{size} contacts × {entries} entries'}")
     print(f"  {'':30}{'median':>9}  {'× --help':>8}  {'× naive':>8}  {'peak MB':>8}")
     for label, seconds, memory in rows:
         of_naive = f"{seconds / naive:>8.3f}" if naive else f"{'':>8}"
@@ -171,6 +207,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--naive-up-to", type=int, default=10000)
     parser.add_argument("--saves", type=int, default=20)
+    parser.add_argument(
+        "--dated", type=int, default=5000, help="meeting and daily notes beside 10,000 contacts"
+    )
     arguments = parser.parse_args()
     start_launcher()
     cpu = next(
@@ -186,6 +225,13 @@ def main() -> None:
         )
         print_size(size, arguments.entries, results[size])
     print_growth(arguments.sizes, results)
+    if arguments.dated:
+        rows = bench_dated(10000, arguments.dated, arguments.entries, arguments.runs)
+        title = (
+            f"10000 contacts × {arguments.entries} entries + {arguments.dated} meeting and "
+            "daily notes"
+        )
+        print_size(10000, arguments.entries, rows, title)
 
 
 if __name__ == "__main__":

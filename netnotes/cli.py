@@ -537,12 +537,13 @@ def list_contacts(ctx, tag, company, due, output_format) -> None:
 
     vault = _vault(ctx)
     owing, listing = None, None
-    if due:  # the digest's own rows, cached per day: no contact is built for them either
-        from netnotes.digest import build_digest
+    if due:  # the digest itself, from its memo when nothing changed: one read, no decoding
+        from netnotes.digest import digest_output
         from netnotes.store.index import list_notes
 
         listing = list_notes(vault) if vault.contacts_dir.is_dir() else None  # one walk for both
-        owing = {item.path for item in build_digest(vault, _today(), listing=listing).items}
+        text, _ = digest_output(vault, _today(), None, "json", listing=listing)
+        owing = {item["path"] for item in json.loads(text)["items"]}
     # names, companies, tags and dates: read without building any contact
     summaries, _, _ = load_summaries(vault, vault_wide=False, listing=listing)
     rows = summary_rows(summaries, _today(), tag=tag, company=company, only=owing)

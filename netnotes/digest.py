@@ -207,7 +207,7 @@ def write_digest_text(vault: Vault, text: str) -> bool:
 
 
 def digest_output(
-    vault: Vault, today: date, horizon: Duration | None, output_format: str
+    vault: Vault, today: date, horizon: Duration | None, output_format: str, *, listing=None
 ) -> tuple[str, str]:
     """(the digest as Markdown or JSON, its summary line), from the memo when it can be.
 
@@ -215,13 +215,15 @@ def digest_output(
     settings, the format, the code that renders it, and the (path, mtime, size)
     of every note. A vault where nothing changed answers from one row, after
     the stat walk; a note saved in the last two seconds (whose change a coarse
-    clock could hide) makes the run compute the digest afresh.
+    clock could hide) makes the run compute the digest afresh. `listing`: the walk
+    of the contacts folder, when the caller made it.
     """
     from netnotes.store import index
     from netnotes.store.source_notes import list_sources, sources_signature
 
     config = vault.config if horizon is None else replace(vault.config, horizon=horizon)
-    listing = index.list_notes(vault) if vault.use_cache else None
+    if listing is None and vault.use_cache:
+        listing = index.list_notes(vault)
     sources = list_sources(vault)  # meeting and daily notes: their changes count too
     signature = index.listing_signature(listing) if listing is not None else None
     from_sources = sources_signature(sources)

@@ -354,3 +354,23 @@ def test_find_finds_words_written_in_a_daily_note_with_the_note_and_line(people)
     assert result.stdout == (
         "daily/2026-11-12.md:3: Benjamin Kim: Lunch at Blue Bottle with Benny\n"
     )
+
+
+def test_the_fast_scanner_and_markdown_it_read_the_same_mentions(monkeypatch, tmp_path):
+    """Plain bodies skip markdown-it (core/blocks.py); both readings must agree."""
+    import random
+
+    from bench.generate import generate_dated
+
+    from .conftest import EXAMPLE_VAULT
+
+    names = ["Sam Ortiz", "Benjamin Kim", "Jill Moreno", "Ana Shah"]
+    generate_dated(tmp_path, names, 60, random.Random(3))
+    notes = sorted(tmp_path.rglob("*.md")) + sorted(EXAMPLE_VAULT.rglob("*.md"))
+    notes_data = [(path.name, path.read_bytes()) for path in notes]
+    notes_data.append(("2026-11-12.md", b"- a [[x]]\n  continued [[y]]\n\n- 2026-11-01 b [[z]]\n"))
+    fast = [parse_source(name, data) for name, data in notes_data]
+    monkeypatch.setattr("netnotes.core.blocks.fast_blocks", lambda lines: None)
+    slow = [parse_source(name, data) for name, data in notes_data]
+    assert fast == slow
+    assert sum(len(note.mentions) for note in fast) > 60

@@ -175,10 +175,18 @@ class _SourceReader:
 
     def body_mentions(self, body: str, first_line: int, day: date | None) -> list[Mention]:
         """List items that link someone: on the item's own date, else on the note's."""
+        from netnotes.core.blocks import ITEM, fast_blocks
         from netnotes.core.parse import commented_lines, markdown_parser
 
         body_lines = body.split("\n")
         hidden = commented_lines(body_lines) if "%%" in body else frozenset()
+        blocks = fast_blocks(body_lines)
+        if blocks is not None:  # a plain body (flat lists, no quote or code): no tokens needed
+            found_fast: list[Mention] = []
+            for kind, start, _, content in blocks:
+                if kind is ITEM and start not in hidden:
+                    found_fast += self.item_mentions(content, first_line + start, day)
+            return found_fast
         tokens = markdown_parser().parse(body)
         found: list[Mention] = []
         quotes = 0
