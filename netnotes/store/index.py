@@ -252,14 +252,19 @@ def load(
                 report.results = _read_results(connection, results_key)
             if results_key is None:
                 rows = connection.execute("SELECT path, mtime_ns, size, data FROM notes")
-            elif all(
-                report.results.get(relative, (None,))[:2] == (mtime_ns, size)
-                for relative, (_, mtime_ns, size) in on_disk.items()
-            ):
-                # Every note's result is current: no parse is needed, none is read.
-                rows = ((relative, m, s, None) for relative, (_, m, s) in on_disk.items())
-            else:  # parses are fetched later, only for the notes whose result is stale
-                rows = connection.execute("SELECT path, mtime_ns, size, NULL FROM notes")
+            else:
+                # A note whose result is current needs no parse, and none is read; of the
+                # others (a note just written, say) only the cache's pairs are asked for.
+                results = report.results
+                rows, stale = [], []
+                for relative, (_, mtime_ns, size) in on_disk.items():
+                    if results.get(relative, (None,))[:2] == (mtime_ns, size):
+                        rows.append((relative, mtime_ns, size, None))
+                    else:
+                        stale.append(relative)
+                rows += _pairs_of(connection, stale)
+                # A note with a result that is no longer on disk is gone from the cache too.
+                rows += _pairs_of(connection, [p for p in results if p not in on_disk])
             known = {path: (mtime, size, data) for path, mtime, size, data in rows}
             report.cached = True
         except sqlite3.DatabaseError as error:
@@ -293,6 +298,18 @@ def load(
             _store(connection, fresh, gone, vouched, first_fill=not known)
             connection.close()
     return report
+
+
+def _pairs_of(connection: sqlite3.Connection, paths: list[str]) -> list[tuple]:
+    """(path, mtime_ns, size, None) of these notes as the cache holds them."""
+    found: list[tuple] = []
+    for start in range(0, len(paths), 500):
+        chunk = paths[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        found += connection.execute(
+            f"SELECT path, mtime_ns, size, NULL FROM notes WHERE path IN ({marks})", chunk
+        ).fetchall()
+    return found
 
 
 def _listing(vault: Vault, folders: list[str], fresh: list[Record]) -> dict[str, int]:
