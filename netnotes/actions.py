@@ -402,7 +402,7 @@ def _fresh_contact(vault: Vault, target: Target, data: bytes) -> Contact:
     return contact
 
 
-def _write(vault: Vault, target: Target, edit) -> tuple[str, str]:
+def write_note(vault: Vault, target: Target, edit) -> tuple[str, str]:
     """Apply `edit(contact, text) -> text` to the note under its lock, from what is on disk."""
     refuse_untrusted(target.relative, target.problems)
     fresh: list[Contact] = []
@@ -452,7 +452,7 @@ def log_interaction(
         where[:] = [(contact, line)]
         return note
 
-    _write(vault, target, edit)
+    write_note(vault, target, edit)
     summary = f"- {entry}"
     if next_follow_up:
         summary += f"\nfollow_up: {next_follow_up.isoformat()}"
@@ -476,7 +476,7 @@ def complete_task(vault: Vault, name: str, match: str | None, today: date) -> Wr
                 "or write the next one and tick this one by hand"
             ) from None
 
-    _write(vault, target, edit)
+    write_note(vault, target, edit)
     contact, task = done[-1]
     summary = f"- [x] {task.text} ✅ {today.isoformat()}"
     if task.recurrence:  # the next occurrence went on the line above: this one moved down
@@ -507,7 +507,7 @@ def snooze_contact(vault: Vault, name: str, until: date | None) -> Written:
         seen[:] = [contact]
         return set_key(note, spelling_of(contact.fields, "snooze", vault.config.reading), value)
 
-    old, new = _write(vault, target, edit)
+    old, new = write_note(vault, target, edit)
     if value:
         summary = f"snooze: {value}"
     else:

@@ -517,6 +517,50 @@ def meet(ctx, names, title, on) -> None:
         )
 
 
+@cli.command(name="import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, exists=True))
+@click.option(
+    "--from", "source_format", type=click.Choice(["vcard", "linkedin", "google"]),
+    help="The files' format (default: told from each file).",
+)  # fmt: skip
+@click.option("--dry-run", is_flag=True, help="Say what would change; write nothing.")
+@click.option("--tag", help="Give every imported contact this tag too.")
+@click.pass_context
+def import_contacts(ctx, files, source_format, dry_run, tag) -> None:
+    """Bring contacts in from vCard (.vcf), LinkedIn Connections.csv or Google Contacts CSV.
+
+    Matched to existing notes by UID, e-mail, profile URL, then name; a matched
+    note gains only what it lacks, and running it again changes nothing.
+    Example: netnotes import --dry-run ~/Downloads/Connections.csv
+    """
+    from netnotes.importing import apply_import, plan_import, read_people
+
+    vault = _vault(ctx)
+    records = read_people([Path(file) for file in files], source_format)
+    plan = plan_import(vault, records, tag=tag.lstrip("#") if tag else None)
+    verb = "would " if dry_run else ""
+    for path, person in plan.created:
+        _say(f"{verb}create {vault.relative(path)}: {person.name} ({person.origin})")
+    for contact, person, changes in plan.updated:
+        said = "; ".join(
+            f"{key}: {value}" if action == "set" else f"+ {key}: {', '.join(value)}"
+            for action, key, value in changes
+        )
+        _say(f"{verb}update {contact.path}: {said} ({person.origin})")
+    for skip in plan.skipped:
+        _say(f"skip {skip.origin}: {skip.reason}")
+    for line in [*plan.kept, *plan.warnings]:
+        _say(f"note {line}")
+    if not dry_run:
+        total = len(plan.created) + len(plan.updated)
+        if total > 200 and sys.stderr.isatty():
+            with click.progressbar(length=total, label="writing", file=sys.stderr) as bar:
+                apply_import(vault, plan, _today(), lambda done, _: bar.update(done - bar.pos))
+        else:
+            apply_import(vault, plan, _today())
+    click.echo(("dry run: " if dry_run else "") + plan.summary(), err=True)
+
+
 @cli.command(name="list")
 @click.option("--tag", shell_complete=lambda *a: _complete_tags(*a), help="Only this tag.")
 @click.option("--company", help="Only contacts whose company contains this.")

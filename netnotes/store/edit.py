@@ -161,6 +161,68 @@ def set_key(text: str, key: str, value: str | None, *, allow_flow: bool = False)
     return note.text()
 
 
+def add_to_list(text: str, key: str, values: list[str]) -> str:
+    """Append `values` (texts) to the front-matter list `key`, changing only its lines.
+
+    A flow list (`emails: [a, b]`) gets them at its end, on its line; a block
+    list gets `- value` lines after its last item, indented as it is; a single
+    value becomes a flow list that keeps it first; an empty or missing key is
+    set to a flow list. Refused, as by `set_key`: block scalars, anchors.
+    """
+    if not values:
+        return text
+    note = Lines.of(text)
+    span = _front_matter_span(note)
+    added = ", ".join(yaml_scalar(value) for value in values)
+    if span is None:
+        return set_key(text, key, f"[{added}]", allow_flow=True)
+    start, end = span
+    indent = _key_indent(note, start, end)
+    name = re.escape(key)
+    pattern = re.compile(
+        rf"(?P<head>{re.escape(indent)}(?:{name}|\"{name}\"|'{name}')[ \t]*:)(?P<rest>.*)"
+    )
+    for index in range(start + 1, end):
+        match = pattern.fullmatch(note.content(index))
+        if not match:
+            continue
+        old_value, comment = _split_comment(match["rest"])
+        if not old_value:
+            items = _block_items(note, index, end, indent)
+            if items:
+                last, item_indent = items[-1], items[0][1]
+                note.insert(last[0] + 1, [f"{item_indent}- {yaml_scalar(v)}" for v in values])
+                return note.text()
+            note.replace(index, f"{match['head']} [{added}]{comment}")
+            return note.text()
+        if old_value[:1] in ("|", ">", "&", "*", "{"):
+            _refuse_unsafe_value(note, index, end, key, old_value, False, indent)
+        if old_value.startswith("[") and old_value.endswith("]"):
+            inner = old_value[1:-1].strip().rstrip(",").strip()
+            joined = f"{inner}, {added}" if inner else added
+            note.replace(index, f"{match['head']} [{joined}]{comment}")
+        else:
+            note.replace(index, f"{match['head']} [{old_value}, {added}]{comment}")
+        return note.text()
+    return set_key(text, key, f"[{added}]", allow_flow=True)
+
+
+def _block_items(note: Lines, index: int, end: int, indent: str) -> list[tuple[int, str]]:
+    """(line, indent) of each `- item` of the block list under the key on line `index`."""
+    items: list[tuple[int, str]] = []
+    for line in range(index + 1, end):
+        content = note.content(line)
+        stripped = content.lstrip(" ")
+        own = content[: len(content) - len(stripped)]
+        if stripped.startswith("- ") or stripped == "-":
+            if len(own) < len(indent):
+                break
+            items.append((line, own))
+        elif stripped and (len(own) <= len(indent)):
+            break  # the next key
+    return items
+
+
 def _key_indent(note: Lines, start: int, end: int) -> str:
     """The blanks before the front matter's first key (almost always none)."""
     for index in range(start + 1, end):

@@ -1,0 +1,196 @@
+"""vCard files in (2.1, 3.0, 4.0, as phones and address books write them) and out (4.0).
+
+Reading is vobject's (what khard uses): folded lines, quoted-printable and
+charset parameters, `item1.` groups with their `X-ABLabel`. This module only
+cuts a file into cards first, so that one broken card (a base64 photo with
+bad padding, a card never closed) is a reported skip and every other card is
+still read, and picks the values a note keeps. Photos are never copied.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from netnotes.formats.people import Person, Skip, birthday_text, unique
+
+_PHOTO_LINE = re.compile(r"(?:[\w-]+\.)?(?:PHOTO|LOGO|SOUND|KEY)[;:]", re.IGNORECASE)
+
+
+def read_vcards(text: str, source: str) -> list[Person | Skip]:
+    """Every card of a .vcf file, as a Person or a Skip that says why."""
+    found: list[Person | Skip] = []
+    for number, lines in enumerate(_cards(text), start=1):
+        origin = f"{source}, card {number}"
+        if lines[-1].strip().upper() != "END:VCARD":
+            found.append(Skip(origin, "the card is never closed (no END:VCARD)"))
+            continue
+        card = _parse(lines)
+        if isinstance(card, str):
+            found.append(Skip(origin, f"not a readable vCard: {card}"))
+            continue
+        found.append(_person(card, origin))
+    return found
+
+
+def _cards(text: str) -> list[list[str]]:
+    """The lines of each BEGIN:VCARD ... END:VCARD block (the last one maybe unclosed)."""
+    cards: list[list[str]] = []
+    current: list[str] | None = None
+    for line in text.splitlines():
+        marker = line.strip().upper()
+        if marker == "BEGIN:VCARD":
+            if current is not None:
+                cards.append(current)  # a card never closed before the next one
+            current = [line]
+        elif current is not None:
+            current.append(line)
+            if marker == "END:VCARD":
+                cards.append(current)
+                current = None
+    if current is not None:
+        cards.append(current)
+    return cards
+
+
+def _parse(lines: list[str]):
+    """vobject's reading of one card; the error's words (a str) when it cannot read it."""
+    import vobject
+
+    try:
+        return vobject.readOne("\r\n".join(lines) + "\r\n", ignoreUnreadable=True)
+    except Exception as error:  # vobject raises several kinds
+        # A photo that does not decode must not lose the person: read it without.
+        kept = _without_photos(lines)
+        if kept != lines:
+            try:
+                return vobject.readOne("\r\n".join(kept) + "\r\n", ignoreUnreadable=True)
+            except Exception:
+                pass
+        return str(error).splitlines()[0][:200] if str(error) else type(error).__name__
+
+
+def _without_photos(lines: list[str]) -> list[str]:
+    kept: list[str] = []
+    skipping = False
+    for line in lines:
+        if line[:1] in (" ", "\t") and skipping:
+            continue  # a folded continuation of the photo
+        skipping = bool(_PHOTO_LINE.match(line))
+        if not skipping:
+            kept.append(line)
+    return kept
+
+
+def _values(card, name: str) -> list:
+    return [line for line in card.contents.get(name, [])]
+
+
+def _text(value) -> str:
+    if isinstance(value, (list, tuple)):
+        return " ".join(str(part) for part in value if str(part).strip())
+    return str(value or "")
+
+
+_NOT_PEOPLE = {"org", "group", "location"}  # vCard 4.0's KIND for what is no person
+
+
+def _person(card, origin: str) -> Person | Skip:
+    warnings: list[str] = []
+    kind = next((_text(line.value).strip().casefold() for line in _values(card, "kind")), "")
+    shown_as = next(
+        (_text(line.value).strip().casefold() for line in _values(card, "x-abshowas")), ""
+    )
+    if kind in _NOT_PEOPLE or shown_as == "company":
+        return Skip(origin, f"not a person: the card is {kind or 'a company'} (KIND)")
+    name = next((_text(line.value).strip() for line in _values(card, "fn")), "")
+    if not name:
+        name = next((_name_of(line.value) for line in _values(card, "n")), "")
+    emails = unique(_text(line.value) for line in _values(card, "email"))
+    company = next((_first_unit(line.value) for line in _values(card, "org")), None) or None
+    if not name:
+        if company:
+            return Skip(origin, "an organization's card, with no person's name")
+        if not emails:
+            return Skip(origin, "no name or e-mail")
+        name = emails[0]
+    phones = unique(_text(line.value).removeprefix("tel:") for line in _values(card, "tel"))
+    birthday = None
+    for line in _values(card, "bday"):
+        birthday, warning = _card_date(line, "birthday")
+        if warning:
+            warnings.append(warning)
+        break
+    anniversary = None
+    for line in [*_values(card, "anniversary"), *_values(card, "x-anniversary"),
+                 *_labelled(card, "x-abdate", "anniversary")]:  # fmt: skip
+        anniversary, warning = _card_date(line, "anniversary")
+        if warning:
+            warnings.append(warning)
+        break
+    nicknames = unique(
+        part for line in _values(card, "nickname") for part in _text(line.value).split(",")
+    )
+    categories = unique(
+        part
+        for line in _values(card, "categories")
+        for part in (line.value if isinstance(line.value, list) else str(line.value).split(","))
+    )
+    note = "\n".join(_text(line.value).strip() for line in _values(card, "note")).strip()
+    uid = next((_text(line.value).strip() for line in _values(card, "uid")), "") or None
+    return Person(
+        name=" ".join(name.split()),
+        origin=origin,
+        emails=emails,
+        phones=phones,
+        company=company,
+        role=next((_text(line.value).strip() for line in _values(card, "title")), "") or None,
+        birthday=birthday,
+        anniversary=anniversary,
+        aliases=tuple(alias for alias in nicknames if alias.casefold() != name.casefold()),
+        tags=categories,
+        note=note or None,
+        uid=uid,
+        links=unique(_text(line.value) for line in _values(card, "url")),
+        warnings=tuple(warnings),
+    )
+
+
+def _name_of(value) -> str:
+    """N's parts in reading order (prefix, given, additional, family, suffix)."""
+    if hasattr(value, "family"):
+        parts = [value.prefix, value.given, value.additional, value.family, value.suffix]
+    else:
+        fields = (str(value).split(";") + [""] * 5)[:5]
+        family, given, additional, prefix, suffix = fields
+        parts = [prefix, given, additional, family, suffix]
+    return " ".join(_text(part) for part in parts if _text(part).strip()).strip()
+
+
+def _first_unit(value) -> str:
+    units = value if isinstance(value, list) else str(value).split(";")
+    return next((str(unit).strip() for unit in units if str(unit).strip()), "")
+
+
+def _labelled(card, name: str, label: str) -> list:
+    """`item1.X-ABDATE` lines whose group's `X-ABLabel` says `label` (Apple's way)."""
+    groups = {
+        line.group
+        for line in _values(card, "x-ablabel")
+        if line.group and label in str(line.value).casefold()
+    }
+    return [line for line in _values(card, name) if line.group in groups]
+
+
+def _card_date(line, label: str) -> tuple[str | None, str | None]:
+    value = _text(line.value).strip()
+    if isinstance(line.value, date):
+        value = line.value.isoformat()
+    kinds = [str(kind).lower() for kind in line.params.get("VALUE", [])]
+    if "text" in kinds:
+        return None, f"{label}: '{value}' is text, not a date: left out"
+    omitted = line.params.get("X-APPLE-OMIT-YEAR", [])
+    digits = value.replace("-", "")
+    if omitted and len(digits) == 8 and digits[:4] == str(omitted[0]):
+        value = f"--{digits[4:6]}-{digits[6:8]}"  # Apple: the year is a placeholder
+    return birthday_text(value, label)

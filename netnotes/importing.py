@@ -1,0 +1,426 @@
+"""`netnotes import`: people from vCard, LinkedIn and Google files, safe to run again.
+
+Each record is matched to a note by UID, then e-mail, then profile URL, then
+exact (folded) name; a name that matches but whose e-mails conflict is a new
+person, reported. A matched note gains only what it lacks, through the same
+line-level edits the writing commands use: a key it does not have, a list item
+it does not hold. A value it holds differently is kept and reported. Records
+that match each other in one run are merged first. New notes are built from
+the vault's template with python-frontmatter (`Post` + `dumps`), the one
+place a whole note is made from values. docs/import-export.md says all this
+for users.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+
+from netnotes.core.errors import NetnotesError
+from netnotes.core.model import Contact
+from netnotes.core.names import fold
+from netnotes.core.reading import spelling_of
+from netnotes.formats.people import Person, Skip, unique
+from netnotes.store.loading import load_contacts
+from netnotes.store.vault import Vault
+from netnotes.store.writer import create_new
+
+FORMATS = ("vcard", "linkedin", "google")
+
+
+@dataclass
+class ImportPlan:
+    """What an import does (or, with --dry-run, would do)."""
+
+    created: list[tuple[Path, Person]] = field(default_factory=list)
+    updated: list[tuple[Contact, Person, list[tuple[str, str, list[str] | str]]]] = field(
+        default_factory=list
+    )
+    unchanged: int = 0
+    skipped: list[Skip] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)  # values a note holds differently
+    warnings: list[str] = field(default_factory=list)  # values a record could not give
+
+    def summary(self) -> str:
+        reasons: dict[str, int] = {}
+        for skip in self.skipped:
+            reasons[skip.reason] = reasons.get(skip.reason, 0) + 1
+        parts = [
+            f"{len(self.created)} created",
+            f"{len(self.updated)} updated",
+            f"{self.unchanged} unchanged",
+            *(f"{count} skipped: {reason}" for reason, count in reasons.items()),
+        ]
+        return ", ".join(parts)
+
+
+def read_people(files: list[Path], source_format: str | None) -> list[Person | Skip]:
+    """The records of every file, in order; a file of no known format is an error."""
+    from netnotes.formats.csvfiles import detect, read_google, read_linkedin
+    from netnotes.formats.vcard import read_vcards
+
+    readers = {"vcard": read_vcards, "linkedin": read_linkedin, "google": read_google}
+    found: list[Person | Skip] = []
+    for path in files:
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise NetnotesError(f"{path}: cannot read: {error.strerror or error}") from None
+        text = data.decode("utf-8-sig", errors="replace")
+        kind = source_format or detect(path.name, text)
+        if kind is None:
+            raise NetnotesError(
+                f"{path}: not a vCard, LinkedIn or Google Contacts file; say which with --from"
+            )
+        found += readers[kind](text, path.name)
+    return found
+
+
+# -- matching -------------------------------------------------------------------------
+
+
+def _keys(person: Person) -> list[str]:
+    keys = [f"uid:{person.uid}"] if person.uid else []
+    keys += [f"email:{email.lower()}" for email in person.emails]
+    keys += [f"url:{_url(link)}" for link in person.links]
+    return keys
+
+
+def _url(link: str) -> str:
+    return link.strip().lower().rstrip("/").removeprefix("https://").removeprefix("http://")
+
+
+def merge_records(people: list[Person]) -> list[Person]:
+    """Records that share a UID, an e-mail or a URL, or a name without conflicting
+    e-mails, are one person: merged in file order (the first value of each key wins)."""
+    parent = list(range(len(people)))
+
+    def root(index: int) -> int:
+        while parent[index] != index:
+            parent[index] = parent[parent[index]]
+            index = parent[index]
+        return index
+
+    owner: dict[str, int] = {}
+    for index, person in enumerate(people):
+        for key in _keys(person):
+            if key in owner:
+                parent[root(index)] = root(owner[key])
+            else:
+                owner[key] = index
+    named: dict[str, list[int]] = {}
+    for index, person in enumerate(people):
+        named.setdefault(fold(person.name), []).append(index)
+
+    def emails(group: int) -> set[str]:
+        return {e.lower() for i, p in enumerate(people) if root(i) == group for e in p.emails}
+
+    for indices in named.values():
+        for index in indices[1:]:
+            first, other = root(indices[0]), root(index)
+            ours, theirs = emails(first), emails(other)
+            if first != other and not (ours and theirs and not ours & theirs):
+                parent[other] = first
+    groups: dict[int, list[Person]] = {}
+    for index, person in enumerate(people):
+        groups.setdefault(root(index), []).append(person)
+    return [_merged(group) for group in groups.values()]
+
+
+def _merged(group: list[Person]) -> Person:
+    first = group[0]
+    if len(group) == 1:
+        return first
+
+    def scalar(name: str):
+        return next((getattr(p, name) for p in group if getattr(p, name)), None)
+
+    def joined(name: str) -> tuple[str, ...]:
+        return unique(value for p in group for value in getattr(p, name))
+
+    return replace(
+        first,
+        emails=joined("emails"),
+        phones=joined("phones"),
+        aliases=joined("aliases"),
+        tags=joined("tags"),
+        links=joined("links"),
+        **{
+            n: scalar(n)
+            for n in ("company", "role", "birthday", "anniversary", "note", "uid", "met")
+        },
+        warnings=tuple(w for p in group for w in p.warnings),
+    )
+
+
+_OTHER_PERSON = "same name, other e-mails than "  # a new note, and said
+
+
+class _Notes:
+    """The vault's contacts by what a record can match them on."""
+
+    def __init__(self, contacts: list[Contact]) -> None:
+        self.by_key: dict[str, Contact] = {}
+        self.by_name: dict[str, list[Contact]] = {}
+        for contact in contacts:
+            uid = _field(contact, "uid")
+            if uid:
+                self.by_key.setdefault(f"uid:{uid}", contact)
+            for email in contact.emails:
+                self.by_key.setdefault(f"email:{email.lower()}", contact)
+            for link in _links(contact):
+                self.by_key.setdefault(f"url:{_url(link)}", contact)
+            self.by_name.setdefault(fold(contact.name), []).append(contact)
+
+    def match(self, person: Person) -> tuple[Contact | None, str | None]:
+        """(the note, None), (None, None) for a new person, or (None, why it is skipped)."""
+        for key in _keys(person):
+            if key in self.by_key:
+                return self.by_key[key], None
+        named = self.by_name.get(fold(person.name), [])
+        if len(named) > 1:
+            paths = ", ".join(contact.path for contact in named)
+            return None, f"its name matches several notes ({paths}); add an e-mail to one"
+        if named:
+            theirs = {email.lower() for email in named[0].emails}
+            ours = {email.lower() for email in person.emails}
+            if theirs and ours and not theirs & ours:
+                return None, f"{_OTHER_PERSON}{named[0].path}"
+            return named[0], None
+        return None, None
+
+
+def _field(contact: Contact, key: str) -> str | None:
+    for name, value in contact.fields.items():
+        if fold(str(name)) == key and value not in (None, ""):
+            return str(value).strip()
+    return None
+
+
+def _links(contact: Contact) -> list[str]:
+    found = []
+    for name, value in contact.fields.items():
+        if fold(str(name)) in ("links", "linkedin", "url", "website"):
+            found += [str(v) for v in (value if isinstance(value, list) else [value]) if v]
+    return found
+
+
+# -- planning -------------------------------------------------------------------------
+
+
+def plan_import(vault: Vault, records: list[Person | Skip], *, tag: str | None) -> ImportPlan:
+    plan = ImportPlan()
+    people = []
+    for record in records:
+        if isinstance(record, Skip):
+            plan.skipped.append(record)
+        else:
+            people.append(replace(record, tags=unique([*record.tags, tag])) if tag else record)
+    contacts, _ = load_contacts(vault)
+    notes = _Notes(contacts)
+    taken = {contact.path for contact in contacts}
+    for person in merge_records(people):
+        plan.warnings += [f"{person.origin}: {warning}" for warning in person.warnings]
+        contact, why_not = notes.match(person)
+        if why_not and why_not.startswith(_OTHER_PERSON):
+            plan.kept.append(f"{person.origin}: {why_not}: a new note")
+            contact = why_not = None
+        if why_not:
+            plan.skipped.append(Skip(person.origin, why_not))
+        elif contact is None:
+            path = _new_path(vault, person.name, taken)
+            taken.add(vault.relative(path))
+            plan.created.append((path, person))
+        else:
+            changes, kept = _changes(vault, contact, person)
+            plan.kept += [f"{contact.path}: {line}" for line in kept]
+            if changes:
+                plan.updated.append((contact, person, changes))
+            else:
+                plan.unchanged += 1
+    return plan
+
+
+_SCALARS = ("company", "role", "birthday", "anniversary", "met", "uid")
+_LISTS = ("emails", "aliases", "phones", "tags", "links")
+
+
+def _changes(vault: Vault, contact: Contact, person: Person):
+    """The edits that give the note what it lacks, and the values it holds differently."""
+    reading = vault.config.reading
+    changes: list[tuple[str, str, list[str] | str]] = []
+    kept: list[str] = []
+    for key in _SCALARS:
+        ours = getattr(person, key)
+        if not ours:
+            continue
+        theirs = _current(contact, key)
+        if theirs is None:
+            changes.append(("set", spelling_of(contact.fields, key, reading), ours))
+        elif not _same(key, theirs, ours):
+            kept.append(f"kept {key}: {theirs} (the import says {ours})")
+    for key in _LISTS:
+        held = {_comparable(key, value) for value in _current_list(contact, key)}
+        new = [value for value in getattr(person, key) if _comparable(key, value) not in held]
+        if new:
+            changes.append(("add", spelling_of(contact.fields, key, reading), new))
+    return changes, kept
+
+
+def _current(contact: Contact, key: str) -> str | None:
+    value = {
+        "company": contact.company,
+        "role": contact.role,
+        "birthday": contact.birthday,
+        "met": contact.met,
+    }.get(key)
+    if key in ("anniversary", "uid"):
+        return _field(contact, key)
+    if key == "birthday" and value is not None:
+        year = f"{value.year:04}" if value.year else "-"
+        return f"{year}-{value.month:02}-{value.day:02}"
+    if key == "met" and value is None:
+        return _field(contact, "met")  # "PyCon 2019": a met that is no date is still a value
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _same(key: str, theirs: str, ours: str) -> bool:
+    return fold(theirs) == fold(ours)
+
+
+def _current_list(contact: Contact, key: str) -> list[str]:
+    if key == "links":
+        return _links(contact)
+    return list(getattr(contact, key))
+
+
+def _comparable(key: str, value: str) -> str:
+    if key == "links":
+        return _url(value)
+    if key == "phones":
+        return "".join(char for char in value if char.isdigit() or char == "+")
+    return fold(value)
+
+
+def _new_path(vault: Vault, name: str, taken: set[str]) -> Path:
+    from netnotes.actions import slug
+
+    base = slug(name)
+    for counter in range(1, 1000):
+        path = vault.contacts_dir / (f"{base}.md" if counter == 1 else f"{base}-{counter}.md")
+        if vault.relative(path) not in taken and not path.exists():
+            return path
+    raise NetnotesError(f"too many notes named {base}-N.md")
+
+
+# -- writing ----------------------------------------------------------------------------
+
+
+def apply_import(vault: Vault, plan: ImportPlan, today: date, progress=None) -> None:
+    """Write what the plan says: new notes created (never over a file), matched notes
+    edited line by line under their lock."""
+    from netnotes.actions import Target, write_note
+    from netnotes.store.edit import add_to_list, set_key, yaml_scalar
+
+    done = 0
+    total = len(plan.created) + len(plan.updated)
+    for path, person in plan.created:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            create_new(path, new_note(vault, person, today).encode("utf-8"))
+        except FileExistsError:
+            raise NetnotesError(f"{vault.relative(path)} appeared meanwhile; run again") from None
+        done += 1
+        if progress:
+            progress(done, total)
+    for contact, _, changes in plan.updated:
+
+        def edit(_fresh, text: str, changes=changes) -> str:
+            for action, key, value in changes:
+                if action == "set":
+                    text = set_key(text, key, yaml_scalar(str(value)))
+                else:
+                    text = add_to_list(text, key, list(value))
+            return text
+
+        path = vault.root / contact.path
+        write_note(vault, Target(contact.path, path, contact, ()), edit)
+        done += 1
+        if progress:
+            progress(done, total)
+
+
+def new_note(vault: Vault, person: Person, today: date) -> str:
+    """A new contact note: the vault's template, its front matter set from the record's
+    values by python-frontmatter (block lists, the keys in template order, dates as
+    text), the record's NOTE under `## Notes`."""
+    import frontmatter
+
+    from netnotes.actions import DEFAULT_TEMPLATE
+
+    template_path = vault.root / "templates" / "contact.md"
+    template = (
+        template_path.read_text(encoding="utf-8") if template_path.is_file() else DEFAULT_TEMPLATE
+    )
+    # The template's {name} is a YAML mapping until filled: fill the words first.
+    text = template.replace("{today}", today.isoformat())
+    post = frontmatter.loads(text.replace("{name}", "__name__"))
+    post.content = post.content.replace("__name__", person.name)
+    values = {
+        "name": person.name,
+        "aliases": list(person.aliases),
+        "emails": list(person.emails),
+        "phones": list(person.phones),
+        "company": person.company,
+        "role": person.role,
+        "tags": list(person.tags),
+        "birthday": person.birthday,
+        "anniversary": person.anniversary,
+        "met": person.met,
+        "links": list(person.links),
+        "uid": person.uid,
+    }
+    for key, value in list(post.metadata.items()):
+        if value == "__name__":
+            post.metadata[key] = person.name
+    for key, value in values.items():
+        if value:
+            post.metadata[key] = value
+        elif key in post.metadata and post.metadata[key] in (None, "", []):
+            continue  # the template's empty key stays, for the user to fill
+    if person.note:
+        post.content = post.content.rstrip("\n") + "\n\n## Notes\n\n" + person.note.strip()
+    return frontmatter.dumps(post, handler=_Handler(), sort_keys=False) + "\n"
+
+
+class _Handler:
+    """python-frontmatter's YAML handler, writing what netnotes reads back unchanged:
+    block lists, unicode as is, every text quoted when YAML would read it as something
+    else (a date, a number, `no`)."""
+
+    def __new__(cls):
+        import yaml
+        from frontmatter.default_handlers import YAMLHandler
+
+        class Dumper(yaml.SafeDumper):
+            pass
+
+        def text(dumper, value: str):
+            try:  # does YAML read the plain text back as this very text?
+                plain = yaml.safe_load(value) if "\n" not in value else None
+            except yaml.YAMLError:
+                plain = None
+            style = None if isinstance(plain, str) and plain == value else '"'
+            return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+        Dumper.add_representer(str, text)
+
+        class Handler(YAMLHandler):
+            def export(self, metadata, **kwargs):
+                return yaml.dump(
+                    metadata, Dumper=Dumper, sort_keys=False, allow_unicode=True,
+                    default_flow_style=False, width=1000,
+                ).strip()  # fmt: skip
+
+        return Handler()

@@ -1,0 +1,343 @@
+"""Issue 14: contacts brought in from vCard, LinkedIn and Google files, safely and again."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from netnotes.cli import cli
+from netnotes.core.parse import parse_note
+from netnotes.formats.csvfiles import read_google, read_linkedin
+from netnotes.formats.people import Person, Skip
+from netnotes.formats.vcard import read_vcards
+from netnotes.importing import apply_import, new_note, plan_import
+from netnotes.store.vault import open_vault
+
+from .conftest import dedent
+
+TODAY = {"NETNOTES_TODAY": "2026-11-21"}
+
+
+def run(vault: Path, *args: str):
+    return CliRunner().invoke(cli, ["--vault", str(vault), *args], env=TODAY)
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*.md"))}
+
+
+def read(path: Path):
+    text = path.read_bytes().decode("utf-8-sig", errors="replace")
+    if path.suffix == ".vcf":
+        return read_vcards(text, path.name)
+    return (read_linkedin if "linkedin" in path.name else read_google)(text, path.name)
+
+
+# -- every file of the corpus ---------------------------------------------------------------
+
+
+def test_every_corpus_file_reads_to_people_or_reported_skips(corpus):
+    files = sorted((corpus / "vcards").glob("*.vcf"))
+    files += sorted((corpus / "vcards-birthdays").rglob("*.vcf"))
+    files += sorted((corpus / "exports").glob("*.csv"))
+    skips = {}
+    for path in files:
+        for record in read(path):
+            assert isinstance(record, (Person, Skip))
+            if isinstance(record, Skip):
+                skips[record.origin] = record.reason
+            else:
+                assert record.name.strip(), record
+    assert skips == {
+        "unparsable.vcf, card 1": "the card is never closed (no END:VCARD)",
+        "contacts.vcf, card 15": "the card is never closed (no END:VCARD)",
+        "contacts.vcf, card 16": "not a person: the card is org (KIND)",
+        "contacts.vcf, card 17": "not a person: the card is org (KIND)",
+        "contacts.vcf, card 18": "not a person: the card is location (KIND)",
+        "hasMultipleCards.vcf, card 1": "no name or e-mail",
+        "organization.vcf, card 1": "not a person: the card is org (KIND)",
+        "organizationNoFN.vcf, card 1": "not a person: the card is org (KIND)",
+        "org.vcf, card 1": "not a person: the card is org (KIND)",
+        "linkedin-connections-2025.csv:7": "no name or e-mail (a member who left or hid)",
+    }
+
+
+def test_birthdays_read_as_nextcloud_reads_them(corpus):
+    cards = read(corpus / "vcards-birthdays" / "BirthdayServiceTest-cards.vcf")
+    assert [(card.birthday, card.anniversary) for card in cards] == [
+        (None, None),  # 1. no BDAY
+        (None, None),  # 2. empty
+        (None, None),  # 3. someday
+        ("1900-01-01", None),  # 4.
+        (None, None),  # 5. a death date is no birthday
+        (None, "1900-12-31"),  # 6. an anniversary
+        ("--12-31", None),  # 7. --MMDD: no year, and it stays so
+        ("--12-31", None),  # 8. Apple's 1604 means no year
+        (None, None),  # 9. malformed
+        ("2003-12-31", None),  # 10. no FN: Nextcloud skips the card; netnotes reads N
+        ("0900-12-31", None),  # 11. year 900
+        ("1900-01-01", None),  # 12. excluded from Nextcloud's calendar only: kept
+        ("--02-29", None),  # 13. 1902 had no 29 February: the day without a year
+    ]
+    assert cards[2].warnings == ("birthday: 'someday' is not a date: left out",)
+    assert cards[12].warnings == ("birthday: 1902 had no 29 February: kept the day only",)
+
+
+def test_linkedin_layouts_keep_the_profile_and_when_the_tie_began(corpus):
+    new = read(corpus / "exports" / "linkedin-connections-2025.csv")
+    old = read(corpus / "exports" / "linkedin-connections-2018.csv")
+    mateo = new[1]
+    assert (mateo.name, mateo.company, mateo.role, mateo.emails, mateo.links, mateo.met) == (
+        "Mateo Silva", "Fabrikam, Inc.", "Staff Engineer", ("mateo.silva@example.com",),
+        ("https://www.linkedin.com/in/mateosilva",), "2026-10-02",
+    )  # fmt: skip
+    assert [(p.name, p.met, p.links) for p in old] == [
+        ("Amara Nwosu", "2018-01-08", ()),
+        ("Lukas Becker", "2017-11-23", ()),
+    ]
+
+
+def test_linkedin_with_a_bom_german_headers_padding_and_member_ids():
+    text = (
+        "\ufeffVorname,Nachname,URL,E-Mail-Adresse,Unternehmen,Position,Verbunden am\n"
+        "  Jürgen ,Schmidt ,https://www.linkedin.com/in/js,urn:li:member:123,ACME,CTO,03 Mar 2025\n"
+    )
+    (person,) = read_linkedin(text, "c.csv")
+    assert (person.name, person.emails, person.company, person.met, person.origin) == (
+        "Jürgen Schmidt",
+        (),
+        "ACME",
+        "2025-03-03",
+        "c.csv:2",
+    )
+
+
+def test_google_contacts_labels_events_and_multi_values(corpus):
+    dana, pieter = read(corpus / "exports" / "google-contacts.csv")
+    assert dana == Person(
+        name="Dana Ochoa", origin="google-contacts.csv:2",
+        emails=("dana@initech.example", "dana.o@example.net"), phones=("+1 555-555-0100",),
+        company="Initech", role="Software Engineer", birthday="--08-04",
+        anniversary="2015-06-20", aliases=("Dee",), tags=("Meetup",),
+        note="Met at the data meetup", links=("https://example.net/dana",),
+    )  # fmt: skip
+    assert (pieter.name, pieter.birthday) == ("Pieter van Dijk", "--02-29")
+    older = "Name,Given Name,Family Name,Group Membership,E-mail 1 - Type,E-mail 1 - Value\n"
+    older += "Ana Lima,Ana,Lima,* myContacts ::: Work ::: * starred,* Home,ana@x.example ::: a@y.example\n"
+    (ana,) = read_google(older, "old.csv")
+    assert (ana.name, ana.tags, ana.emails) == (
+        "Ana Lima",
+        ("Work",),
+        ("ana@x.example", "a@y.example"),
+    )
+
+
+# -- importing ----------------------------------------------------------------------------
+
+
+def test_import_creates_notes_and_a_second_run_changes_no_byte(vault, corpus):
+    files = [str(p) for p in sorted((corpus / "exports").glob("*.csv"))]
+    first = run(vault, "import", *files)
+    assert first.exit_code == 0, first.output
+    assert first.stderr.splitlines()[-1] == (
+        "8 created, 0 updated, 0 unchanged, 1 skipped: no name or e-mail (a member who left or hid)"
+    )
+    written = snapshot(vault)
+    again = run(vault, "import", *files)
+    assert again.stderr.splitlines()[-1] == (
+        "0 created, 0 updated, 8 unchanged, 1 skipped: no name or e-mail (a member who left or hid)"
+    )
+    assert snapshot(vault) == written
+    assert (vault / "contacts" / "mateo-silva.md").read_text(encoding="utf-8") == dedent(
+        """\
+        ---
+        name: Mateo Silva
+        company: Fabrikam, Inc.
+        role: Staff Engineer
+        emails:
+        - mateo.silva@example.com
+        tags: []
+        met: "2026-10-02"
+        links:
+        - https://www.linkedin.com/in/mateosilva
+        ---
+
+        # Mateo Silva
+
+        ## Next
+
+        ## Log
+        """
+    )
+    assert run(vault, "check").exit_code == 0
+
+
+def test_a_matched_note_gains_only_what_it_lacks_and_keeps_every_line_written(vault):
+    note = vault / "contacts" / "dana.md"
+    original = (
+        "---\r\n"
+        "# people I met at meetups\r\n"
+        "Name: Dana Ochoa   # her full name\r\n"
+        "company: ACME Robotics\r\n"
+        "email: dana@initech.example\r\n"
+        "tags:\r\n"
+        "  - meetup\r\n"
+        "---\r\n"
+        "\r\n"
+        "## Log\r\n"
+        "- 2026-11-02 coffee: robots\r\n"
+    )
+    note.write_bytes(original.encode("utf-8"))
+    export = vault / "g.csv"
+    export.write_text(
+        "First Name,Last Name,Organization Name,Organization Title,Labels,E-mail 1 - Value,"
+        "E-mail 2 - Value\nDana,Ochoa,Acme,CTO,* myContacts ::: Friends,dana@initech.example,"
+        "dana.o@example.net\n",
+        encoding="utf-8",
+    )
+    result = run(vault, "import", str(export))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        "update contacts/dana.md: role: CTO; + email: dana.o@example.net; + tags: Friends (g.csv:2)\n"
+        "note contacts/dana.md: kept company: ACME Robotics (the import says Acme)\n"
+    )
+    after = note.read_bytes().decode("utf-8")
+    assert after == (
+        "---\r\n"
+        "# people I met at meetups\r\n"
+        "Name: Dana Ochoa   # her full name\r\n"
+        "company: ACME Robotics\r\n"
+        "email: [dana@initech.example, dana.o@example.net]\r\n"
+        "tags:\r\n"
+        "  - meetup\r\n"
+        "  - Friends\r\n"
+        "role: CTO\r\n"
+        "---\r\n"
+        "\r\n"
+        "## Log\r\n"
+        "- 2026-11-02 coffee: robots\r\n"
+    )
+    assert run(vault, "import", str(export)).stderr.endswith("0 created, 0 updated, 1 unchanged\n")
+
+
+def test_dry_run_says_what_would_happen_and_writes_nothing(vault, corpus):
+    before = snapshot(vault)
+    result = run(
+        vault, "import", "--dry-run", str(corpus / "exports" / "linkedin-connections-2018.csv")
+    )
+    assert result.exit_code == 0
+    assert result.stdout == (
+        "would create contacts/amara-nwosu.md: Amara Nwosu (linkedin-connections-2018.csv:2)\n"
+        "would create contacts/lukas-becker.md: Lukas Becker (linkedin-connections-2018.csv:3)\n"
+    )
+    assert result.stderr == "dry run: 2 created, 0 updated, 0 unchanged\n"
+    assert snapshot(vault) == before
+
+
+def test_records_of_one_run_merge_and_a_namesake_with_other_emails_is_someone_else(vault):
+    (vault / "contacts" / "sam.md").write_text("---\nname: Sam Lee\nemails: [sam@a.example]\n---\n")
+    export = vault / "people.vcf"
+    export.write_text(
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Ann Park\nEMAIL:ann@x.example\nEND:VCARD\n"
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Ann Park\nEMAIL:ann@x.example\nTITLE:Editor\nEND:VCARD\n"
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Sam Lee\nEMAIL:sam@b.example\nEND:VCARD\n",
+        encoding="utf-8",
+    )
+    result = run(vault, "import", "--tag", "#press", str(export))
+    assert result.exit_code == 0, result.output
+    assert result.stderr.endswith("2 created, 0 updated, 0 unchanged\n")
+    assert (
+        "note people.vcf, card 3: same name, other e-mails than contacts/sam.md: a new note\n"
+        in result.stdout
+    )
+    ann = parse_note("contacts/ann-park.md", (vault / "contacts/ann-park.md").read_bytes())[0]
+    assert (ann.role, ann.tags) == ("Editor", ("press",))
+    assert (vault / "contacts" / "sam-lee.md").exists()
+
+
+def test_a_file_of_no_known_format_is_a_clear_error(vault):
+    other = vault / "notes.txt"
+    other.write_text("hello\n")
+    result = run(vault, "import", str(other))
+    assert result.exit_code == 1
+    assert "not a vCard, LinkedIn or Google Contacts file; say which with --from" in result.output
+
+
+# -- properties ------------------------------------------------------------------------------
+
+_texts = (
+    st.text(
+        alphabet=st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")),
+        min_size=1,
+        max_size=20,
+    )
+    .map(lambda t: " ".join(t.split()))
+    .filter(bool)
+)
+_people = st.builds(
+    Person,
+    name=_texts.filter(lambda t: any(c.isalnum() for c in t)),
+    origin=st.just("generated"),
+    emails=st.lists(st.from_regex(r"[a-z]{1,8}@[a-z]{1,8}\.example", fullmatch=True),
+                    max_size=2, unique=True).map(tuple),
+    company=st.none() | _texts,
+    role=st.none() | _texts,
+    birthday=st.none() | st.dates(date(1900, 1, 1), date(2020, 12, 31)).map(date.isoformat)
+    | st.dates(date(2000, 1, 1), date(2000, 12, 31)).map(lambda d: f"--{d:%m-%d}"),
+    aliases=st.lists(_texts, max_size=2, unique_by=str.casefold).map(tuple),
+    tags=st.lists(st.from_regex(r"[a-z][a-z0-9-]{0,8}", fullmatch=True), max_size=2,
+                  unique=True).map(tuple),
+    met=st.none() | st.dates(date(2000, 1, 1), date(2026, 1, 1)).map(date.isoformat),
+)  # fmt: skip
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(person=_people)
+def test_every_new_note_reads_back_to_the_values_it_was_built_from(example_vault, person):
+    vault = open_vault(example_vault)
+    text = new_note(vault, person, date(2026, 11, 21))
+    contact, problems = parse_note("contacts/new.md", text.encode("utf-8"))
+    assert contact is not None, problems
+    assert [p for p in problems if p.severity.value == "error"] == []
+    assert contact.name == person.name
+    assert contact.emails == person.emails
+    assert contact.company == person.company
+    assert contact.role == person.role
+    assert contact.aliases == person.aliases
+    assert contact.tags == person.tags
+    assert (contact.met.isoformat() if contact.met else None) == person.met
+    if person.birthday:
+        shown = f"{contact.birthday.year:04}" if contact.birthday.year else "-"
+        assert f"{shown}-{contact.birthday.month:02}-{contact.birthday.day:02}" == person.birthday
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(people=st.lists(_people, min_size=1, max_size=6))
+def test_importing_twice_changes_no_byte(tmp_path_factory, people):
+    root = tmp_path_factory.mktemp("vault")
+    (root / "netnotes.toml").write_text("")
+    (root / "contacts").mkdir()
+    vault = open_vault(root)
+    apply_import(vault, plan_import(vault, people, tag=None), date(2026, 11, 21))
+    written = snapshot(root)
+    second = plan_import(vault, people, tag=None)
+    assert (second.created, second.updated) == ([], [])
+    apply_import(vault, second, date(2026, 11, 21))
+    assert snapshot(root) == written
+
+
+@pytest.mark.parametrize("card", [
+    "BEGIN:VCARD\r\nVERSION:2.1\r\nN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:M=C3=BCller;J=C3=BCrgen\r\nTEL;CELL:+49 1\r\nEND:VCARD\r\n",
+])  # fmt: skip
+def test_a_vcard_2_1_with_quoted_printable_names(card):
+    (person,) = read_vcards(card, "phone.vcf")
+    assert person.name == "Jürgen Müller"
