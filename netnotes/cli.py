@@ -229,8 +229,14 @@ def digest(
         shown = "markdown" if write else output_format  # the digest file is Markdown
         text, summary = digest_output(vault, today or _today(), horizon, shown)
         if write:
+            from netnotes.exporting import write_calendar
+
             state = "written" if write_digest_text(vault, text) else "unchanged"
             click.echo(f"{vault.config.digest}: {state} ({summary})", err=True)
+            calendar = write_calendar(vault, today or _today())
+            if calendar is not None:
+                state = "written" if calendar else "unchanged"
+                click.echo(f"{vault.config.calendar}: {state}", err=True)
         else:
             click.echo(text, nl=False)
         return
@@ -559,6 +565,36 @@ def import_contacts(ctx, files, source_format, dry_run, tag) -> None:
         else:
             apply_import(vault, plan, _today())
     click.echo(("dry run: " if dry_run else "") + plan.summary(), err=True)
+
+
+@cli.command()
+@click.argument("kind", type=click.Choice(["vcard", "ics"]))
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE, not stdout.")
+@click.option("--today", type=TODAY, help="The feed's day (ics; default: today).")
+@click.pass_context
+def export(ctx, kind, output, today) -> None:
+    """Export every contact as vCard 4.0, or what the digest knows as an iCalendar feed.
+
+    The feed holds birthdays and anniversaries (yearly), keep-in-touch dates, follow-ups,
+    nudges, thank-yous, planned meetings and dated tasks a year ahead, with stable UIDs.
+    Example: netnotes export ics -o due.ics
+    """
+    from netnotes.exporting import export_calendar, export_vcard
+
+    vault = _vault(ctx)
+    data = (
+        export_vcard(vault).encode("utf-8")
+        if kind == "vcard"
+        else export_calendar(vault, today or _today())
+    )
+    if output:
+        from netnotes.store.writer import write_if_changed
+
+        written = write_if_changed(Path(output), data)
+        click.echo(f"{output}: {'written' if written else 'unchanged'}", err=True)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
 
 
 @cli.command(name="list")

@@ -296,6 +296,8 @@ class Watcher:
             self._rendered = {}  # lines of items long gone: start afresh
         try:
             written = write_digest(self.vault, digest, memo=self._rendered)
+            if self.vault.config.calendar:
+                self._write_calendar()
         except OSError as error:
             if not self.write_failed:
                 self.log(
@@ -318,6 +320,18 @@ class Watcher:
         )
         self.log(result.log_line())
         return result
+
+    def _write_calendar(self) -> None:
+        from netnotes.exporting import write_calendar_of
+
+        contacts = []
+        for path, entry in self.state.entries.items():
+            if entry.contact is not None:
+                contact = entry.contact
+                if path in self._external:
+                    contact = with_sources(contact, self._external[path])
+                contacts.append(contact)
+        write_calendar_of(self.vault, contacts, self.today)
 
     def _credit_sources(self) -> set[str]:
         """Credit the source notes' mentions again; the contacts whose credit changed."""

@@ -55,6 +55,7 @@ class Config:
     reconnect_after: Duration = Duration(months=6)
     reconnect_per_digest: int = 3
     commit_digest: bool = False  # keep the digest file in git (init leaves it out of .gitignore)
+    calendar: str | None = None  # an iCalendar file `digest --write` keeps current too
     reading: Reading = DEFAULT_READING  # key spellings, log headings, exclude ([keys], [log])
     sources: SourceSettings = SourceSettings()  # meeting and daily notes ([sources])
 
@@ -70,6 +71,7 @@ _TOP_KEYS = {
     "log",
     "exclude",
     "sources",
+    "calendar",
 }
 _RULE_KEYS = {
     "nudge_after",
@@ -116,6 +118,7 @@ def load_config(text: str) -> tuple[Config, list[Problem]]:
         reconnect_after=_duration(rules, "reconnect_after", defaults.reconnect_after, "rules."),
         reconnect_per_digest=_count(rules, "reconnect_per_digest", defaults.reconnect_per_digest),
         commit_digest=_flag(data, "commit_digest"),
+        calendar=_folder(data["calendar"], "calendar") if "calendar" in data else None,
         reading=_reading(data, problems),
         sources=_sources(data, problems),
     )

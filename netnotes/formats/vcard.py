@@ -194,3 +194,68 @@ def _card_date(line, label: str) -> tuple[str | None, str | None]:
     if omitted and len(digits) == 8 and digits[:4] == str(omitted[0]):
         value = f"--{digits[4:6]}-{digits[6:8]}"  # Apple: the year is a placeholder
     return birthday_text(value, label)
+
+
+# -- out ------------------------------------------------------------------------------------
+
+
+def write_vcards(contacts, uid_of) -> str:
+    """One vCard 4.0 per contact, in the order given; `uid_of(contact)` its stable UID.
+
+    FN, N, NICKNAME, EMAIL, TEL, ORG, TITLE, BDAY (`--MMDD` without a year),
+    ANNIVERSARY, CATEGORIES, URL, UID, and a NOTE naming the note it came from.
+    """
+    import vobject
+
+    cards = []
+    for contact in contacts:
+        card = vobject.vCard()
+        card.add("version").value = "4.0"
+        card.add("uid").value = uid_of(contact)
+        card.add("fn").value = contact.name
+        given, _, family = contact.name.rpartition(" ")
+        card.add("n").value = vobject.vcard.Name(family=family, given=given)
+        if contact.aliases:
+            card.add("nickname").value = ",".join(contact.aliases)
+        for email in contact.emails:
+            card.add("email").value = email
+        for phone in contact.phones:
+            card.add("tel").value = phone
+        if contact.company:
+            card.add("org").value = [contact.company]
+        if contact.role:
+            card.add("title").value = contact.role
+        if contact.birthday:
+            day = contact.birthday
+            year = f"{day.year:04}" if day.year else "--"
+            card.add("bday").value = f"{year}{day.month:02}{day.day:02}"
+        anniversary = _anniversary(contact)
+        if anniversary:
+            card.add("anniversary").value = anniversary
+        if contact.tags:
+            card.add("categories").value = list(contact.tags)
+        for link in _links_of(contact):
+            card.add("url").value = link
+        card.add("note").value = f"netnotes: {contact.path}"
+        cards.append(card.serialize())
+    return "".join(cards)
+
+
+def _anniversary(contact) -> str | None:
+    value = next(
+        (v for k, v in contact.fields.items() if str(k).casefold() == "anniversary" and v), None
+    )
+    if value is None:
+        return None
+    text, _ = birthday_text(str(value), "anniversary")
+    if text is None:
+        return None
+    return "--" + text[2:].replace("-", "") if text.startswith("--") else text.replace("-", "")
+
+
+def _links_of(contact) -> list[str]:
+    found = []
+    for key, value in contact.fields.items():
+        if str(key).casefold() in ("links", "linkedin", "url", "website"):
+            found += [str(v) for v in (value if isinstance(value, list) else [value]) if v]
+    return found

@@ -1,0 +1,70 @@
+"""`netnotes export vcard|ics`, and the calendar file `digest --write` keeps current.
+
+The vCard file is every contact, one vCard 4.0 each; the calendar feed is what
+the digest knows a year ahead (formats/calendar.py). Both are deterministic:
+the same vault (and day) gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from netnotes.core.dates import Duration
+from netnotes.core.model import Contact
+from netnotes.store.loading import load_contacts
+from netnotes.store.vault import Vault
+from netnotes.store.writer import write_if_changed
+
+CALENDAR_REACH = Duration(days=366)  # how far ahead the feed holds the digest's items
+
+
+def contact_uid(contact: Contact) -> str:
+    """The note's own `uid:` (an imported card's), else one derived from its path: the same
+    for the same note on every export."""
+    for key, value in contact.fields.items():
+        if str(key).casefold() == "uid" and value:
+            return str(value).strip()
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"netnotes:{contact.path}"))
+
+
+def export_vcard(vault: Vault) -> str:
+    from netnotes.formats.vcard import write_vcards
+
+    contacts, _ = load_contacts(vault)
+    return write_vcards(sorted(contacts, key=lambda c: c.path), contact_uid)
+
+
+def export_calendar(vault: Vault, today: date) -> bytes:
+    from netnotes.digest import build_digest
+    from netnotes.formats.calendar import calendar_feed
+
+    contacts, _ = load_contacts(vault)
+    items = build_digest(vault, today, CALENDAR_REACH).items
+    return calendar_feed(contacts, items, today)
+
+
+def write_calendar_of(vault: Vault, contacts: list[Contact], today: date) -> bool:
+    """The `calendar` file from contacts already read (the watcher's, meeting and daily
+    notes merged in); True if it changed. Every contact's items are computed again: a
+    full pass of the rules, which a vault without a calendar file never pays."""
+    from dataclasses import replace
+
+    from netnotes.core.rules import due_items
+    from netnotes.formats.calendar import calendar_feed
+
+    config = replace(vault.config, horizon=CALENDAR_REACH)
+    data = calendar_feed(contacts, due_items(contacts, today, config), today)
+    path = vault.root / str(vault.config.calendar)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return write_if_changed(path, data)
+
+
+def write_calendar(vault: Vault, today: date) -> bool | None:
+    """Write the `calendar` file of netnotes.toml if it changed (True if written); None
+    when the vault has no calendar file."""
+    if not vault.config.calendar:
+        return None
+    path = vault.root / vault.config.calendar
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return write_if_changed(path, export_calendar(vault, today))

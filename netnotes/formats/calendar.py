@@ -1,0 +1,105 @@
+"""The calendar feed: what the digest knows, as iCalendar (RFC 5545), for a phone to show.
+
+Built with the icalendar library. Birthdays and anniversaries are yearly
+all-day events; 29 February repeats on the last day of February, so it
+falls on 28 February in common years as the brief says (an RRULE on the
+29th would skip them). Keep-in-touch dates, follow-ups, waiting nudges,
+thank-yous, planned meetings and dated tasks are all-day events on their
+day. Every UID is derived from the note and the item, and DTSTAMP from the
+day the feed is for: the same vault on the same day gives the same bytes,
+and a subscribed calendar updates its events instead of duplicating them.
+"""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+from datetime import UTC, date, datetime, timedelta
+
+from netnotes.core.model import Contact, Item, ItemKind
+
+PRODID = "-//netnotes//netnotes calendar//EN"
+# What the feed holds of the digest: everything dated but the birthdays (yearly
+# events of their own) and the reconnect suggestions (no date of their own).
+_FROM_ITEMS = {
+    ItemKind.CADENCE: "Keep in touch",
+    ItemKind.FOLLOW_UP: "Follow up",
+    ItemKind.WAITING: "Nudge",
+    ItemKind.THANKS: "Thank",
+    ItemKind.MEETING: "Meeting",
+    ItemKind.TASK: "Task",
+}
+
+
+def calendar_feed(contacts: list[Contact], items: list[Item], today: date) -> bytes:
+    from icalendar import Calendar, Event, vRecur
+
+    feed = Calendar()
+    feed.add("prodid", PRODID)
+    feed.add("version", "2.0")
+    feed.add("x-wr-calname", "netnotes")
+    stamp = datetime(today.year, today.month, today.day, tzinfo=UTC)
+
+    def event(uid: str, day: date, summary: str, description: str, yearly: bool = False):
+        entry = Event()
+        entry.add("uid", f"{hashlib.sha1(uid.encode()).hexdigest()[:24]}@netnotes")
+        entry.add("dtstamp", stamp)
+        entry.add("dtstart", day)
+        entry.add("dtend", day + timedelta(days=1))
+        entry.add("summary", summary)
+        entry.add("description", description)
+        entry.add("transp", "TRANSPARENT")
+        if yearly:
+            if (day.month, day.day) == (2, 29):
+                entry.add("rrule", vRecur({"FREQ": "YEARLY", "BYMONTH": 2, "BYMONTHDAY": -1}))
+            else:
+                entry.add("rrule", vRecur({"FREQ": "YEARLY"}))
+        feed.add_component(entry)
+
+    for contact in sorted(contacts, key=lambda c: c.path):
+        if contact.archived:
+            continue
+        if contact.birthday:
+            event(f"{contact.path}#birthday", _first_day(contact.birthday, today),
+                  f"{contact.name}'s birthday", contact.path, yearly=True)  # fmt: skip
+        anniversary = _anniversary(contact)
+        if anniversary:
+            event(f"{contact.path}#anniversary", _first_day(anniversary, today),
+                  f"{contact.name}'s anniversary", contact.path, yearly=True)  # fmt: skip
+    for item in items:
+        heading = _FROM_ITEMS.get(item.kind)
+        if heading is None:
+            continue
+        where = item.where if item.line is None else f"{item.where}:{item.line}"
+        event(
+            f"{item.path}#{item.kind.value}#{item.where}#{item.line}#{item.text}",
+            item.due,
+            f"{heading}: {item.contact}",
+            f"{item.text}\n{where}",
+        )
+    return feed.to_ical()
+
+
+def _first_day(day, today: date) -> date:
+    """Where a yearly event starts: the day itself when its year is known, else its first
+    time in or after this year (for 29 February, the first leap year)."""
+    if day.year:
+        return date(day.year, day.month, day.day)
+    year = today.year
+    if (day.month, day.day) == (2, 29):
+        while not calendar.isleap(year):
+            year += 1
+    return date(year, day.month, day.day)
+
+
+def _anniversary(contact: Contact):
+    """The `anniversary:` key as a Birthday-like day (month, day, maybe year), or None."""
+    from netnotes.core.dates import parse_birthday
+
+    value = next(
+        (v for k, v in contact.fields.items() if str(k).casefold() == "anniversary" and v), None
+    )
+    try:
+        return parse_birthday(str(value)) if value is not None else None
+    except ValueError:
+        return None

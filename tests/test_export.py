@@ -1,0 +1,126 @@
+"""Issue 14: every contact out as vCard, and what the digest knows as a calendar feed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from netnotes.cli import cli
+from netnotes.store.loading import load_contacts
+from netnotes.store.vault import open_vault
+
+TODAY = {"NETNOTES_TODAY": "2026-11-21"}
+
+
+def run(vault: Path, *args: str):
+    return CliRunner().invoke(cli, ["--vault", str(vault), *args], env=TODAY)
+
+
+def people(vault: Path) -> dict[str, tuple]:
+    contacts, _ = load_contacts(open_vault(vault))
+    return {
+        c.name: (tuple(sorted(e.lower() for e in c.emails)), c.birthday, tuple(sorted(c.tags)))
+        for c in contacts
+    }
+
+
+def test_export_vcard_then_import_gives_the_same_people(example_vault, tmp_path):
+    exported = run(example_vault, "export", "vcard")
+    assert exported.exit_code == 0, exported.output
+    again = run(example_vault, "export", "vcard")
+    assert again.stdout == exported.stdout  # stable UIDs, stable order: the same bytes
+    cards = tmp_path / "all.vcf"
+    cards.write_text(exported.stdout, encoding="utf-8")
+    fresh = tmp_path / "fresh"
+    assert run(fresh, "--help").exit_code == 0
+    assert CliRunner().invoke(cli, ["init", str(fresh), "--no-git"]).exit_code == 0
+    imported = run(fresh, "import", str(cards))
+    assert imported.exit_code == 0, imported.output
+    assert imported.stderr.endswith("15 created, 0 updated, 0 unchanged\n")
+    assert people(fresh) == people(example_vault)
+    # and again: matched by UID, nothing changes
+    assert run(fresh, "import", str(cards)).stderr.endswith("0 created, 0 updated, 15 unchanged\n")
+
+
+def test_the_vcard_holds_what_the_note_says(vault):
+    (vault / "contacts" / "ana.md").write_text(
+        "---\nname: Ana Lima\naliases: [Nana]\nemails: [ana@x.example]\nphones: ['+1 555']\n"
+        "company: Acme\nrole: CTO\nbirthday: --02-29\nanniversary: 2015-06-20\ntags: [pr]\n"
+        "links: [https://example.net/ana]\nuid: card-1\n---\n",
+        encoding="utf-8",
+    )
+    card = run(vault, "export", "vcard").stdout_bytes.decode("utf-8")
+    assert card == (
+        "BEGIN:VCARD\r\nVERSION:4.0\r\nUID:card-1\r\nANNIVERSARY:20150620\r\nBDAY:--0229\r\n"
+        "CATEGORIES:pr\r\nEMAIL:ana@x.example\r\nFN:Ana Lima\r\nN:Lima;Ana;;;\r\nNICKNAME:Nana\r\n"
+        "NOTE:netnotes: contacts/ana.md\r\nORG:Acme\r\nTEL:+1 555\r\nTITLE:CTO\r\n"
+        "URL:https://example.net/ana\r\nEND:VCARD\r\n"
+    )
+
+
+def test_the_calendar_feed_has_one_event_per_item_with_stable_uids(example_vault):
+    from icalendar import Calendar
+
+    feed = run(example_vault, "export", "ics")
+    assert feed.exit_code == 0, feed.output
+    assert run(example_vault, "export", "ics").stdout_bytes == feed.stdout_bytes
+    events = Calendar.from_ical(feed.stdout_bytes).walk("VEVENT")
+    uids = [str(event["UID"]) for event in events]
+    assert len(uids) == len(set(uids))
+    summaries = sorted(str(event["SUMMARY"]) for event in events)
+    assert "Aisha Rahman's birthday" in summaries
+    assert "Thank: Sam Ortiz" in summaries and "Meeting: Priya Shah" in summaries
+    aisha = next(e for e in events if str(e["SUMMARY"]) == "Aisha Rahman's birthday")
+    assert aisha["RRULE"]["FREQ"] == ["YEARLY"]
+    # Items a year ahead, beyond the digest's week: the follow-up in February.
+    sam = [e for e in events if str(e["SUMMARY"]) == "Follow up: Sam Ortiz"]
+    assert [e.decoded("DTSTART").isoformat() for e in sam] == ["2027-02-19"]
+    assert str(sam[0]["DESCRIPTION"]) == (
+        "follow up as planned for 2027-02-19\ncontacts/sam-ortiz.md:9"
+    )
+
+
+def test_29_february_repeats_on_the_last_day_of_february(vault):
+    from icalendar import Calendar
+
+    (vault / "contacts" / "leap.md").write_text("---\nname: Leap\nbirthday: --02-29\n---\n")
+    events = Calendar.from_ical(run(vault, "export", "ics").stdout_bytes).walk("VEVENT")
+    (birthday,) = events
+    assert birthday.decoded("DTSTART").isoformat() == "2028-02-29"
+    rule = birthday["RRULE"]
+    assert (rule["FREQ"], rule["BYMONTH"], rule["BYMONTHDAY"]) == (["YEARLY"], [2], [-1])
+
+
+def test_the_calendar_setting_makes_digest_write_keep_it_current(example_vault):
+    config = example_vault / "netnotes.toml"
+    config.write_text('calendar = "due.ics"\n' + config.read_text())  # before any [table]
+    first = run(example_vault, "digest", "--write")
+    assert first.exit_code == 0, first.output
+    assert "due.ics: written\n" in first.stderr
+    assert (example_vault / "due.ics").read_bytes() == run(
+        example_vault, "export", "ics"
+    ).stdout_bytes
+    assert "due.ics: unchanged\n" in run(example_vault, "digest", "--write").stderr
+
+
+def test_export_to_a_file(example_vault, tmp_path):
+    target = tmp_path / "out.vcf"
+    result = run(example_vault, "export", "vcard", "-o", str(target))
+    assert result.exit_code == 0
+    assert result.stderr == f"{target}: written\n"
+    assert target.read_text(encoding="utf-8").count("BEGIN:VCARD") == 15
+
+
+def test_the_watcher_keeps_the_calendar_file_current(example_vault):
+    from datetime import datetime
+
+    from netnotes.watch import Watcher
+
+    config = example_vault / "netnotes.toml"
+    config.write_text('calendar = "due.ics"\n' + config.read_text())
+    watcher = Watcher(example_vault, now=lambda: datetime(2026, 11, 21, 9), log=lambda _: None)
+    watcher.start()
+    assert (example_vault / "due.ics").read_bytes() == run(
+        example_vault, "export", "ics"
+    ).stdout_bytes
