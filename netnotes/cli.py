@@ -597,6 +597,44 @@ def export(ctx, kind, output, today) -> None:
         sys.stdout.flush()
 
 
+@cli.command()
+@click.pass_context
+def dupes(ctx) -> None:
+    """List notes that are likely one person: a shared e-mail, profile URL, name or alias.
+
+    Example: netnotes dupes
+    """
+    from netnotes.duplicates import likely_duplicates
+
+    found = likely_duplicates(_vault(ctx))
+    for pair in found:
+        _say(f"{pair.first}  {pair.second}  {pair.reason}")
+    if not found:
+        click.echo("no likely duplicates", err=True)
+
+
+@cli.command()
+@click.argument("keep", shell_complete=lambda *a: _complete_names(*a))
+@click.argument("remove", shell_complete=lambda *a: _complete_names(*a))
+@click.pass_context
+def merge(ctx, keep, remove) -> None:
+    """Merge the note REMOVE into KEEP, then delete REMOVE.
+
+    Lists are united, keys KEEP lacks are added, KEEP's values win (conflicts are said),
+    logs are united in date order, and the rest of REMOVE's text is kept in KEEP.
+    Example: netnotes merge "Sam Ortiz" contacts/sam-o.md
+    """
+    from netnotes.duplicates import merge_contacts
+
+    report = merge_contacts(_vault(ctx), keep, remove)
+    for change in report.changes:
+        _say(f"{report.kept}: {change}")
+    for conflict in report.conflicts:
+        _say(f"note {report.kept}: {conflict}")
+    _say(f"merged {report.removed} into {report.kept} ({report.entries} log entries added); "
+         f"removed {report.removed}")  # fmt: skip
+
+
 @cli.command(name="list")
 @click.option("--tag", shell_complete=lambda *a: _complete_tags(*a), help="Only this tag.")
 @click.option("--company", help="Only contacts whose company contains this.")

@@ -341,3 +341,66 @@ def test_importing_twice_changes_no_byte(tmp_path_factory, people):
 def test_a_vcard_2_1_with_quoted_printable_names(card):
     (person,) = read_vcards(card, "phone.vcf")
     assert person.name == "Jürgen Müller"
+
+
+# -- dupes and merge ------------------------------------------------------------------------
+
+
+SAM_O = (
+    "---\r\n"
+    "name: Sam O.\r\n"
+    "emails: [sam.ortiz@northwind.example, sam@home.example]\r\n"
+    "company: Northwind\r\n"
+    "tags: [data, hiring]\r\n"
+    "---\r\n"
+    "\r\n"
+    "# Sam O.\r\n"
+    "\r\n"
+    "Likes climbing.\r\n"
+    "\r\n"
+    "## Log\r\n"
+    "- 2026-11-25 -> email: sent the deck\r\n"
+    "- 2026-11-19 coffee: 25 minutes at Blue Bottle; he is hiring a data lead in Q1\r\n"
+    "  and suggested I talk to his VP\r\n"
+    "- 2026-10-01 call: first call\r\n"
+)
+
+
+def test_dupes_lists_notes_that_share_an_email_url_name_or_alias(example_vault):
+    (example_vault / "contacts" / "sam-o.md").write_bytes(SAM_O.encode())
+    (example_vault / "contacts" / "jill-2.md").write_text("---\nname: JILL MORENO\n---\n")
+    result = run(example_vault, "dupes")
+    assert result.exit_code == 0
+    assert result.stdout == (
+        "contacts/jill-2.md  contacts/jill-moreno.md  same name: jill moreno\n"
+        "contacts/sam-o.md  contacts/sam-ortiz.md  same e-mail: sam.ortiz@northwind.example\n"
+    )
+
+
+def test_merge_unites_lists_and_logs_keeps_our_values_and_removes_the_other(example_vault):
+    ours = example_vault / "contacts" / "sam-ortiz.md"
+    before = ours.read_text(encoding="utf-8")
+    (example_vault / "contacts" / "sam-o.md").write_bytes(SAM_O.encode())
+    result = run(example_vault, "merge", "sam-ortiz", "sam-o")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        "contacts/sam-ortiz.md: + aliases: Sam O.\n"
+        "contacts/sam-ortiz.md: + emails: sam@home.example\n"
+        "contacts/sam-ortiz.md: + tags: hiring\n"
+        "note contacts/sam-ortiz.md: kept company: Northwind Analytics (contacts/sam-o.md says Northwind)\n"
+        "merged contacts/sam-o.md into contacts/sam-ortiz.md (2 log entries added); removed contacts/sam-o.md\n"
+    )
+    assert not (example_vault / "contacts" / "sam-o.md").exists()
+    after = ours.read_text(encoding="utf-8")
+    assert after == before.replace(
+        "emails: sam.ortiz@northwind.example\ntags: [data]\n",
+        "emails: [sam.ortiz@northwind.example, sam@home.example]\ntags: [data, hiring]\n",
+    ).replace(
+        "follow_up: 2027-02-19\n", "follow_up: 2027-02-19\naliases: [Sam O.]\n"
+    ).replace(
+        "## Log\n", "## Log\n- 2026-11-25 -> email: sent the deck\n"
+    ).replace(
+        "next weeks\n", "next weeks\n- 2026-10-01 call: first call\n"
+    ) + "\n## Merged from contacts/sam-o.md\n\nLikes climbing.\n"
+    # The merged note still says who Sam is: the name and the new alias both find him.
+    assert run(example_vault, "show", "Sam O.").stdout.startswith("Sam Ortiz")

@@ -428,3 +428,19 @@ def run_driver(base_path: str, ours_path: str, theirs_path: str) -> int:
 
     atomic_write(Path(ours_path), result.text.encode("utf-8"))
     return 0 if result.conflicts == 0 else 1
+
+
+def add_log_entries(ours: str, theirs: str) -> tuple[str, str, int]:
+    """(`ours` with every log entry of `theirs` it lacks, in its log's date order; the rest
+    of `theirs`' body without its entries; how many entries were added).
+
+    A merge of two notes that share no history, with this driver's entry logic: an
+    entry both hold is kept once. Texts have LF endings.
+    """
+    notes = [split_note(text) for text in ("", ours, theirs)]
+    _, ours_body, theirs_body, entries = merge_log(*notes)
+    our_log = _log_of(notes[1])
+    body = _insert_entries(ours_body, entries, our_log)
+    prefix = ours[: len(ours) - len("".join(notes[1].body))]
+    added = len(entries) - (len(our_log.entries) if our_log else 0)
+    return prefix + "".join(body), "".join(theirs_body), added

@@ -1,0 +1,161 @@
+"""`netnotes dupes` and `netnotes merge A B`: one person in two notes, found and made one.
+
+Likely duplicates share an e-mail, a profile URL, or a folded name or alias.
+Merging B into A unites their front-matter lists, adds the keys A lacks,
+keeps A's value where both have one (and says so), unites their logs with the
+git merge driver's entry logic, keeps the rest of B's body under a heading,
+then removes B: A is written first (atomically, under its lock), so an
+interruption leaves both notes, never neither.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from netnotes.core.errors import NetnotesError
+from netnotes.core.model import Contact
+from netnotes.core.names import fold
+from netnotes.core.reading import KNOWN_KEYS
+from netnotes.store.loading import load_contacts
+from netnotes.store.vault import Vault
+
+_LIST_KEYS = {"aliases", "tags", "emails", "phones", "interests", "links"}
+
+
+@dataclass(frozen=True, slots=True)
+class LikelyDuplicate:
+    first: str
+    second: str
+    reason: str
+
+
+def likely_duplicates(vault: Vault) -> list[LikelyDuplicate]:
+    """Pairs of notes that share an e-mail, a profile URL, a name or an alias."""
+    contacts, _ = load_contacts(vault)
+    owners: dict[tuple[str, str], list[Contact]] = {}
+    for contact in contacts:
+        keys = {("e-mail", email.strip().lower()) for email in contact.emails}
+        keys |= {("profile", _url(link)) for link in _links(contact)}
+        keys |= {("name", fold(name)) for name in (contact.name, *contact.aliases)}
+        for key in keys:
+            owners.setdefault(key, []).append(contact)
+    found: dict[tuple[str, str], str] = {}
+    for (what, value), holders in sorted(owners.items()):
+        for index, first in enumerate(holders):
+            for second in holders[index + 1 :]:
+                pair = tuple(sorted((first.path, second.path)))
+                found.setdefault(pair, f"same {what}: {value}")
+    return [LikelyDuplicate(a, b, reason) for (a, b), reason in sorted(found.items())]
+
+
+def _links(contact: Contact) -> list[str]:
+    values = []
+    for key, value in contact.fields.items():
+        if fold(str(key)) in ("links", "linkedin", "url", "website"):
+            values += [str(v) for v in (value if isinstance(value, list) else [value]) if v]
+    return values
+
+
+def _url(link: str) -> str:
+    return link.strip().lower().rstrip("/").removeprefix("https://").removeprefix("http://")
+
+
+@dataclass(frozen=True, slots=True)
+class MergeReport:
+    kept: str
+    removed: str
+    changes: list[str]
+    conflicts: list[str]
+    entries: int
+
+
+def merge_contacts(vault: Vault, keep: str, remove: str) -> MergeReport:
+    """Merge the note named `remove` into the one named `keep`, then delete it."""
+    from netnotes.actions import find_target, readable_contact, write_note
+    from netnotes.store.notefile import read_note_bytes
+
+    first = find_target(vault, keep)
+    second = find_target(vault, remove)
+    if first.path.resolve() == second.path.resolve():
+        raise NetnotesError(f"{first.relative} is the same note twice: nothing to merge")
+    theirs = readable_contact(second)
+    readable_contact(first)
+    their_text = read_note_bytes(second.path).decode("utf-8-sig")
+    their_text = their_text.replace("\r\n", "\n").replace("\r", "\n")
+    changes: list[str] = []
+    conflicts: list[str] = []
+    added_entries = [0]
+
+    def edit(ours: Contact, text: str) -> str:
+        changes.clear()
+        conflicts.clear()
+        merged = _merge_front(vault, ours, theirs, text, changes, conflicts)
+        return _merge_body(merged, their_text, second.relative, added_entries)
+
+    write_note(vault, first, edit)
+    os.unlink(second.path)
+    return MergeReport(first.relative, second.relative, changes, conflicts, added_entries[0])
+
+
+def _merge_front(vault, ours: Contact, theirs: Contact, text: str, changes, conflicts) -> str:
+    from netnotes.core.reading import spelling_of
+    from netnotes.store.edit import add_to_list, set_key, yaml_scalar
+
+    reading = vault.config.reading
+    if fold(theirs.name) not in {fold(name) for name in (ours.name, *ours.aliases)}:
+        text = add_to_list(text, spelling_of(ours.fields, "aliases", reading), [theirs.name])
+        changes.append(f"+ aliases: {theirs.name}")
+    for key, value in theirs.fields.items():
+        canonical = reading.canonical(str(key), KNOWN_KEYS)
+        if canonical == "name" or value in (None, "", []):
+            continue
+        if isinstance(value, dict):
+            conflicts.append(f"not merged: {key} (a nested value): copy it by hand")
+            continue
+        spelled = spelling_of(ours.fields, canonical, reading)
+        held = next((v for k, v in ours.fields.items() if k == spelled), None)
+        if canonical in _LIST_KEYS or isinstance(value, list):
+            values = [str(v) for v in (value if isinstance(value, list) else [value])]
+            have = {fold(str(v)) for v in (held if isinstance(held, list) else [held]) if v}
+            new = [v for v in values if fold(v) not in have]
+            if new:
+                text = add_to_list(text, spelled, new)
+                changes.append(f"+ {spelled}: {', '.join(new)}")
+        elif held in (None, "", []):
+            text = set_key(text, spelled, yaml_scalar(str(value)))
+            changes.append(f"{spelled}: {value}")
+        elif fold(str(held)) != fold(str(value)):
+            conflicts.append(f"kept {spelled}: {held} ({theirs.path} says {value})")
+    return text
+
+
+def _merge_body(text: str, their_text: str, their_path: str, added: list[int]) -> str:
+    """Our note with their log entries, and what else their body says (notes, tasks)
+    under a heading of its own: their headings alone are not worth keeping."""
+    from netnotes.sync.gitmerge import add_log_entries
+
+    crlf = "\r\n" in text
+    merged, rest, added[0] = add_log_entries(text.replace("\r\n", "\n"), their_text)
+    kept = _without_empty_headings(rest.splitlines())
+    if kept:
+        merged = f"{merged.rstrip()}\n\n## Merged from {their_path}\n\n" + "\n".join(kept) + "\n"
+    return merged.replace("\n", "\r\n") if crlf else merged
+
+
+def _without_empty_headings(lines: list[str]) -> list[str]:
+    """The lines without their title and the headings nothing follows (their emptied Log)."""
+    kept: list[str] = []
+    for index, line in enumerate(lines):
+        if line.startswith("# "):
+            continue  # their title: the note now has ours
+        if line.startswith("#"):
+            following = next((later for later in lines[index + 1 :] if later.strip()), "")
+            if not following or following.startswith("#"):
+                continue
+        kept.append(line)
+    while kept and not kept[0].strip():
+        kept.pop(0)
+    while kept and not kept[-1].strip():
+        kept.pop()
+    return kept
