@@ -84,7 +84,13 @@ tags: []
 # -- init --------------------------------------------------------------------------
 
 
-def init_vault(root: Path, *, git: bool = True) -> list[str]:
+CI_TEMPLATES = {  # `init --ci`: the template shipped in netnotes/templates, and where it goes
+    "github": ("github-workflow.yml", ".github/workflows/netnotes.yml"),
+    "gitlab": ("gitlab-ci.yml", ".gitlab-ci.yml"),
+}
+
+
+def init_vault(root: Path, *, git: bool = True, ci: str | None = None) -> list[str]:
     """Create what a vault needs and is missing; never overwrite. Returns what it did.
 
     Run again in a fresh clone, it adds only what is missing and registers
@@ -102,6 +108,9 @@ def init_vault(root: Path, *, git: bool = True) -> list[str]:
         "templates/contact.md": DEFAULT_TEMPLATE,
         "templates/meeting.md": MEETING_TEMPLATE,  # `netnotes meet`
     }
+    if ci:
+        shipped, target = CI_TEMPLATES[ci]
+        files[target] = (Path(__file__).parent / "templates" / shipped).read_text(encoding="utf-8")
     for relative, content in files.items():
         path = root / relative
         if not path.exists():

@@ -331,7 +331,11 @@ def _today() -> date:
 @cli.command()
 @click.argument("directory", default=".", type=click.Path(file_okay=False))
 @click.option("--no-git", is_flag=True, help="Do not run git init nor set up the merge driver.")
-def init(directory: str, no_git: bool) -> None:
+@click.option(
+    "--ci", type=click.Choice(["github", "gitlab"]),
+    help="Also write a CI job that publishes the digest and calendar daily (docs/recipes.md).",
+)  # fmt: skip
+def init(directory: str, no_git: bool, ci: str | None) -> None:
     """Create a vault, or finish setting up a fresh clone of one.
 
     Writes netnotes.toml, contacts/, a contact template, .gitignore and
@@ -343,7 +347,7 @@ def init(directory: str, no_git: bool) -> None:
     """
     from netnotes.actions import init_vault
 
-    done = init_vault(Path(directory), git=not no_git)
+    done = init_vault(Path(directory), git=not no_git, ci=ci)
     for line in done:
         click.echo(line)
     if not done:

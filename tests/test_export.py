@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from netnotes.cli import cli
@@ -124,3 +125,84 @@ def test_the_watcher_keeps_the_calendar_file_current(example_vault):
     assert (example_vault / "due.ics").read_bytes() == run(
         example_vault, "export", "ics"
     ).stdout_bytes
+
+
+# -- real programs read the exports ----------------------------------------------------------
+
+
+def _program(name: str) -> str:
+    import shutil
+    import sys
+
+    found = shutil.which(name) or shutil.which(name, path=str(Path(sys.executable).parent))
+    if found is None:
+        pytest.skip(f"{name} is not installed (pip install {name}: the [test] extra has it)")
+    return found
+
+
+def test_khard_reads_every_exported_card(example_vault, tmp_path):
+    import subprocess
+
+    khard = _program("khard")
+    book = tmp_path / "book"
+    book.mkdir()
+    exported = run(example_vault, "export", "vcard").stdout_bytes.decode("utf-8")
+    for number, card in enumerate(exported.split("BEGIN:VCARD")[1:]):
+        (book / f"{number}.vcf").write_text("BEGIN:VCARD" + card, encoding="utf-8")
+    config = tmp_path / "khard.conf"
+    config.write_text(f"[addressbooks]\n[[netnotes]]\npath = {book}\n")
+    listed = subprocess.run([khard, "-c", str(config), "list", "--parsable"],
+                            capture_output=True, text=True, check=True).stdout  # fmt: skip
+    names = sorted(line.split("\t")[1] for line in listed.splitlines())
+    contacts, _ = load_contacts(open_vault(example_vault))
+    assert names == sorted(contact.name for contact in contacts)
+
+
+def test_khal_imports_the_feed_and_shows_its_events_on_their_days(example_vault, tmp_path):
+    import subprocess
+
+    khal = _program("khal")
+    calendar = tmp_path / "calendar"
+    calendar.mkdir()
+    feed = tmp_path / "due.ics"
+    feed.write_bytes(run(example_vault, "export", "ics").stdout_bytes)
+    config = tmp_path / "khal.conf"
+    config.write_text(
+        f"[calendars]\n[[netnotes]]\npath = {calendar}\n[locale]\ntimeformat = %H:%M\n"
+        "dateformat = %Y-%m-%d\nlongdateformat = %Y-%m-%d\n"
+        "datetimeformat = %Y-%m-%d %H:%M\nlongdatetimeformat = %Y-%m-%d %H:%M\n"
+    )
+    subprocess.run([khal, "-c", str(config), "import", "--batch", "-a", "netnotes", str(feed)],
+                   capture_output=True, text=True, check=True)  # fmt: skip
+    shown = subprocess.run([khal, "-c", str(config), "list", "2026-11-24", "1d"],
+                           capture_output=True, text=True, check=True).stdout  # fmt: skip
+    assert "Aisha Rahman's birthday" in shown
+    assert "Meeting: Priya Shah :: planned meeting: Call with Priya" in shown
+    next_year = subprocess.run([khal, "-c", str(config), "list", "2027-11-24", "1d"],
+                               capture_output=True, text=True, check=True).stdout  # fmt: skip
+    assert "Aisha Rahman's birthday" in next_year  # yearly
+
+
+# -- delivery --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("host", "target"), [("github", ".github/workflows/netnotes.yml"), ("gitlab", ".gitlab-ci.yml")]
+)
+def test_init_ci_writes_a_job_that_publishes_the_digest_and_the_feed(tmp_path, host, target):
+    import yaml
+
+    vault = tmp_path / "vault"
+    result = CliRunner().invoke(cli, ["init", str(vault), "--no-git", "--ci", host])
+    assert result.exit_code == 0, result.output
+    assert f"created {target}\n" in result.stdout
+    job = yaml.safe_load((vault / target).read_text(encoding="utf-8"))
+    commands = "\n".join(
+        str(step.get("run", "")) for step in job["jobs"]["digest"]["steps"]
+    ) if host == "github" else "\n".join(job["pages"]["script"])  # fmt: skip
+    assert "netnotes digest --write" in commands
+    assert "netnotes export ics -o public/due.ics" in commands
+    (vault / target).write_text("# mine\n")
+    again = CliRunner().invoke(cli, ["init", str(vault), "--no-git", "--ci", host])
+    assert again.exit_code == 0
+    assert (vault / target).read_text() == "# mine\n"  # never overwritten

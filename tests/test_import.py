@@ -392,15 +392,16 @@ def test_merge_unites_lists_and_logs_keeps_our_values_and_removes_the_other(exam
     )
     assert not (example_vault / "contacts" / "sam-o.md").exists()
     after = ours.read_text(encoding="utf-8")
-    assert after == before.replace(
-        "emails: sam.ortiz@northwind.example\ntags: [data]\n",
-        "emails: [sam.ortiz@northwind.example, sam@home.example]\ntags: [data, hiring]\n",
-    ).replace(
-        "follow_up: 2027-02-19\n", "follow_up: 2027-02-19\naliases: [Sam O.]\n"
-    ).replace(
-        "## Log\n", "## Log\n- 2026-11-25 -> email: sent the deck\n"
-    ).replace(
-        "next weeks\n", "next weeks\n- 2026-10-01 call: first call\n"
-    ) + "\n## Merged from contacts/sam-o.md\n\nLikes climbing.\n"
+    assert (
+        after
+        == before.replace(
+            "emails: sam.ortiz@northwind.example\ntags: [data]\n",
+            "emails: [sam.ortiz@northwind.example, sam@home.example]\ntags: [data, hiring]\n",
+        )
+        .replace("follow_up: 2027-02-19\n", "follow_up: 2027-02-19\naliases: [Sam O.]\n")
+        .replace("## Log\n", "## Log\n- 2026-11-25 -> email: sent the deck\n")
+        .replace("next weeks\n", "next weeks\n- 2026-10-01 call: first call\n")
+        + "\n## Merged from contacts/sam-o.md\n\nLikes climbing.\n"
+    )
     # The merged note still says who Sam is: the name and the new alias both find him.
     assert run(example_vault, "show", "Sam O.").stdout.startswith("Sam Ortiz")
