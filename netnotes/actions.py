@@ -108,6 +108,9 @@ def init_vault(root: Path, *, git: bool = True, ci: str | None = None) -> list[s
         "templates/contact.md": DEFAULT_TEMPLATE,
         "templates/meeting.md": MEETING_TEMPLATE,  # `netnotes meet`
     }
+    from netnotes.drafts import MESSAGES
+
+    files |= {f"templates/messages/{kind}.md": text for kind, text in MESSAGES.items()}
     if ci:
         shipped, target = CI_TEMPLATES[ci]
         files[target] = (Path(__file__).parent / "templates" / shipped).read_text(encoding="utf-8")

@@ -639,6 +639,125 @@ def merge(ctx, keep, remove) -> None:
          f"removed {report.removed}")  # fmt: skip
 
 
+@cli.command()
+@_name_argument
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "markdown", "json"]), default="text"
+)
+@click.pass_context
+def prep(ctx, name, output_format) -> None:
+    """A one-screen card to read before meeting someone: who, where you stand, what you
+    owe them, what you want them to know about you, a 25-minute plan and what to do after.
+
+    Example: netnotes prep sam --format markdown
+    """
+    from netnotes.actions import find_target, readable_contact
+    from netnotes.core.render import render_json
+    from netnotes.prep import prep_document, render_prep
+    from netnotes.store.loading import contact_with_sources
+
+    vault = _vault(ctx)
+    contact = contact_with_sources(vault, readable_contact(find_target(vault, name)))
+    document = prep_document(vault, contact, _today())
+    if output_format == "json":
+        click.echo(render_json(document), nl=False)
+    else:
+        _say(render_prep(document, markdown=output_format == "markdown"), nl=False)
+
+
+@cli.command()
+@_name_argument
+@click.option(
+    "--for", "kind", required=True,
+    type=click.Choice(["ask", "thanks", "update", "reconnect", "congrats"]),
+    help="What the message is for.",
+)  # fmt: skip
+@click.pass_context
+def draft(ctx, name, kind) -> None:
+    """A message skeleton from the note, for you to finish and send; nothing is sent.
+
+    Placeholders the note cannot fill stay visible, as [what you need].
+    Example: netnotes draft dan --for reconnect
+    """
+    from netnotes.actions import find_target, readable_contact
+    from netnotes.drafts import draft_message
+    from netnotes.store.loading import contact_with_sources
+
+    vault = _vault(ctx)
+    contact = contact_with_sources(vault, readable_contact(find_target(vault, name)))
+    _say(draft_message(vault, contact, kind, _today()), nl=False)
+
+
+@cli.command()
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
+@click.option("--tag", help="Only contacts with this tag.")
+@click.pass_context
+def stats(ctx, output_format, tag) -> None:
+    """The network's health: contacts by state, outreach answered, thank-yous sent,
+    interactions a month over two years, ties gone quiet this quarter.
+
+    Example: netnotes stats --format json
+    """
+    from netnotes.core.names import fold
+    from netnotes.core.render import render_json
+    from netnotes.stats import network_stats, render_stats
+    from netnotes.store.loading import load_contacts, source_interactions
+    from netnotes.store.source_notes import list_sources
+
+    vault = _vault(ctx)
+    contacts, _ = load_contacts(vault)
+    if list_sources(vault):
+        from netnotes.core.sources import with_sources
+
+        people = [(c.path, c.name, c.aliases) for c in contacts]
+        external, _, _ = source_interactions(vault, people)
+        contacts = [with_sources(c, external.get(c.path, ())) for c in contacts]
+    if tag:
+        wanted = fold(tag.lstrip("#"))
+        contacts = [c for c in contacts if wanted in {fold(t) for t in c.tags}]
+    document = network_stats(vault, contacts, _today())
+    if output_format == "json":
+        click.echo(render_json(document), nl=False)
+    else:
+        _say(render_stats(document), nl=False)
+
+
+@cli.command()
+@click.argument("text")
+@click.option("--limit", type=click.IntRange(min=1), default=10, help="At most this many.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
+@click.option("--log", "log_names", multiple=True, help="Log `-> share: TEXT` for NAME (repeat).")
+@click.pass_context
+def share(ctx, text, limit, output_format, log_names) -> None:
+    """Who would value this article or news: contacts ranked by what it and their note
+    share (interests first), each with its reasons. --log NAME records that you shared it.
+
+    Example: netnotes share "https://example.com/marketing-to-women" --limit 5
+    """
+    import json
+
+    from netnotes.share import rank, render_share
+    from netnotes.store.loading import load_contacts
+
+    vault = _vault(ctx)
+    if log_names:
+        from netnotes.actions import log_interaction
+
+        for name in log_names:
+            written = log_interaction(vault, name, text, on=_today(), kind="share",
+                                      direction="out")  # fmt: skip
+            _say(f"{written.contact.path}:{written.line}: {written.summary}")
+        return
+    contacts, _ = load_contacts(vault)
+    hits = rank(vault, contacts, text, _today(), limit)
+    if output_format == "json":
+        click.echo(json.dumps(hits, indent=2, ensure_ascii=False))
+    elif hits:
+        _say(render_share(hits), nl=False)
+    else:
+        click.echo("nobody in the vault matches it", err=True)
+
+
 @cli.command(name="list")
 @click.option("--tag", shell_complete=lambda *a: _complete_tags(*a), help="Only this tag.")
 @click.option("--company", help="Only contacts whose company contains this.")

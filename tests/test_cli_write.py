@@ -42,11 +42,17 @@ def test_init_creates_a_vault_and_running_it_again_changes_nothing(tmp_path):
     assert result.exit_code == 0
     assert result.stdout == (
         "created netnotes.toml\ncreated templates/contact.md\ncreated templates/meeting.md\n"
+        "created templates/messages/ask.md\ncreated templates/messages/thanks.md\n"
+        "created templates/messages/update.md\ncreated templates/messages/reconnect.md\n"
+        "created templates/messages/congrats.md\n"
         "created contacts/\nupdated .gitignore\nupdated .gitattributes\n"
     )
     assert sorted(p.relative_to(target).as_posix() for p in target.rglob("*")) == [
         ".gitattributes", ".gitignore", "contacts", "netnotes.toml", "templates",
-        "templates/contact.md", "templates/meeting.md",
+        "templates/contact.md", "templates/meeting.md", "templates/messages",
+        "templates/messages/ask.md", "templates/messages/congrats.md",
+        "templates/messages/reconnect.md", "templates/messages/thanks.md",
+        "templates/messages/update.md",
     ]  # fmt: skip
     assert (target / ".gitignore").read_text() == "/.netnotes/\n/DUE.md\n"
     assert (target / ".gitattributes").read_text() == (

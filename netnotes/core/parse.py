@@ -919,3 +919,15 @@ def _one_line(text: str) -> str:
 
 def _file_title(path: str) -> str:
     return PurePosixPath(path).stem
+
+
+def contact_field(
+    contact: Contact, canonical: str, reading: Reading = DEFAULT_READING
+) -> str | None:
+    """A front-matter value netnotes keeps only as written (`location`, `met_at`,
+    `introduced_by`), found under any spelling the vault reads, as words (links shown)."""
+    for key, value in contact.fields.items():
+        if reading.canonical(str(key), KNOWN_KEYS) == canonical and value:
+            shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+            return link_text(shown).strip() or None
+    return None

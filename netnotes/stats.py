@@ -1,0 +1,151 @@
+"""`netnotes stats`: the network's health, not just its freshness.
+
+Contacts by state, overall and per tag; outreach and how much of it got an
+answer; inbound messages left unanswered; meetings thanked; interactions per
+month over two years; ties that went dormant this quarter. The definitions
+(docs/practice.md) follow the digest's rules and `core/practice.py`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from netnotes.core.model import Contact, Direction
+from netnotes.core.practice import outreach, thanks
+from netnotes.core.rules import effective_cadence, last_contact, make_context
+from netnotes.store.vault import Vault
+
+STATES = ("on_track", "due", "overdue", "dormant", "never_logged")
+MONTHS = 24
+_SPARKS = "▁▂▃▄▅▆▇█"
+
+
+def state_of(contact: Contact, today: date, vault: Vault) -> str:
+    """never_logged, overdue or due (a keep-in-touch date passed, or within the horizon),
+    dormant (silent past reconnect_after), else on_track."""
+    config = vault.config
+    last = last_contact(contact, today)
+    if last is None:
+        return "never_logged"
+    cadence, _ = effective_cadence(contact, config)
+    if cadence:
+        due = cadence.after(last)
+        if due < today:
+            return "overdue"
+        if due <= make_context(today, config).horizon_end:
+            return "due"
+    if config.reconnect_after.after(last) <= today:
+        return "dormant"
+    return "on_track"
+
+
+def network_stats(vault: Vault, contacts: list[Contact], today: date) -> dict:
+    config = vault.config
+    people = [contact for contact in contacts if not contact.archived]
+    states = {state: 0 for state in STATES}
+    by_tag: dict[str, dict[str, int]] = {}
+    sent = answered = meetings = thanked = 0
+    left_unanswered: list[dict] = []
+    dormant_now: list[str] = []
+    quarter = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    months = _months(today)
+    monthly = {month: 0 for month in months}
+    for contact in sorted(people, key=lambda c: (c.name.casefold(), c.path)):
+        state = state_of(contact, today, vault)
+        states[state] += 1
+        for tag in contact.tags:
+            counts = by_tag.setdefault(tag.casefold(), {name: 0 for name in STATES})
+            counts[state] += 1
+        ours = outreach(contact, config.nudge_after, today)
+        sent += ours.counted
+        answered += len(ours.done)
+        meeting = thanks(contact, config.thank_within, today)
+        meetings += meeting.counted
+        thanked += len(meeting.done)
+        theirs = _inbound(contact, today, config.nudge_after)
+        if theirs is not None:
+            left_unanswered.append({"contact": contact.name, "path": contact.path,
+                                    "since": theirs.isoformat()})  # fmt: skip
+        last = last_contact(contact, today)
+        if last and quarter <= config.reconnect_after.after(last) <= today:
+            dormant_now.append(contact.name)
+        for entry in contact.interactions:
+            key = f"{entry.on.year:04}-{entry.on.month:02}"
+            if key in monthly and entry.on <= today:
+                monthly[key] += 1
+    return {
+        "today": today.isoformat(),
+        "contacts": len(people),
+        "states": states,
+        "tags": dict(sorted(by_tag.items())),
+        "outreach": {
+            "sent": sent,
+            "answered": answered,
+            "reply_rate": round(answered / sent, 3) if sent else None,
+        },
+        "unanswered": left_unanswered,
+        "thanks_rate": round(thanked / meetings, 3) if meetings else None,
+        "meetings": {"counted": meetings, "thanked": thanked},
+        "monthly": [{"month": month, "interactions": monthly[month]} for month in months],
+        "dormant_this_quarter": dormant_now,
+    }
+
+
+def _months(today: date) -> list[str]:
+    year, month = today.year, today.month
+    found = []
+    for _ in range(MONTHS):
+        found.append(f"{year:04}-{month:02}")
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return found[::-1]
+
+
+def _inbound(contact: Contact, today: date, nudge_after) -> date | None:
+    """The day of their newest message to you still unanswered past `nudge_after`."""
+    past = [entry for entry in contact.interactions if entry.on <= today]
+    if not past or past[-1].direction is not Direction.IN:
+        return None
+    return past[-1].on if nudge_after.after(past[-1].on) < today else None
+
+
+def sparkline(values: list[int]) -> str:
+    top = max(values, default=0)
+    if not top:
+        return _SPARKS[0] * len(values)
+    return "".join(_SPARKS[round(value / top * (len(_SPARKS) - 1))] for value in values)
+
+
+def render_stats(document: dict) -> str:
+    def rate(value) -> str:
+        return f"{round(value * 100)}%" if value is not None else "n/a"
+
+    states = document["states"]
+    lines = [f"Your network on {document['today']}: {document['contacts']} contacts", ""]
+    labels = {"on_track": "on track", "due": "due soon", "overdue": "overdue",
+              "dormant": "dormant", "never_logged": "never logged"}  # fmt: skip
+    width = max(len(label) for label in labels.values())
+    for state, label in labels.items():
+        lines.append(f"  {label.ljust(width)}  {states[state]:>5}")
+    out = document["outreach"]
+    meetings = document["meetings"]
+    lines += [
+        "",
+        f"Outreach: {out['answered']} of {out['sent']} answered ({rate(out['reply_rate'])})",
+        f"Thank-yous: {meetings['thanked']} of {meetings['counted']} meetings "
+        f"({rate(document['thanks_rate'])})",
+    ]
+    if document["unanswered"]:
+        names = ", ".join(entry["contact"] for entry in document["unanswered"])
+        lines.append(f"Waiting for your answer: {names}")
+    if document["dormant_this_quarter"]:
+        lines.append(f"Gone quiet this quarter: {', '.join(document['dormant_this_quarter'])}")
+    counts = [row["interactions"] for row in document["monthly"]]
+    first, last = document["monthly"][0]["month"], document["monthly"][-1]["month"]
+    lines += ["", f"Interactions a month, {first} to {last}:", f"  {sparkline(counts)}"]
+    if document["tags"]:
+        lines += ["", "By tag:"]
+        tag_width = max(len(tag) for tag in document["tags"])
+        for tag, counts_of in document["tags"].items():
+            shown = "  ".join(f"{labels[s]} {n}" for s, n in counts_of.items() if n)
+            lines.append(f"  {tag.ljust(tag_width)}  {shown}")
+    return "\n".join(lines) + "\n"

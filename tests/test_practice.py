@@ -1,0 +1,159 @@
+"""Issue 15: helpers for what the articles say good networkers do: prep, draft, stats, share.
+
+The vault is tests/golden/practice-vault: Ann (four outreaches, two answered;
+an interest in marketing to women), Bob (a lunch thanked the next day, an old
+coffee never thanked), and a me.md with facts and a narrative.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from netnotes.cli import cli
+
+from .conftest import ROOT
+
+TODAY = {"NETNOTES_TODAY": "2026-11-21"}
+
+
+@pytest.fixture
+def practice(tmp_path: Path) -> Path:
+    target = tmp_path / "vault"
+    shutil.copytree(ROOT / "tests" / "golden" / "practice-vault", target)
+    return target
+
+
+def run(vault: Path, *args: str):
+    result = CliRunner().invoke(cli, ["--vault", str(vault), *args], env=TODAY)
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def test_prep_is_a_one_screen_card(practice):
+    assert run(practice, "prep", "ann").stdout == (
+        "Prep: Ann Lee\n"
+        "contacts/ann-lee.md\n\n"
+        "  who: CMO, Acme\n"
+        "  met: 2024-03-01 at PyCon\n"
+        "  introduced by: Bob Stone\n"
+        "  interests: marketing to women, running\n"
+        "  tags: pr\n\n"
+        "The relationship\n"
+        "  last contact: 2026-11-03\n"
+        "  cadence: every 3 months; next by 2027-02-03\n"
+        "  6 interactions in the past year; 2 of 4 outreaches answered\n\n"
+        "Last interactions\n"
+        "  2026-11-03 <- email: loved the deck\n"
+        "  2026-11-01 -> email: sent the deck\n"
+        "  2026-10-01 -> email: asked about the conference\n"
+        "  2026-09-02 call: talked about hiring\n"
+        "  2026-09-01 -> email: asked for a call\n\n"
+        "What you owe them\n"
+        "  [ ] send her the ads study (due 2026-11-28)\n\n"
+        "What you want them to know about you\n"
+        "  fifteen years in databases, now leadership coaching\n"
+        "  looking for a team lead role in Berlin next year\n"
+        "  narrative: I built databases for fifteen years, then moved to leadership. "
+        "Now I help technologists who manage people.\n\n"
+        "25 minutes\n"
+        "  2 min: thank them for the time; say how you came to meet\n"
+        "  8 min: their story: what they do now, what they are working on, what is next\n"
+        "  5 min: your facts and your short narrative (below)\n"
+        "  7 min: where you could help each other: an introduction, an idea, an article\n"
+        "  3 min: end on time; agree on when to talk again\n\n"
+        "After\n"
+        "  [ ] send a thank-you within a day, saying what you took from it\n"
+        "  [ ] follow up on the action items you agreed\n"
+        "  [ ] log the gist, with a follow-up in about three months: netnotes log ann-lee "
+        '--kind coffee "..." --next 3m\n'
+    )
+
+
+def test_prep_json_and_the_reminder_to_write_me_md(practice):
+    document = json.loads(run(practice, "prep", "ann", "--format", "json").stdout)
+    assert document["interests"] == ["marketing to women", "running"]
+    assert document["tasks"] == [
+        {"text": "send her the ads study", "due": "2026-11-28", "line": 15}
+    ]
+    assert document["interactions"][0] == {
+        "date": "2026-11-03", "direction": "in", "kind": "email", "text": "loved the deck",
+        "path": "contacts/ann-lee.md", "line": 18,
+    }  # fmt: skip
+    assert document["me"]["facts"][1] == "looking for a team lead role in Berlin next year"
+    (practice / "me.md").unlink()
+    card = run(practice, "prep", "bob", "--format", "markdown").stdout
+    assert card.startswith("# Prep: Bob Stone\ncontacts/bob-stone.md\n")
+    assert "## What you want them to know about you\n- write me.md in the vault" in card
+
+
+def test_draft_fills_what_the_note_says_and_leaves_the_rest_visible(practice):
+    assert run(practice, "draft", "bob", "--for", "thanks").stdout == (
+        "Subject: Thank you, Bob\n\n"
+        "Hi Bob,\n\n"
+        "Thank you again for the data team reorg (2026-11-10). I wanted to tell you how it "
+        "unfolded:\n[what happened next, thanks to you].\n\n"
+        "[what you will do next, or how you can return the favour]\n\n"
+        "With thanks,\n[your name]\n"
+    )
+    reconnect = run(practice, "draft", "ann", "--for", "reconnect").stdout
+    assert "We haven't spoken since 2026, when we met at PyCon." in reconnect
+    assert "[role]" not in reconnect and "[your name]" in reconnect
+    (practice / "templates" / "messages").mkdir(parents=True)
+    (practice / "templates/messages/ask.md").write_text(
+        "Dear {first_name} of {company}, {role}? {x}\n"
+    )
+    assert run(practice, "draft", "ann", "--for", "ask").stdout == "Dear Ann of Acme, CMO? [x]\n"
+
+
+def test_stats_counts_states_replies_and_thanks(practice):
+    text = run(practice, "stats").stdout
+    assert text.splitlines()[:11] == [
+        "Your network on 2026-11-21: 2 contacts",
+        "",
+        "  on track          2",
+        "  due soon          0",
+        "  overdue           0",
+        "  dormant           0",
+        "  never logged      0",
+        "",
+        "Outreach: 2 of 5 answered (40%)",
+        "Thank-yous: 1 of 2 meetings (50%)",
+        "Waiting for your answer: Ann Lee",
+    ]
+    pr = json.loads(run(practice, "stats", "--tag", "pr", "--format", "json").stdout)
+    assert pr["contacts"] == 1
+    assert pr["outreach"] == {"sent": 4, "answered": 2, "reply_rate": 0.5}  # the article's 50 %
+    assert pr["thanks_rate"] is None
+    assert pr["monthly"][-4:] == [
+        {"month": "2026-08", "interactions": 1},
+        {"month": "2026-09", "interactions": 2},
+        {"month": "2026-10", "interactions": 1},
+        {"month": "2026-11", "interactions": 2},
+    ]
+    assert len(pr["monthly"]) == 24
+
+
+def test_share_ranks_the_contact_with_that_interest_first_with_the_reason(practice):
+    result = run(practice, "share", "https://example.com/blog/why-marketing-to-women-works")
+    assert result.stdout == "  5.0  Ann Lee  contacts/ann-lee.md  interests: marketing to women\n"
+    hits = json.loads(
+        run(practice, "share", "The data team hiring playbook", "--format", "json").stdout
+    )
+    assert hits == [
+        {"contact": "Bob Stone", "path": "contacts/bob-stone.md", "score": 5.0,
+         "reasons": ["tags: data", "log: data, team"]},
+        {"contact": "Ann Lee", "path": "contacts/ann-lee.md", "score": 1.0,
+         "reasons": ["log: hiring"]},
+    ]  # fmt: skip
+
+
+def test_share_log_records_the_share_as_contact(practice):
+    result = run(practice, "share", "the ads study", "--log", "bob")
+    assert result.stdout == "contacts/bob-stone.md:9: - 2026-11-21 -> share: the ads study\n"
+    note = (practice / "contacts" / "bob-stone.md").read_text(encoding="utf-8")
+    assert "- 2026-11-21 -> share: the ads study\n" in note
