@@ -691,8 +691,10 @@ def draft(ctx, name, kind) -> None:
 @cli.command()
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
 @click.option("--tag", help="Only contacts with this tag.")
+@click.option("--html", "html_file", type=click.Path(dir_okay=False),
+              help="Also write a self-contained HTML page with charts to this file.")  # fmt: skip
 @click.pass_context
-def stats(ctx, output_format, tag) -> None:
+def stats(ctx, output_format, tag, html_file) -> None:
     """The network's health: contacts by state, outreach answered, thank-yous sent,
     interactions a month over two years, ties gone quiet this quarter.
 
@@ -716,6 +718,12 @@ def stats(ctx, output_format, tag) -> None:
         wanted = fold(tag.lstrip("#"))
         contacts = [c for c in contacts if wanted in {fold(t) for t in c.tags}]
     document = network_stats(vault, contacts, _today())
+    if html_file:
+        from netnotes.stats import html_report
+        from netnotes.store.writer import write_if_changed
+
+        written = write_if_changed(Path(html_file), html_report(document).encode("utf-8"))
+        click.echo(f"{html_file}: {'written' if written else 'unchanged'}", err=True)
     if output_format == "json":
         click.echo(render_json(document), nl=False)
     else:

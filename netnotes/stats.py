@@ -8,6 +8,7 @@ month over two years; ties that went dormant this quarter. The definitions
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from netnotes.core.model import Contact, Direction
@@ -149,3 +150,82 @@ def render_stats(document: dict) -> str:
             shown = "  ".join(f"{labels[s]} {n}" for s, n in counts_of.items() if n)
             lines.append(f"  {tag.ljust(tag_width)}  {shown}")
     return "\n".join(lines) + "\n"
+
+
+# -- the HTML page ---------------------------------------------------------------------------
+
+# One colour per chart, so that a screenshot test can find each one drawn.
+COLOURS = {"states": "#1f77b4", "monthly": "#ff7f0e", "practice": "#2ca02c"}
+
+
+def html_report(document: dict) -> str:
+    """One self-contained page: the charts as inline SVG (text drawn as paths, so no font
+    is needed), no script, nothing loaded from anywhere."""
+    from html import escape
+
+    labels = ["on track", "due soon", "overdue", "dormant", "never logged"]
+    states = [document["states"][state] for state in STATES]
+    months = [row["month"] for row in document["monthly"]]
+    counts = [row["interactions"] for row in document["monthly"]]
+    out, meetings = document["outreach"], document["meetings"]
+    practice = (
+        ["outreach answered", "outreach unanswered", "meetings thanked", "not thanked"],
+        [
+            out["answered"],
+            out["sent"] - out["answered"],
+            meetings["thanked"],
+            meetings["counted"] - meetings["thanked"],
+        ],
+    )
+    charts = [
+        ("Contacts by state", _bar_chart(labels, states, COLOURS["states"])),
+        ("Interactions a month", _bar_chart(months, counts, COLOURS["monthly"], rotate=True)),
+        ("Outreach and thank-yous", _bar_chart(*practice, COLOURS["practice"])),
+    ]
+    waiting = "".join(
+        f"<li>{escape(row['contact'])} (since {row['since']})</li>"
+        for row in document["unanswered"]
+    )
+    quiet = "".join(f"<li>{escape(name)}</li>" for name in document["dormant_this_quarter"])
+    sections = "".join(f"<section><h2>{title}</h2>{svg}</section>" for title, svg in charts)
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>netnotes: your network on {document['today']}</title>"
+        "<style>body{font-family:sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}"
+        "svg{max-width:100%;height:auto}</style></head><body>"
+        f"<h1>Your network on {document['today']}</h1>"
+        f"<p>{document['contacts']} contacts. Outreach answered: "
+        f"{_percent(out['reply_rate'])}. Meetings thanked: {_percent(document['thanks_rate'])}.</p>"
+        f"{sections}"
+        f"<h2>Waiting for your answer</h2><ul>{waiting or '<li>nobody</li>'}</ul>"
+        f"<h2>Gone quiet this quarter</h2><ul>{quiet or '<li>nobody</li>'}</ul>"
+        "</body></html>\n"
+    )
+
+
+def _percent(value) -> str:
+    return f"{round(value * 100)}%" if value is not None else "n/a"
+
+
+def _bar_chart(labels: list[str], values: list[int], colour: str, rotate: bool = False) -> str:
+    """A bar chart as an inline <svg> element, drawn by matplotlib; the same data, the
+    same bytes (no date, fixed ids)."""
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot
+
+    with matplotlib.rc_context({"svg.fonttype": "path", "svg.hashsalt": "netnotes"}):
+        figure, axes = pyplot.subplots(figsize=(8, 3))
+        axes.bar(range(len(values)), values, color=colour)
+        axes.set_xticks(range(len(labels)), labels, rotation=90 if rotate else 0, fontsize=8)
+        axes.spines[["top", "right"]].set_visible(False)
+        figure.tight_layout()
+        buffer = io.StringIO()
+        figure.savefig(buffer, format="svg", metadata={"Date": None})
+        pyplot.close(figure)
+    svg = buffer.getvalue()
+    svg = re.sub(r"\s*<metadata>.*?</metadata>", "", svg, flags=re.DOTALL)  # who made it: noise
+    return svg[svg.index("<svg") :]

@@ -157,3 +157,58 @@ def test_share_log_records_the_share_as_contact(practice):
     assert result.stdout == "contacts/bob-stone.md:9: - 2026-11-21 -> share: the ads study\n"
     note = (practice / "contacts" / "bob-stone.md").read_text(encoding="utf-8")
     assert "- 2026-11-21 -> share: the ads study\n" in note
+
+
+# -- the HTML report --------------------------------------------------------------------------
+
+
+def test_stats_html_is_one_self_contained_page(practice, tmp_path):
+    import re
+
+    page = tmp_path / "report.html"
+    first = CliRunner().invoke(
+        cli, ["--vault", str(practice), "stats", "--html", str(page)], env=TODAY
+    )
+    assert first.exit_code == 0, first.output
+    assert first.stderr == f"{page}: written\n"
+    html = page.read_text(encoding="utf-8")
+    assert html.count("<svg") == 3 and html.count("<path") > 30
+    assert "<script" not in html and "@font-face" not in html
+    assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", html)
+    again = CliRunner().invoke(
+        cli, ["--vault", str(practice), "stats", "--html", str(page)], env=TODAY
+    )
+    assert again.stderr == f"{page}: unchanged\n"  # the same data, the same bytes
+
+
+def test_stats_html_renders_every_chart_in_chromium_with_no_network_request(practice, tmp_path):
+    import subprocess
+
+    from PIL import Image
+
+    from netnotes.stats import COLOURS
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.skip("Chromium is not installed (Debian: apt-get install chromium)")
+    page, shot, log = tmp_path / "report.html", tmp_path / "shot.png", tmp_path / "net.json"
+    run(practice, "stats", "--html", str(page))
+    subprocess.run(
+        [chromium, "--headless", "--no-sandbox", "--disable-gpu", f"--log-net-log={log}",
+         "--window-size=1000,2200", f"--screenshot={shot}", page.as_uri()],
+        capture_output=True, timeout=120, check=True,
+    )  # fmt: skip
+    pixels = Image.open(shot).convert("RGB").get_flattened_data()
+    for chart, colour in COLOURS.items():
+        wanted = tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
+        assert sum(1 for pixel in pixels if pixel == wanted) > 500, f"{chart} chart not drawn"
+    # The browser fetches things of its own; a request the page made has the page's origin.
+    netlog = json.loads(log.read_text())
+    kinds = {number: name for name, number in netlog["constants"]["logEventTypes"].items()}
+    from_page = [
+        event["params"].get("url")
+        for event in netlog["events"]
+        if kinds.get(event["type"]) == "URL_REQUEST_START_JOB"
+        and event.get("params", {}).get("initiator") not in (None, "not an origin")
+    ]
+    assert from_page == []
