@@ -128,7 +128,7 @@ _SEVERITIES = {member.value: member for member in Severity}
 def digest_row_values(items, reconnect, problems, identity) -> tuple:
     def plain(item: Item) -> tuple:
         return (item.kind.value, item.status.value, item.due.toordinal(), item.contact,
-                item.path, item.line, item.text, item.rank, item.source)  # fmt: skip
+                item.path, item.line, item.text, item.rank, item.source, item.context)  # fmt: skip
 
     return (
         tuple(map(plain, items)),
@@ -143,18 +143,9 @@ def build_digest_row(values: tuple):
     items, reconnect, problems, identity = values
 
     def item(raw: tuple) -> Item:
-        kind, status, due, contact, path, line, text, rank, source = raw
-        return Item(
-            _KINDS[kind],
-            _STATUSES[status],
-            _fromordinal(due),
-            contact,
-            path,
-            line,
-            text,
-            rank,
-            source,
-        )
+        kind, status, due, contact, path, line, text, rank, source, about = raw
+        return Item(_KINDS[kind], _STATUSES[status], _fromordinal(due), contact, path, line,
+                    text, rank, source, about)  # fmt: skip
 
     return (
         [item(raw) for raw in items],

@@ -212,3 +212,35 @@ def test_stats_html_renders_every_chart_in_chromium_with_no_network_request(prac
         and event.get("params", {}).get("initiator") not in (None, "not an origin")
     ]
     assert from_page == []
+
+
+# -- richer digest lines ----------------------------------------------------------------------
+
+
+def test_keep_in_touch_and_reconnect_items_carry_what_makes_the_message_easy(practice):
+    from netnotes.core.render import render_text
+    from netnotes.digest import build_digest
+    from netnotes.store.vault import open_vault
+
+    items = json.loads(run(practice, "digest", "--horizon", "90d", "--format", "json").stdout)[
+        "items"
+    ]
+    (ann,) = [item for item in items if item["kind"] == "cadence"]
+    assert ann["text"] == "keep in touch every 3 months; last contact 2026-11-03"
+    assert ann["context"] == "Acme · met at PyCon · last: loved the deck"
+    markdown = run(practice, "digest", "--horizon", "90d").stdout
+    assert (
+        "[Ann Lee](contacts/ann-lee.md) — keep in touch every 3 months; last contact 2026-11-03 "
+        "(Acme · met at PyCon · last: loved the deck)\n"
+    ) in markdown
+    # On a terminal, within its width: the context is shortened with the text.
+    from datetime import date
+
+    from netnotes.core.dates import Duration
+
+    digest = build_digest(open_vault(practice), date(2026, 11, 21), Duration(days=90))
+    lines = render_text(digest, width=80).splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    assert any(
+        "Ann Lee" in line and line.rstrip().endswith("contacts/ann-lee.md:10") for line in lines
+    )

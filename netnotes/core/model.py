@@ -173,6 +173,9 @@ class Item:
     # The note `line` is in when it is not the contact's (`path`): a meeting or daily
     # note that recorded the interaction the item comes from.
     source: str | None = None
+    # What makes the message easy to write (keep-in-touch and reconnect items): their
+    # company, how you met, what you last talked about.
+    context: str | None = None
 
     def sort_key(self) -> tuple[date, int, str, str, str, int, str]:
         return (self.due, self.rank, self.contact.casefold(), self.path, self.kind, self.line or 0,

@@ -101,6 +101,8 @@ def render_markdown(digest: Digest, link_from: str = "", memo: dict | None = Non
                     else f"**{day_label(item.due, digest.today)}** · "
                 )
                 line = f"- {when}{link(item.contact, item.path)} — {markdown_text(item.text)}"
+                if item.context:
+                    line += f" ({markdown_text(item.context)})"
                 if item.source:  # recorded in a meeting or daily note: link to it too
                     line += f" ({link(posixpath.basename(item.source)[:-3], item.source)})"
                 memo[item] = line
@@ -148,6 +150,8 @@ def render_text(
             when = when.ljust(when_width) + "  " if when else ""
             head = f"  {when}{names[id(item)].ljust(name_width)}  "
             text = printable(item.text)
+            if item.context:
+                text += f" ({printable(item.context)})"
             if width is not None:
                 room = width - len(head) - len(where) - 2
                 text = _shorten(text, max(room, 12))
@@ -192,6 +196,7 @@ def digest_document(digest: Digest) -> dict:
                 "line": None if item.source else item.line,
                 "text": item.text,
                 **({"source": {"path": item.source, "line": item.line}} if item.source else {}),
+                **({"context": item.context} if item.context else {}),
             }
             for item in digest.items
         ],
@@ -251,6 +256,8 @@ def _item_json(item: Item) -> str:
     if item.source:
         where = "null" if item.line is None else item.line
         source = f', "source": {{"path": {_json_string(item.source)}, "line": {where}}}'
+    if item.context:
+        source += f', "context": {_json_string(item.context)}'
     return (
         f'{{"kind": "{item.kind.value}", "status": "{item.status.value}", '
         f'"due": "{item.due.isoformat()}", "contact": {_json_string(item.contact)}, '

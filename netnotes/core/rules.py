@@ -7,6 +7,7 @@ drops what is past the horizon, and picks the week's reconnect suggestions.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
@@ -14,6 +15,7 @@ from datetime import date
 from netnotes.core.config import Config
 from netnotes.core.dates import Duration, add_days
 from netnotes.core.model import Contact, Direction, Interaction, Item, ItemKind, Status, TaskState
+from netnotes.core.reading import KNOWN_KEYS
 
 # Not strftime: the digest must not change with the machine's locale.
 MONTH_NAMES = (
@@ -118,6 +120,46 @@ def effective_cadence(contact: Contact, config: Config) -> tuple[Duration, str]:
     return config.default_cadence, ""
 
 
+_WIKILINK = re.compile(r"\[\[([^\[\]|]*)(?:\|([^\[\]]*))?\]\]")
+_TOPIC_WIDTH = 60  # the last topic is a reminder, not the whole entry
+
+
+def about_contact(contact: Contact, context: Context) -> str | None:
+    """What makes a keep-in-touch or reconnect message easy to write: their company, how
+    you met (where, or who introduced you), and what you last talked about."""
+    reading = context.config.reading
+    parts = [contact.company] if contact.company else []
+    met_at = _written(contact, "met_at", reading)
+    introduced = _written(contact, "introduced_by", reading)
+    if met_at:
+        parts.append(f"met at {met_at}")
+    elif introduced:
+        parts.append(f"introduced by {introduced}")
+    past = [entry for entry in contact.interactions if entry.on <= context.today and entry.text]
+    if past:
+        topic = _shown(past[-1].text)
+        if len(topic) > _TOPIC_WIDTH:
+            topic = topic[: _TOPIC_WIDTH - 1].rstrip() + "…"
+        parts.append(f"last: {topic}")
+    return " · ".join(parts) or None
+
+
+def _written(contact: Contact, canonical: str, reading) -> str | None:
+    for key, value in contact.fields.items():
+        if (
+            value
+            and isinstance(value, str)
+            and reading.canonical(str(key), KNOWN_KEYS) == canonical
+        ):
+            return _shown(value) or None
+    return None
+
+
+def _shown(text: str) -> str:
+    """Wikilinks as their words, on one line."""
+    return " ".join(_WIKILINK.sub(lambda m: (m.group(2) or m.group(1)).strip(), text).split())
+
+
 # -- the rules -----------------------------------------------------------------
 
 
@@ -127,12 +169,15 @@ def cadence_items(contact: Contact, context: Context) -> Iterator[Item]:
         return
     last = last_contact(contact, context.today)
     line = contact.key_lines.get(source)
+    about = about_contact(contact, context)
     if last is None:
         text = f"keep in touch every {cadence}; never logged"
-        yield _item(ItemKind.CADENCE, contact, context.today, line, text, context.today)
+        item = _item(ItemKind.CADENCE, contact, context.today, line, text, context.today)
+        yield replace(item, context=about) if about else item
         return
     text = f"keep in touch every {cadence}; last contact {last.isoformat()}"
-    yield _item(ItemKind.CADENCE, contact, cadence.after(last), line, text, context.today)
+    item = _item(ItemKind.CADENCE, contact, cadence.after(last), line, text, context.today)
+    yield replace(item, context=about) if about else item
 
 
 def follow_up_items(contact: Contact, context: Context) -> Iterator[Item]:
@@ -230,7 +275,7 @@ def reconnect_items(contact: Contact, context: Context) -> Iterator[Item]:
     line, source = (newest.line, newest.source) if newest else (None, None)
     text = f"reconnect: last contact {last.isoformat()}"
     yield Item(ItemKind.RECONNECT, Status.SUGGESTED, context.today, contact.name, contact.path,
-               line, text, 3, source)  # fmt: skip
+               line, text, 3, source, about_contact(contact, context))  # fmt: skip
 
 
 def pick_reconnects(candidates: list[Item], today: date, limit: int) -> list[Item]:
