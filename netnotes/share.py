@@ -3,7 +3,7 @@
 Sharing something useful, with no ask attached, is the cheapest way to keep a
 tie alive (docs/practice.md). A contact scores on what the text and their note
 have in common, folded for case and accents: an interest the text names
-(strongest), a tag, their company or role, and the words of their log. A
+(strongest), a tag, their company or role, and the words of their note. A
 contact whose keep-in-touch date is near or passed, or who has gone quiet, is
 nudged up: sharing is a good reason to write. Each score comes with its reasons.
 A URL is read for the words of its address only: netnotes fetches nothing.
@@ -67,7 +67,7 @@ _STOP = frozenset(
         "most",
     ]
 )
-_WEIGHTS = {"interests": 5.0, "tags": 3.0, "company": 2.0, "role": 2.0, "log": 1.0}
+_WEIGHTS = {"interests": 5.0, "tags": 3.0, "company": 2.0, "role": 2.0, "note": 1.0}
 _DUE_BONUS = 1.0  # a keep-in-touch date near or passed: a reason to write anyway
 _QUIET_BONUS = 0.5  # gone quiet: a share reconnects without an ask
 
@@ -82,6 +82,7 @@ def words_of(text: str) -> str:
 
 
 def rank(vault: Vault, contacts: list[Contact], text: str, today: date, limit: int) -> list[dict]:
+    """The contacts who would value `text`, best first, each with a score and its reasons."""
     query = words_of(text)
     terms = {word for word in re.findall(r"\w+", query) if word not in _STOP and len(word) > 1}
     found = []
@@ -102,11 +103,10 @@ def rank(vault: Vault, contacts: list[Contact], text: str, today: date, limit: i
             if value and _matches(fold(value), query, terms):
                 score += _WEIGHTS[key]
                 reasons.append(f"{key}: {value}")
-        logged = [e.text for e in contact.interactions if e.on <= today and e.text]
-        shared = sorted({w for text in logged for w in re.findall(r"\w+", fold(text))} & terms)
+        shared = sorted(_note_words(vault, contact) & terms)
         if shared:
-            score += _WEIGHTS["log"] * len(shared)
-            reasons.append(f"log: {', '.join(shared)}")
+            score += _WEIGHTS["note"] * len(shared)
+            reasons.append(f"note: {', '.join(shared)}")
         if not score:
             continue
         state = state_of(contact, today, vault)
@@ -120,6 +120,21 @@ def rank(vault: Vault, contacts: list[Contact], text: str, today: date, limit: i
                       "reasons": reasons})  # fmt: skip
     found.sort(key=lambda hit: (-hit["score"], hit["contact"].casefold(), hit["path"]))
     return found[:limit]
+
+
+def _note_words(vault: Vault, contact: Contact) -> set[str]:
+    """The folded words of the note's body (its front matter is matched key by key);
+    the log's words, with interactions meeting and daily notes recorded."""
+    from netnotes.core.frontmatter import split_front_matter
+    from netnotes.store.notefile import NoteUnreadable, read_note_bytes
+
+    try:
+        text = read_note_bytes(vault.root / contact.path).decode("utf-8-sig", errors="replace")
+        body = split_front_matter(text.replace("\r\n", "\n")).body
+    except (NoteUnreadable, ValueError):
+        body = ""
+    body += " " + " ".join(entry.text for entry in contact.interactions if entry.source)
+    return set(_WORD.findall(fold(body)))
 
 
 def _matches(value: str, query: str, terms: set[str]) -> bool:

@@ -146,9 +146,9 @@ def test_share_ranks_the_contact_with_that_interest_first_with_the_reason(practi
     )
     assert hits == [
         {"contact": "Bob Stone", "path": "contacts/bob-stone.md", "score": 5.0,
-         "reasons": ["tags: data", "log: data, team"]},
+         "reasons": ["tags: data", "note: data, team"]},
         {"contact": "Ann Lee", "path": "contacts/ann-lee.md", "score": 1.0,
-         "reasons": ["log: hiring"]},
+         "reasons": ["note: hiring"]},
     ]  # fmt: skip
 
 
