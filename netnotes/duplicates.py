@@ -14,6 +14,7 @@ import os
 from dataclasses import dataclass
 
 from netnotes.core.errors import NetnotesError
+from netnotes.core.identity import links_of, url_key
 from netnotes.core.model import Contact
 from netnotes.core.names import fold
 from netnotes.core.reading import KNOWN_KEYS
@@ -36,7 +37,7 @@ def likely_duplicates(vault: Vault) -> list[LikelyDuplicate]:
     owners: dict[tuple[str, str], list[Contact]] = {}
     for contact in contacts:
         keys = {("e-mail", email.strip().lower()) for email in contact.emails}
-        keys |= {("profile", _url(link)) for link in _links(contact)}
+        keys |= {("profile", url_key(link)) for link in links_of(contact)}
         keys |= {("name", fold(name)) for name in (contact.name, *contact.aliases)}
         for key in keys:
             owners.setdefault(key, []).append(contact)
@@ -47,18 +48,6 @@ def likely_duplicates(vault: Vault) -> list[LikelyDuplicate]:
                 pair = tuple(sorted((first.path, second.path)))
                 found.setdefault(pair, f"same {what}: {value}")
     return [LikelyDuplicate(a, b, reason) for (a, b), reason in sorted(found.items())]
-
-
-def _links(contact: Contact) -> list[str]:
-    values = []
-    for key, value in contact.fields.items():
-        if fold(str(key)) in ("links", "linkedin", "url", "website"):
-            values += [str(v) for v in (value if isinstance(value, list) else [value]) if v]
-    return values
-
-
-def _url(link: str) -> str:
-    return link.strip().lower().rstrip("/").removeprefix("https://").removeprefix("http://")
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from datetime import date
 from pathlib import Path
 
 from netnotes.core.errors import NetnotesError
+from netnotes.core.identity import links_of, url_key
 from netnotes.core.model import Contact
 from netnotes.core.names import fold
 from netnotes.core.reading import spelling_of
@@ -83,12 +84,8 @@ def read_people(files: list[Path], source_format: str | None) -> list[Person | S
 def _keys(person: Person) -> list[str]:
     keys = [f"uid:{person.uid}"] if person.uid else []
     keys += [f"email:{email.lower()}" for email in person.emails]
-    keys += [f"url:{_url(link)}" for link in person.links]
+    keys += [f"url:{url_key(link)}" for link in person.links]
     return keys
-
-
-def _url(link: str) -> str:
-    return link.strip().lower().rstrip("/").removeprefix("https://").removeprefix("http://")
 
 
 def merge_records(people: list[Person]) -> list[Person]:
@@ -169,8 +166,8 @@ class _Notes:
                 self.by_key.setdefault(f"uid:{uid}", contact)
             for email in contact.emails:
                 self.by_key.setdefault(f"email:{email.lower()}", contact)
-            for link in _links(contact):
-                self.by_key.setdefault(f"url:{_url(link)}", contact)
+            for link in links_of(contact):
+                self.by_key.setdefault(f"url:{url_key(link)}", contact)
             self.by_name.setdefault(fold(contact.name), []).append(contact)
 
     def match(self, person: Person) -> tuple[Contact | None, str | None]:
@@ -196,14 +193,6 @@ def _field(contact: Contact, key: str) -> str | None:
         if fold(str(name)) == key and value not in (None, ""):
             return str(value).strip()
     return None
-
-
-def _links(contact: Contact) -> list[str]:
-    found = []
-    for name, value in contact.fields.items():
-        if fold(str(name)) in ("links", "linkedin", "url", "website"):
-            found += [str(v) for v in (value if isinstance(value, list) else [value]) if v]
-    return found
 
 
 # -- planning -------------------------------------------------------------------------
@@ -291,13 +280,13 @@ def _same(key: str, theirs: str, ours: str) -> bool:
 
 def _current_list(contact: Contact, key: str) -> list[str]:
     if key == "links":
-        return _links(contact)
+        return links_of(contact)
     return list(getattr(contact, key))
 
 
 def _comparable(key: str, value: str) -> str:
     if key == "links":
-        return _url(value)
+        return url_key(value)
     if key == "phones":
         return "".join(char for char in value if char.isdigit() or char == "+")
     return fold(value)

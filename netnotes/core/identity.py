@@ -27,6 +27,20 @@ def identity_of(contact: Contact) -> Identity:
                     lines.get("name"), lines.get("emails"))  # fmt: skip
 
 
+def links_of(contact: Contact) -> list[str]:
+    """The profile URLs a note lists (`links`, `linkedin`, `url`, `website`, any case)."""
+    found = []
+    for key, value in contact.fields.items():
+        if fold(str(key)) in ("links", "linkedin", "url", "website"):
+            found += [str(v) for v in (value if isinstance(value, list) else [value]) if v]
+    return found
+
+
+def url_key(link: str) -> str:
+    """A profile URL as two spellings of it compare: no scheme, case or trailing slash."""
+    return link.strip().lower().rstrip("/").removeprefix("https://").removeprefix("http://")
+
+
 def identity_keys(identity: Identity) -> tuple[tuple[str, str], ...]:
     """What two contacts must not share, folded, in the order the check reports them."""
     keys = {("name", fold(identity.name))}

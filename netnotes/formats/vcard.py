@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from netnotes.core.identity import links_of
 from netnotes.formats.people import Person, Skip, birthday_text, unique
 
 _PHOTO_LINE = re.compile(r"(?:[\w-]+\.)?(?:PHOTO|LOGO|SOUND|KEY)[;:]", re.IGNORECASE)
@@ -234,7 +235,7 @@ def write_vcards(contacts, uid_of) -> str:
             card.add("anniversary").value = anniversary
         if contact.tags:
             card.add("categories").value = list(contact.tags)
-        for link in _links_of(contact):
+        for link in links_of(contact):
             card.add("url").value = link
         card.add("note").value = f"netnotes: {contact.path}"
         cards.append(card.serialize())
@@ -251,11 +252,3 @@ def _anniversary(contact) -> str | None:
     if text is None:
         return None
     return "--" + text[2:].replace("-", "") if text.startswith("--") else text.replace("-", "")
-
-
-def _links_of(contact) -> list[str]:
-    found = []
-    for key, value in contact.fields.items():
-        if str(key).casefold() in ("links", "linkedin", "url", "website"):
-            found += [str(v) for v in (value if isinstance(value, list) else [value]) if v]
-    return found

@@ -141,14 +141,7 @@ def set_key(text: str, key: str, value: str | None, *, allow_flow: bool = False)
     start, end = span
     # The mapping's own indentation: YAML allows a whole front matter indented.
     indent = _key_indent(note, start, end)
-    name = re.escape(key)
-    pattern = re.compile(
-        rf"(?P<head>{re.escape(indent)}(?:{name}|\"{name}\"|'{name}')[ \t]*:)(?P<rest>.*)"
-    )
-    for index in range(start + 1, end):
-        match = pattern.fullmatch(note.content(index))
-        if not match:
-            continue
+    for index, match in _key_lines(note, start, end, indent, key):
         old_value, comment = _split_comment(match["rest"])
         _refuse_unsafe_value(note, index, end, key, old_value, allow_flow, indent)
         if value is None:
@@ -178,14 +171,7 @@ def add_to_list(text: str, key: str, values: list[str]) -> str:
         return set_key(text, key, f"[{added}]", allow_flow=True)
     start, end = span
     indent = _key_indent(note, start, end)
-    name = re.escape(key)
-    pattern = re.compile(
-        rf"(?P<head>{re.escape(indent)}(?:{name}|\"{name}\"|'{name}')[ \t]*:)(?P<rest>.*)"
-    )
-    for index in range(start + 1, end):
-        match = pattern.fullmatch(note.content(index))
-        if not match:
-            continue
+    for index, match in _key_lines(note, start, end, indent, key):
         old_value, comment = _split_comment(match["rest"])
         if not old_value:
             items = _block_items(note, index, end, indent)
@@ -205,6 +191,18 @@ def add_to_list(text: str, key: str, values: list[str]) -> str:
             note.replace(index, f"{match['head']} [{old_value}, {added}]{comment}")
         return note.text()
     return set_key(text, key, f"[{added}]", allow_flow=True)
+
+
+def _key_lines(note: Lines, start: int, end: int, indent: str, key: str):
+    """(line, match) of each front-matter line that sets `key` (bare or quoted)."""
+    name = re.escape(key)
+    pattern = re.compile(
+        rf"(?P<head>{re.escape(indent)}(?:{name}|\"{name}\"|'{name}')[ \t]*:)(?P<rest>.*)"
+    )
+    for index in range(start + 1, end):
+        match = pattern.fullmatch(note.content(index))
+        if match:
+            yield index, match
 
 
 def _block_items(note: Lines, index: int, end: int, indent: str) -> list[tuple[int, str]]:
