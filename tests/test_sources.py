@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from netnotes.cli import cli
 from netnotes.core.sources import Directory, credit, parse_source
@@ -374,3 +376,14 @@ def test_the_fast_scanner_and_markdown_it_read_the_same_mentions(monkeypatch, tm
     slow = [parse_source(name, data) for name, data in notes_data]
     assert fast == slow
     assert sum(len(note.mentions) for note in fast) > 60
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.binary(max_size=400)
+    | st.text(alphabet="-[]|#>`%*0123456789 \n:\tabc", max_size=300).map(str.encode)
+)
+def test_reading_a_source_note_never_raises_and_every_mention_is_named(data):
+    note = parse_source("daily/2026-11-12.md", b"---\ndate: 2026-11-12\n---\n" + data)
+    assert all(mention.target for mention in note.mentions)
+    assert all(problem.path == "daily/2026-11-12.md" for problem in note.problems)
