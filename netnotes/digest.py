@@ -238,12 +238,7 @@ def digest_output(
 
 def _code_signature() -> str:
     """The digest's rendering code, so a new version of netnotes never reuses old output."""
-    import hashlib
-    from pathlib import Path
+    from netnotes.store import index
 
-    package = Path(__file__).parent
-    digest = hashlib.blake2b(digest_size=8)
-    for name in ("digest.py", "core/render.py", "core/rules.py", "core/safetext.py",
-                 "core/sources.py"):  # fmt: skip
-        digest.update((package / name).read_bytes())
-    return digest.hexdigest()
+    return index.code_signature(("digest.py", "core/render.py", "core/rules.py",
+                                 "core/safetext.py", "core/sources.py"))  # fmt: skip

@@ -17,6 +17,8 @@ from netnotes.store.vault import Vault
 from netnotes.store.writer import write_if_changed
 
 CALENDAR_REACH = Duration(days=366)  # how far ahead the feed holds the digest's items
+# The code the feed depends on beyond the parse (which the index's fingerprint covers).
+_FEED_CODE = ("exporting.py", "formats/calendar.py", "core/rules.py", "core/sources.py")
 
 
 def contact_uid(contact: Contact) -> str:
@@ -62,9 +64,25 @@ def write_calendar_of(vault: Vault, contacts: list[Contact], today: date) -> boo
 
 def write_calendar(vault: Vault, today: date) -> bool | None:
     """Write the `calendar` file of netnotes.toml if it changed (True if written); None
-    when the vault has no calendar file."""
+    when the vault has no calendar file. The feed is remembered as the digest is
+    (digest_output): an unchanged vault on the same day writes it from one read."""
     if not vault.config.calendar:
         return None
+    from netnotes.store import index
+    from netnotes.store.source_notes import list_sources, sources_signature
+
+    key = None
+    if vault.use_cache:
+        notes = index.listing_signature(index.list_notes(vault))
+        sources = sources_signature(list_sources(vault))
+        if notes is not None and sources is not None:
+            code = index.code_signature(_FEED_CODE)
+            key = index.context_key("calendar", today.toordinal(), vault.config, notes, sources,
+                                    code)  # fmt: skip
+    remembered = index.read_memo(vault, key) if key else None
+    data = remembered[0] if remembered else export_calendar(vault, today)
+    if key and not remembered:
+        index.save_memo(vault, key, (data,))
     path = vault.root / vault.config.calendar
     path.parent.mkdir(parents=True, exist_ok=True)
-    return write_if_changed(path, export_calendar(vault, today))
+    return write_if_changed(path, data)

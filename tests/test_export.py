@@ -206,3 +206,29 @@ def test_init_ci_writes_a_job_that_publishes_the_digest_and_the_feed(tmp_path, h
     again = CliRunner().invoke(cli, ["init", str(vault), "--no-git", "--ci", host])
     assert again.exit_code == 0
     assert (vault / target).read_text() == "# mine\n"  # never overwritten
+
+
+def test_an_unchanged_vault_writes_the_calendar_from_its_memo(example_vault, monkeypatch):
+    import os
+    import time
+
+    import netnotes.exporting as exporting
+
+    config = example_vault / "netnotes.toml"
+    config.write_text('calendar = "due.ics"\n' + config.read_text())
+    for path in example_vault.rglob("*.md"):  # saved a while ago: the memo may trust them
+        stamp = time.time() - 60
+        os.utime(path, (stamp, stamp))
+    made = []
+    real = exporting.export_calendar
+    monkeypatch.setattr(exporting, "export_calendar", lambda *a: made.append(1) or real(*a))
+    run(example_vault, "digest", "--write")
+    first = (example_vault / "due.ics").read_bytes()
+    assert "due.ics: unchanged\n" in run(example_vault, "digest", "--write").stderr
+    assert len(made) == 1  # the second run read the memo
+    note = example_vault / "contacts" / "raj-patel.md"
+    note.write_text(note.read_text().replace("birthday:", "birthday: 1990-11-27\nold_birthday:"))
+    stamp = time.time() - 60
+    os.utime(note, (stamp, stamp))
+    assert "due.ics: written\n" in run(example_vault, "digest", "--write").stderr
+    assert len(made) == 2 and (example_vault / "due.ics").read_bytes() != first

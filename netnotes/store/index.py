@@ -427,6 +427,16 @@ def listing_signature(listing: Listing) -> str | None:
     return digest.hexdigest()
 
 
+def code_signature(names: tuple[str, ...]) -> str:
+    """A hash of these files of the netnotes package (paths relative to it): part of a
+    memo's key, so that a new version of netnotes never reuses an old answer."""
+    package = Path(__file__).parent.parent
+    digest = hashlib.blake2b(digest_size=8)
+    for name in names:
+        digest.update((package / name).read_bytes())
+    return digest.hexdigest()
+
+
 def read_memo(vault: Vault, key: str) -> tuple | None:
     connection = _existing(vault)
     if connection is None:
