@@ -57,8 +57,13 @@ def _read(path: str | os.PathLike[str], limit: int) -> bytes:
             raise NoteUnreadable(f"{describe_mode(info.st_mode)}, not a note: skipped")
         if info.st_size > limit:
             raise NoteUnreadable(_too_large(limit))
-        chunks = []
-        remaining = limit + 1  # one byte more tells a file that grew past the cap
+        # One read of the size fstat gave, plus a byte: fewer bytes back means the end of
+        # the file (one system call for a note, not two of 64 KiB).
+        first = os.read(descriptor, min(info.st_size, limit) + 1)
+        if len(first) <= info.st_size:
+            return first
+        chunks = [first]  # the note grew since fstat: read on, up to the cap
+        remaining = limit + 1 - len(first)  # one byte more tells a file that grew past it
         while remaining > 0:
             chunk = os.read(descriptor, min(remaining, 1 << 16))
             if not chunk:
