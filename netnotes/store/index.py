@@ -271,7 +271,9 @@ def load(
             connection.close()
             connection = _rebuild(vault, report, error)
     records: dict[str, Record] = {}
-    to_parse: list[tuple[str, Path]] = []
+    # (relative, path, (mtime_ns, size) as listed): the pair the parse is cached under,
+    # taken before the read, so that a save after it shows as a change next time.
+    to_parse: list[tuple[str, Path, tuple[int, int]]] = []
     for relative, (path, mtime_ns, size) in on_disk.items():
         entry = known.get(relative)
         if entry is not None and entry[:2] == (mtime_ns, size):
@@ -280,7 +282,7 @@ def load(
                 relative, path, mtime_ns, size, blob=entry[2], reading=vault.config.reading
             )
         else:
-            to_parse.append((relative, path))
+            to_parse.append((relative, path, (mtime_ns, size)))
     cache_usable = connection is not None
     if connection is not None:
         connection.close()  # not held open across the fork of a parsing pool
@@ -563,7 +565,7 @@ def _racy(mtime_ns: int, now_ns: int) -> bool:
     return mtime_ns < 0 or now_ns - mtime_ns < RACY_SECONDS * 1e9
 
 
-def _parse_all(vault: Vault, notes: list[tuple[str, Path]], progress: Progress | None,
+def _parse_all(vault: Vault, notes: list[tuple], progress: Progress | None,
                per_note: PerNote | None = None):  # fmt: skip
     """Parse notes, in a pool of processes when there are many and cores to share them."""
     import threading
@@ -576,8 +578,8 @@ def _parse_all(vault: Vault, notes: list[tuple[str, Path]], progress: Progress |
         except (OSError, ImportError, RuntimeError):
             pass  # no process pool here (some sandboxes): parse in this process
     records: list[Record] = []
-    for done, (relative, path) in enumerate(notes, start=1):
-        records.append(_parse_one(vault, relative, path))
+    for done, (relative, path, pair) in enumerate(notes, start=1):
+        records.append(_parse_one(vault, relative, path, pair))
         if progress and done % 100 == 0:
             progress(done, total)
     if progress:
@@ -585,8 +587,12 @@ def _parse_all(vault: Vault, notes: list[tuple[str, Path]], progress: Progress |
     return records
 
 
-def _parse_one(vault: Vault, relative: str, path: Path | str) -> Record:
-    mtime_ns, size = _stat_pair(path)
+def _parse_one(
+    vault: Vault, relative: str, path: Path | str, pair: tuple[int, int] | None = None
+) -> Record:
+    """Read and parse one note; `pair`: its (mtime_ns, size) as the listing saw it just
+    before (else it is stat-ed now)."""
+    mtime_ns, size = pair if pair is not None else _stat_pair(path)
     contact, problems = read_note_file(relative, path, vault.config.reading)
     return Record(
         relative, path, mtime_ns, size, parsed=(contact, tuple(problems)),
@@ -594,12 +600,12 @@ def _parse_one(vault: Vault, relative: str, path: Path | str) -> Record:
     )  # fmt: skip
 
 
-def _parse_chunk(root: str, config, chunk: list[tuple[str, str]], per_note: PerNote | None):
+def _parse_chunk(root: str, config, chunk: list[tuple], per_note: PerNote | None):
     """In a worker process: parse a chunk, return encoded records (cheap to send back)."""
     vault = Vault(Path(root), config)
     out = []
-    for relative, path in chunk:
-        record = _parse_one(vault, relative, path)
+    for relative, path, pair in chunk:
+        record = _parse_one(vault, relative, path, pair)
         row = per_note(record.contact, record.problems) if per_note else None
         names = name_row(relative, record.contact)
         out.append((relative, record.mtime_ns, record.size, record.blob(), row, names))
@@ -624,7 +630,7 @@ def _parse_in_pool(vault: Vault, notes, workers: int, progress: Progress | None,
 
     size = max(50, len(notes) // (workers * 8))
     chunks = [
-        [(relative, str(path)) for relative, path in notes[start : start + size]]
+        [(relative, str(path), pair) for relative, path, pair in notes[start : start + size]]
         for start in range(0, len(notes), size)
     ]
     context = multiprocessing.get_context("fork")
