@@ -700,24 +700,11 @@ def stats(ctx, output_format, tag, html_file) -> None:
 
     Example: netnotes stats --format json
     """
-    from netnotes.core.names import fold
     from netnotes.core.render import render_json
-    from netnotes.stats import network_stats, render_stats
-    from netnotes.store.loading import load_contacts, source_interactions
-    from netnotes.store.source_notes import list_sources
+    from netnotes.stats import render_stats, vault_stats
 
     vault = _vault(ctx)
-    contacts, _ = load_contacts(vault)
-    if list_sources(vault):
-        from netnotes.core.sources import with_sources
-
-        people = [(c.path, c.name, c.aliases) for c in contacts]
-        external, _, _ = source_interactions(vault, people)
-        contacts = [with_sources(c, external.get(c.path, ())) for c in contacts]
-    if tag:
-        wanted = fold(tag.lstrip("#"))
-        contacts = [c for c in contacts if wanted in {fold(t) for t in c.tags}]
-    document = network_stats(vault, contacts, _today())
+    document = vault_stats(vault, _today(), tag)
     if html_file:
         from netnotes.stats import html_report
         from netnotes.store.writer import write_if_changed
@@ -745,7 +732,7 @@ def share(ctx, text, limit, output_format, log_names) -> None:
     import json
 
     from netnotes.share import rank, render_share
-    from netnotes.store.loading import load_contacts
+    from netnotes.store.loading import contacts_with_sources, load_contacts
 
     vault = _vault(ctx)
     if log_names:
@@ -757,7 +744,7 @@ def share(ctx, text, limit, output_format, log_names) -> None:
             _say(f"{written.contact.path}:{written.line}: {written.summary}")
         return
     contacts, _ = load_contacts(vault)
-    hits = rank(vault, contacts, text, _today(), limit)
+    hits = rank(vault, contacts_with_sources(vault, contacts), text, _today(), limit)
     if output_format == "json":
         click.echo(json.dumps(hits, indent=2, ensure_ascii=False))
     elif hits:

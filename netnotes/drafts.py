@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from netnotes.core.fields import contact_field
 from netnotes.core.model import Contact, Direction
-from netnotes.core.parse import contact_field
 from netnotes.store.vault import Vault
 
 KINDS = ("ask", "thanks", "update", "reconnect", "congrats")

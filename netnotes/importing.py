@@ -13,6 +13,7 @@ for users.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -323,9 +324,12 @@ def apply_import(vault: Vault, plan: ImportPlan, today: date, progress=None) -> 
         done += 1
         if progress:
             progress(done, total)
-    for contact, _, changes in plan.updated:
+    for contact, person, _ in plan.updated:
 
-        def edit(_fresh, text: str, changes=changes) -> str:
+        def edit(fresh: Contact, text: str, person=person) -> str:
+            # Against the note as it is now (an editor may have saved since the plan):
+            # what it already holds is never added twice.
+            changes, _ = _changes(vault, fresh, person)
             for action, key, value in changes:
                 if action == "set":
                     text = set_key(text, key, yaml_scalar(str(value)))
@@ -373,43 +377,39 @@ def new_note(vault: Vault, person: Person, today: date) -> str:
     for key, value in list(post.metadata.items()):
         if value == "__name__":
             post.metadata[key] = person.name
-    for key, value in values.items():
-        if value:
-            post.metadata[key] = value
-        elif key in post.metadata and post.metadata[key] in (None, "", []):
-            continue  # the template's empty key stays, for the user to fill
+    # A value the record lacks leaves the template's key as it is, for the user to fill.
+    post.metadata.update((key, value) for key, value in values.items() if value)
     if person.note:
         post.content = post.content.rstrip("\n") + "\n\n## Notes\n\n" + person.note.strip()
-    return frontmatter.dumps(post, handler=_Handler(), sort_keys=False) + "\n"
+    return frontmatter.dumps(post, handler=_yaml_handler(), sort_keys=False) + "\n"
 
 
-class _Handler:
+@functools.cache
+def _yaml_handler():
     """python-frontmatter's YAML handler, writing what netnotes reads back unchanged:
     block lists, unicode as is, every text quoted when YAML would read it as something
-    else (a date, a number, `no`)."""
+    else (a date, a number, `no`). Built once: yaml and frontmatter load only for import."""
+    import yaml
+    from frontmatter.default_handlers import YAMLHandler
 
-    def __new__(cls):
-        import yaml
-        from frontmatter.default_handlers import YAMLHandler
+    class Dumper(yaml.SafeDumper):
+        pass
 
-        class Dumper(yaml.SafeDumper):
-            pass
+    def text(dumper, value: str):
+        try:  # does YAML read the plain text back as this very text?
+            plain = yaml.safe_load(value) if "\n" not in value else None
+        except yaml.YAMLError:
+            plain = None
+        style = None if isinstance(plain, str) and plain == value else '"'
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
-        def text(dumper, value: str):
-            try:  # does YAML read the plain text back as this very text?
-                plain = yaml.safe_load(value) if "\n" not in value else None
-            except yaml.YAMLError:
-                plain = None
-            style = None if isinstance(plain, str) and plain == value else '"'
-            return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+    Dumper.add_representer(str, text)
 
-        Dumper.add_representer(str, text)
+    class Handler(YAMLHandler):
+        def export(self, metadata, **kwargs):
+            return yaml.dump(
+                metadata, Dumper=Dumper, sort_keys=False, allow_unicode=True,
+                default_flow_style=False, width=1000,
+            ).strip()  # fmt: skip
 
-        class Handler(YAMLHandler):
-            def export(self, metadata, **kwargs):
-                return yaml.dump(
-                    metadata, Dumper=Dumper, sort_keys=False, allow_unicode=True,
-                    default_flow_style=False, width=1000,
-                ).strip()  # fmt: skip
-
-        return Handler()
+    return Handler()

@@ -11,8 +11,8 @@ from __future__ import annotations
 from datetime import date
 
 from netnotes.core.config import Config
+from netnotes.core.fields import contact_field, link_text
 from netnotes.core.model import Contact, TaskState
-from netnotes.core.parse import contact_field, link_text
 from netnotes.core.practice import outreach
 from netnotes.core.rules import effective_cadence, last_contact
 from netnotes.store.vault import Vault

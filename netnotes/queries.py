@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from netnotes.core.names import fold
 from netnotes.store import index, search
-from netnotes.store.loading import source_interactions
+from netnotes.store.loading import known_people, source_interactions
 from netnotes.store.notefile import read_note_bytes
 from netnotes.store.source_notes import list_sources
 from netnotes.store.vault import Vault
@@ -41,11 +41,7 @@ def _with_source_hits(vault: Vault, query: str, hits: list[Hit], records, source
     """The hits plus the contacts a meeting or daily note credits with an interaction
     whose words hold the query (the line in that note), in path order."""
     by_path = {record.path: record for record in records}
-    people = index.all_names(vault)
-    if people is None:
-        summaries = [summary for summary, _ in map(index.Record.summary, records) if summary]
-        people = [(summary.path, summary.name, summary.aliases) for summary in summaries]
-    external, _, _ = source_interactions(vault, people, sources)
+    external, _, _ = source_interactions(vault, known_people(vault), sources)
     wanted = fold(query)
     found = {hit.contact.path for hit in hits}
     extra = []

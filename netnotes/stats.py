@@ -40,6 +40,20 @@ def state_of(contact: Contact, today: date, vault: Vault) -> str:
     return "on_track"
 
 
+def vault_stats(vault: Vault, today: date, tag: str | None = None) -> dict:
+    """`network_stats` of the vault's contacts (those with `tag`, if given), meeting and
+    daily notes counted."""
+    from netnotes.core.names import fold
+    from netnotes.store.loading import contacts_with_sources, load_contacts
+
+    contacts, _ = load_contacts(vault)
+    contacts = contacts_with_sources(vault, contacts)
+    if tag:
+        wanted = fold(tag.lstrip("#"))
+        contacts = [c for c in contacts if wanted in {fold(t) for t in c.tags}]
+    return network_stats(vault, contacts, today)
+
+
 def network_stats(vault: Vault, contacts: list[Contact], today: date) -> dict:
     config = vault.config
     people = [contact for contact in contacts if not contact.archived]

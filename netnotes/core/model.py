@@ -55,6 +55,9 @@ class Direction(StrEnum):
     BOTH = "both"  # we talked
 
 
+# How a log line says who wrote to whom: `->` you reached out, `<-` they did.
+ARROWS = {"->": Direction.OUT, "→": Direction.OUT, "<-": Direction.IN, "←": Direction.IN}
+
 MEETING_KINDS = frozenset(
     {"coffee", "meeting", "lunch", "dinner", "breakfast", "drinks", "interview"}
 )

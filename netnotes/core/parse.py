@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from netnotes.core.blocks import HEADING, fast_blocks
 from netnotes.core.dates import parse_birthday, parse_duration, parse_written_date
+from netnotes.core.fields import link_text
 from netnotes.core.frontmatter import (
     KEY_LINE,
     FrontMatterError,
@@ -30,7 +31,16 @@ from netnotes.core.frontmatter import (
     load_front_matter_leniently,
     split_front_matter,
 )
-from netnotes.core.model import Contact, Direction, Interaction, Problem, Severity, Task, TaskState
+from netnotes.core.model import (
+    ARROWS,
+    Contact,
+    Direction,
+    Interaction,
+    Problem,
+    Severity,
+    Task,
+    TaskState,
+)
 from netnotes.core.reading import DEFAULT_READING, KNOWN_KEYS, NOT_PEOPLE_TYPES, Reading, fold_key
 
 if TYPE_CHECKING:
@@ -39,8 +49,7 @@ if TYPE_CHECKING:
 
 LIST_KEYS = ("aliases", "tags", "emails", "phones", "interests")
 
-_ARROWS = {"->": Direction.OUT, "→": Direction.OUT, "<-": Direction.IN, "←": Direction.IN}
-_DIRECTION_OF_ARROW = {**_ARROWS, None: Direction.BOTH}  # a log line without an arrow: both
+_DIRECTION_OF_ARROW = {**ARROWS, None: Direction.BOTH}  # a log line without an arrow: both
 _DAY_TOKEN = r"\d{4}[-/]\d{2}[-/]\d{2}"
 # A log line: `2026-11-10 -> call: text`, the date also as `[[2026-11-10]]` (a daily
 # note's link), `**2026-11-10**`, `2026/11/10`, with a time, or followed by a colon.
@@ -126,7 +135,6 @@ _PLACEHOLDER = re.compile(r"\s*(?:\{\{.*\}\}|<%.*%>)\s*", re.DOTALL)
 # `_`, `-`, `/`, at least one of them not a digit (`#1` is not a tag).
 _INLINE_TAG = re.compile(r"(?:^|(?<=\s))#([\w/-]*[^\W\d][\w/-]*)")
 _CODE_SPAN = re.compile(r"(`+).*?\1")
-_WIKILINKS = re.compile(r"\[\[([^\[\]|]*)(?:\|([^\[\]]*))?\]\]")
 
 
 def parse_note(
@@ -515,17 +523,6 @@ def _plain_value(value: object) -> object:
     return value
 
 
-def link_text(text: str) -> str:
-    """Wikilinks as the words they show: `[[Flywheel]]` → Flywheel, `[[Acme|ACME]]` → ACME;
-    a value made of several links lists them: `[[Flywheel]] [[Adbase]]` → Flywheel, Adbase."""
-    if "[[" not in text:
-        return text
-    shown = [(alias or target).strip() for target, alias in _WIKILINKS.findall(text)]
-    if not _WIKILINKS.sub("", text).strip(" ,;"):
-        return ", ".join(shown)
-    return _WIKILINKS.sub(lambda m: (m.group(2) or m.group(1)).strip(), text)
-
-
 class _Body:
     """Walks the markdown-it block tokens of the body once, collecting what counts."""
 
@@ -867,7 +864,7 @@ def _table_row_as_entry(cells: list[str], date_column: int, kind_column: int | N
         return ""
     kind = cells[kind_column] if kind_column is not None and kind_column < len(cells) else ""
     text = " · ".join(c for i, c in enumerate(cells) if i not in (date_column, kind_column) and c)
-    arrow = next((a for a in _ARROWS if kind.startswith(a) or text.startswith(a)), "")
+    arrow = next((a for a in ARROWS if kind.startswith(a) or text.startswith(a)), "")
     kind, text = kind.removeprefix(arrow).strip(), text.removeprefix(arrow).strip()
     return " ".join(f"{cells[date_column]} {arrow} {kind + ':' if kind else ''} {text}".split())
 
@@ -919,15 +916,3 @@ def _one_line(text: str) -> str:
 
 def _file_title(path: str) -> str:
     return PurePosixPath(path).stem
-
-
-def contact_field(
-    contact: Contact, canonical: str, reading: Reading = DEFAULT_READING
-) -> str | None:
-    """A front-matter value netnotes keeps only as written (`location`, `met_at`,
-    `introduced_by`), found under any spelling the vault reads, as words (links shown)."""
-    for key, value in contact.fields.items():
-        if reading.canonical(str(key), KNOWN_KEYS) == canonical and value:
-            shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
-            return link_text(shown).strip() or None
-    return None

@@ -7,15 +7,14 @@ drops what is past the horizon, and picks the week's reconnect suggestions.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 
 from netnotes.core.config import Config
 from netnotes.core.dates import Duration, add_days
+from netnotes.core.fields import contact_field, link_text
 from netnotes.core.model import Contact, Direction, Interaction, Item, ItemKind, Status, TaskState
-from netnotes.core.reading import KNOWN_KEYS
 
 # Not strftime: the digest must not change with the machine's locale.
 MONTH_NAMES = (
@@ -75,8 +74,10 @@ def status_for(due: date, today: date) -> Status:
     return Status.TODAY if due == today else Status.UPCOMING
 
 
-def _item(kind: ItemKind, contact: Contact, due: date, line: int | None, text: str, today: date):
-    return Item(kind, status_for(due, today), due, contact.name, contact.path, line, text)
+def _item(kind: ItemKind, contact: Contact, due: date, line: int | None, text: str, today: date,
+          context: str | None = None) -> Item:  # fmt: skip
+    status = status_for(due, today)
+    return Item(kind, status, due, contact.name, contact.path, line, text, context=context)
 
 
 def _entry_item(kind: ItemKind, contact: Contact, due: date, entry: Interaction, text: str,
@@ -120,7 +121,6 @@ def effective_cadence(contact: Contact, config: Config) -> tuple[Duration, str]:
     return config.default_cadence, ""
 
 
-_WIKILINK = re.compile(r"\[\[([^\[\]|]*)(?:\|([^\[\]]*))?\]\]")
 _TOPIC_WIDTH = 60  # the last topic is a reminder, not the whole entry
 
 
@@ -129,35 +129,19 @@ def about_contact(contact: Contact, context: Context) -> str | None:
     you met (where, or who introduced you), and what you last talked about."""
     reading = context.config.reading
     parts = [contact.company] if contact.company else []
-    met_at = _written(contact, "met_at", reading)
-    introduced = _written(contact, "introduced_by", reading)
+    met_at = contact_field(contact, "met_at", reading)
+    introduced = contact_field(contact, "introduced_by", reading)
     if met_at:
         parts.append(f"met at {met_at}")
     elif introduced:
         parts.append(f"introduced by {introduced}")
     past = [entry for entry in contact.interactions if entry.on <= context.today and entry.text]
     if past:
-        topic = _shown(past[-1].text)
+        topic = link_text(past[-1].text)
         if len(topic) > _TOPIC_WIDTH:
             topic = topic[: _TOPIC_WIDTH - 1].rstrip() + "…"
         parts.append(f"last: {topic}")
     return " · ".join(parts) or None
-
-
-def _written(contact: Contact, canonical: str, reading) -> str | None:
-    for key, value in contact.fields.items():
-        if (
-            value
-            and isinstance(value, str)
-            and reading.canonical(str(key), KNOWN_KEYS) == canonical
-        ):
-            return _shown(value) or None
-    return None
-
-
-def _shown(text: str) -> str:
-    """Wikilinks as their words, on one line."""
-    return " ".join(_WIKILINK.sub(lambda m: (m.group(2) or m.group(1)).strip(), text).split())
 
 
 # -- the rules -----------------------------------------------------------------
@@ -172,12 +156,11 @@ def cadence_items(contact: Contact, context: Context) -> Iterator[Item]:
     about = about_contact(contact, context)
     if last is None:
         text = f"keep in touch every {cadence}; never logged"
-        item = _item(ItemKind.CADENCE, contact, context.today, line, text, context.today)
-        yield replace(item, context=about) if about else item
+        yield _item(ItemKind.CADENCE, contact, context.today, line, text, context.today, about)
         return
     text = f"keep in touch every {cadence}; last contact {last.isoformat()}"
-    item = _item(ItemKind.CADENCE, contact, cadence.after(last), line, text, context.today)
-    yield replace(item, context=about) if about else item
+    due = cadence.after(last)
+    yield _item(ItemKind.CADENCE, contact, due, line, text, context.today, about)
 
 
 def follow_up_items(contact: Contact, context: Context) -> Iterator[Item]:

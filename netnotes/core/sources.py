@@ -27,7 +27,15 @@ from urllib.parse import unquote
 
 from netnotes.core.config import PEOPLE_KEYS
 from netnotes.core.dates import parse_written_date
-from netnotes.core.model import MEETING_KINDS, Contact, Direction, Interaction, Problem, Severity
+from netnotes.core.model import (
+    ARROWS,
+    MEETING_KINDS,
+    Contact,
+    Direction,
+    Interaction,
+    Problem,
+    Severity,
+)
 from netnotes.core.names import fold
 from netnotes.core.reading import fold_key
 
@@ -47,7 +55,6 @@ _OWN_DATE = re.compile(
 _ARROW_KIND = re.compile(
     r"(?:(?P<arrow>->|<-|→|←)\s*)?(?:(?P<kind>[^\W\d_][\w-]*):(?=\s|$)\s*)?(?P<text>.*)", re.DOTALL
 )
-_ARROWS = {"->": Direction.OUT, "→": Direction.OUT, "<-": Direction.IN, "←": Direction.IN}
 
 
 class Mention(NamedTuple):
@@ -230,7 +237,7 @@ class _SourceReader:
             return []  # an undated note's items count only with their own date
         parts = _ARROW_KIND.match(rest)
         arrow, kind, words = parts["arrow"], parts["kind"], parts["text"]
-        direction = _ARROWS[arrow].value if arrow else Direction.BOTH.value
+        direction = ARROWS[arrow].value if arrow else Direction.BOTH.value
         text = _one_line(_shown(words))
         seen: set[tuple[str, bool]] = set()
         found = []

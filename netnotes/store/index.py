@@ -143,7 +143,7 @@ class LoadReport:
 _FINGERPRINTED = (
     "core/parse.py", "core/blocks.py", "core/frontmatter.py", "core/dates.py", "core/model.py",
     "core/rules.py", "core/safetext.py", "store/codec.py", "store/vault.py", "store/notefile.py",
-    "core/sources.py",
+    "core/sources.py", "core/fields.py",
 )  # fmt: skip
 
 

@@ -158,22 +158,40 @@ def source_interactions(
     return external, problems, unmatched
 
 
+def known_people(vault: Vault) -> list[tuple[str, str, tuple[str, ...]]]:
+    """(path, name, aliases) of every contact, who meeting notes may name: from the index's
+    names when it can vouch for them, else from every note's summary."""
+    people = index.all_names(vault)
+    if people is None:
+        summaries, _, _ = load_summaries(vault, vault_wide=False)
+        people = [(summary.path, summary.name, summary.aliases) for summary in summaries]
+    return people
+
+
 def contact_with_sources(vault: Vault, contact: Contact) -> Contact:
     """One contact with what the vault's meeting and daily notes credit it with merged in
-    (`show`): the people they may name come from the index's names when it can vouch for
-    them, else from every note's summary."""
+    (`show`, `prep`, `draft`)."""
     from netnotes.core.sources import with_sources
     from netnotes.store.source_notes import list_sources
 
     listing = list_sources(vault)
     if not listing:
         return contact
-    people = index.all_names(vault)
-    if people is None:
-        summaries, _, _ = load_summaries(vault, vault_wide=False)
-        people = [(summary.path, summary.name, summary.aliases) for summary in summaries]
-    external, _, _ = source_interactions(vault, people, listing)
+    external, _, _ = source_interactions(vault, known_people(vault), listing)
     return with_sources(contact, external.get(contact.path, ()))
+
+
+def contacts_with_sources(vault: Vault, contacts: list[Contact]) -> list[Contact]:
+    """Every contact with what meeting and daily notes credit it with (`stats`, `share`)."""
+    from netnotes.core.sources import with_sources
+    from netnotes.store.source_notes import list_sources
+
+    listing = list_sources(vault)
+    if not listing:
+        return contacts
+    people = [(contact.path, contact.name, contact.aliases) for contact in contacts]
+    external, _, _ = source_interactions(vault, people, listing)
+    return [with_sources(contact, external.get(contact.path, ())) for contact in contacts]
 
 
 @index.collector_paused()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -112,14 +112,28 @@ def stat_contact_files(
 
 
 def _walk_notes(vault: Vault, folders: list[str] | None) -> list[tuple[str, os.DirEntry]]:
-    """(path, directory entry) of every note, sorted as vault-relative '/' paths sort.
+    """(path, directory entry) of every note, sorted as vault-relative '/' paths sort."""
+    digest = str(vault.digest_path)
+    found = [
+        (entry.path, entry)
+        for entry in _note_entries(str(vault.contacts_dir), folders)
+        if entry.path != digest
+    ]
+    # The order every output uses.
+    found.sort(key=lambda pair: pair[0].replace(os.sep, "/") if os.sep != "/" else pair[0])
+    return found
+
+
+def _note_entries(
+    start: str, folders: list[str] | None = None, prune: str | None = None
+) -> Iterator[os.DirEntry]:
+    """The directory entry of every `.md` file under `start`, minus hidden, cache and
+    template folders and the folder `prune`; `folders` receives every folder walked.
 
     As os.walk does by default: a link to a folder is not followed (a loop
     of links must not hang the listing), a link to a file is a note.
     """
-    found: list[tuple[str, os.DirEntry]] = []
-    digest = str(vault.digest_path)
-    pending = [str(vault.contacts_dir)]
+    pending = [start]
     while pending:
         folder = pending.pop()
         try:
@@ -135,13 +149,10 @@ def _walk_notes(vault: Vault, folders: list[str] | None) -> list[tuple[str, os.D
             except OSError:
                 is_folder = False
             if is_folder:
-                if not skipped_folder(name) and not entry.is_symlink():
+                if not skipped_folder(name) and not entry.is_symlink() and entry.path != prune:
                     pending.append(entry.path)
-            elif _note_name(name) and entry.path != digest:
-                found.append((entry.path, entry))
-    # The order every output uses.
-    found.sort(key=lambda pair: pair[0].replace(os.sep, "/") if os.sep != "/" else pair[0])
-    return found
+            elif _note_name(name):
+                yield entry
 
 
 def stat_source_files(vault: Vault) -> list[tuple[str, str, int, int]]:
@@ -153,43 +164,23 @@ def stat_source_files(vault: Vault) -> list[tuple[str, str, int, int]]:
     contact it lists); `[sources]` in netnotes.toml narrows the rest.
     """
     root = str(vault.root)
-    contacts = os.path.normpath(str(vault.contacts_dir))
-    if contacts == os.path.normpath(root):
-        return []  # the whole vault is people
+    contacts = str(vault.contacts_dir)
     settings = vault.config.sources
-    if settings.include == ():
-        return []  # turned off
+    if os.path.normpath(contacts) == os.path.normpath(root) or settings.include == ():
+        return []  # the whole vault is people, or sources are turned off
     digest = str(vault.digest_path)
     skip = len(root) + 1
     found: list[tuple[str, str, int, int]] = []
-    pending = [root]
-    while pending:
-        folder = pending.pop()
+    for entry in _note_entries(root, prune=contacts):
+        relative = entry.path[skip:].replace(os.sep, "/")
+        if entry.path == digest or not settings.admits(relative):
+            continue
         try:
-            entries = list(os.scandir(folder))
+            info = entry.stat()
         except OSError:
             continue
-        for entry in entries:
-            name = entry.name
-            try:
-                is_folder = entry.is_dir() and not entry.is_symlink()
-            except OSError:
-                continue
-            if is_folder:
-                if not skipped_folder(name) and os.path.normpath(entry.path) != contacts:
-                    pending.append(entry.path)
-                continue
-            if not _note_name(name) or entry.path == digest:
-                continue
-            relative = entry.path[skip:].replace(os.sep, "/")
-            if not settings.admits(relative):
-                continue
-            try:
-                info = entry.stat()
-            except OSError:
-                continue
-            if stat.S_ISREG(info.st_mode):
-                found.append((relative, entry.path, info.st_mtime_ns, info.st_size))
+        if stat.S_ISREG(info.st_mode):
+            found.append((relative, entry.path, info.st_mtime_ns, info.st_size))
     found.sort()
     return found
 
