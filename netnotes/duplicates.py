@@ -19,7 +19,7 @@ from netnotes.core.model import Contact
 from netnotes.core.names import fold
 from netnotes.core.reading import KNOWN_KEYS
 from netnotes.store.loading import load_contacts
-from netnotes.store.vault import Vault
+from netnotes.store.vault import CACHE_DIR, Vault
 
 _LIST_KEYS = {"aliases", "tags", "emails", "phones", "interests", "links"}
 
@@ -61,29 +61,42 @@ class MergeReport:
 
 def merge_contacts(vault: Vault, keep: str, remove: str) -> MergeReport:
     """Merge the note named `remove` into the one named `keep`, then delete it."""
-    from netnotes.actions import find_target, readable_contact, write_note
+    from netnotes.actions import find_target, readable_contact, refuse_untrusted, write_note
+    from netnotes.core.parse import parse_note
     from netnotes.store.notefile import read_note_bytes
+    from netnotes.store.writer import note_lock
 
     first = find_target(vault, keep)
     second = find_target(vault, remove)
     if first.path.resolve() == second.path.resolve():
         raise NetnotesError(f"{first.relative} is the same note twice: nothing to merge")
-    theirs = readable_contact(second)
     readable_contact(first)
-    their_text = read_note_bytes(second.path).decode("utf-8-sig")
-    their_text = their_text.replace("\r\n", "\n").replace("\r", "\n")
     changes: list[str] = []
     conflicts: list[str] = []
     added_entries = [0]
+    # REMOVE stays locked from its read to its deletion (another netnotes waits), and is
+    # deleted only if it still holds the bytes that were merged (an editor takes no lock).
+    with note_lock(vault.root / CACHE_DIR / "locks", second.path):
+        data = read_note_bytes(second.path)
+        theirs, problems = parse_note(second.relative, data, reading=vault.config.reading)
+        refuse_untrusted(second.relative, problems)
+        if theirs is None:
+            raise NetnotesError(f"{second.relative} is no contact yet: nothing to merge")
+        their_text = data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
 
-    def edit(ours: Contact, text: str) -> str:
-        changes.clear()
-        conflicts.clear()
-        merged = _merge_front(vault, ours, theirs, text, changes, conflicts)
-        return _merge_body(merged, their_text, second.relative, added_entries)
+        def edit(ours: Contact, text: str) -> str:
+            changes.clear()
+            conflicts.clear()
+            merged = _merge_front(vault, ours, theirs, text, changes, conflicts)
+            return _merge_body(merged, their_text, second.relative, added_entries)
 
-    write_note(vault, first, edit)
-    os.unlink(second.path)
+        write_note(vault, first, edit)
+        if read_note_bytes(second.path) != data:
+            raise NetnotesError(
+                f"{second.relative} changed while it was merged into {first.relative}: "
+                "its earlier text is merged, the file is kept; merge again or delete it"
+            )
+        os.unlink(second.path)
     return MergeReport(first.relative, second.relative, changes, conflicts, added_entries[0])
 
 

@@ -12,7 +12,7 @@ from datetime import date
 
 from netnotes.core.dates import Duration
 from netnotes.core.model import Contact
-from netnotes.store.loading import load_contacts
+from netnotes.store.loading import contacts_with_sources, load_contacts
 from netnotes.store.vault import Vault
 from netnotes.store.writer import write_if_changed
 
@@ -38,28 +38,28 @@ def export_vcard(vault: Vault) -> str:
 
 
 def export_calendar(vault: Vault, today: date) -> bytes:
-    from netnotes.digest import build_digest
-    from netnotes.formats.calendar import calendar_feed
-
     contacts, _ = load_contacts(vault)
-    items = build_digest(vault, today, CALENDAR_REACH).items
-    return calendar_feed(contacts, items, today)
+    return calendar_of(vault, contacts_with_sources(vault, contacts), today)
 
 
-def write_calendar_of(vault: Vault, contacts: list[Contact], today: date) -> bool:
-    """The `calendar` file from contacts already read (the watcher's, meeting and daily
-    notes merged in); True if it changed. Every contact's items are computed again: a
-    full pass of the rules, which a vault without a calendar file never pays."""
+def calendar_of(vault: Vault, contacts: list[Contact], today: date) -> bytes:
+    """The feed of these contacts (meeting and daily notes merged in): a full pass of the
+    rules a year ahead, which a vault without a calendar never pays. The digest's
+    per-day cached rows are left alone: a year's rows would push them out."""
     from dataclasses import replace
 
     from netnotes.core.rules import due_items
     from netnotes.formats.calendar import calendar_feed
 
     config = replace(vault.config, horizon=CALENDAR_REACH)
-    data = calendar_feed(contacts, due_items(contacts, today, config), today)
+    return calendar_feed(contacts, due_items(contacts, today, config), today)
+
+
+def write_calendar_of(vault: Vault, contacts: list[Contact], today: date) -> bool:
+    """The `calendar` file from contacts already read (the watcher's); True if it changed."""
     path = vault.root / str(vault.config.calendar)
     path.parent.mkdir(parents=True, exist_ok=True)
-    return write_if_changed(path, data)
+    return write_if_changed(path, calendar_of(vault, contacts, today))
 
 
 def write_calendar(vault: Vault, today: date) -> bool | None:

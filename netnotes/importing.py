@@ -17,6 +17,7 @@ import functools
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 from netnotes.core.errors import NetnotesError
 from netnotes.core.identity import links_of, url_key
@@ -152,7 +153,13 @@ def _merged(group: list[Person]) -> Person:
     )
 
 
-_OTHER_PERSON = "same name, other e-mails than "  # a new note, and said
+class Match(NamedTuple):
+    """Where a record goes: a note (`contact`), a new note, or nowhere (`skipped`, why);
+    `namesake`: a note of the same name with other e-mails (the record is someone else)."""
+
+    contact: Contact | None = None
+    skipped: str | None = None
+    namesake: Contact | None = None
 
 
 class _Notes:
@@ -171,22 +178,21 @@ class _Notes:
                 self.by_key.setdefault(f"url:{url_key(link)}", contact)
             self.by_name.setdefault(fold(contact.name), []).append(contact)
 
-    def match(self, person: Person) -> tuple[Contact | None, str | None]:
-        """(the note, None), (None, None) for a new person, or (None, why it is skipped)."""
+    def match(self, person: Person) -> Match:
         for key in _keys(person):
             if key in self.by_key:
-                return self.by_key[key], None
+                return Match(self.by_key[key])
         named = self.by_name.get(fold(person.name), [])
         if len(named) > 1:
             paths = ", ".join(contact.path for contact in named)
-            return None, f"its name matches several notes ({paths}); add an e-mail to one"
+            return Match(skipped=f"its name matches several notes ({paths}); add an e-mail to one")
         if named:
             theirs = {email.lower() for email in named[0].emails}
             ours = {email.lower() for email in person.emails}
             if theirs and ours and not theirs & ours:
-                return None, f"{_OTHER_PERSON}{named[0].path}"
-            return named[0], None
-        return None, None
+                return Match(namesake=named[0])
+            return Match(named[0])
+        return Match()
 
 
 def _field(contact: Contact, key: str) -> str | None:
@@ -212,10 +218,11 @@ def plan_import(vault: Vault, records: list[Person | Skip], *, tag: str | None) 
     taken = {contact.path for contact in contacts}
     for person in merge_records(people):
         plan.warnings += [f"{person.origin}: {warning}" for warning in person.warnings]
-        contact, why_not = notes.match(person)
-        if why_not and why_not.startswith(_OTHER_PERSON):
-            plan.kept.append(f"{person.origin}: {why_not}: a new note")
-            contact = why_not = None
+        contact, why_not, namesake = notes.match(person)
+        if namesake is not None:
+            plan.kept.append(
+                f"{person.origin}: same name, other e-mails than {namesake.path}: a new note"
+            )
         if why_not:
             plan.skipped.append(Skip(person.origin, why_not))
         elif contact is None:

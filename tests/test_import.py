@@ -405,3 +405,26 @@ def test_merge_unites_lists_and_logs_keeps_our_values_and_removes_the_other(exam
     )
     # The merged note still says who Sam is: the name and the new alias both find him.
     assert run(example_vault, "show", "Sam O.").stdout.startswith("Sam Ortiz")
+
+
+def test_merge_keeps_the_other_note_when_it_changes_while_merged(example_vault, monkeypatch):
+    import netnotes.actions as actions
+
+    other = example_vault / "contacts" / "sam-o.md"
+    other.write_bytes(SAM_O.encode())
+    real = actions.write_note
+
+    def write_then_an_editor_saves(vault, target, edit):
+        written = real(vault, target, edit)
+        other.write_bytes(SAM_O.encode() + b"- 2026-11-20 call: one more\r\n")
+        return written
+
+    monkeypatch.setattr(actions, "write_note", write_then_an_editor_saves)
+    result = CliRunner().invoke(
+        cli, ["--vault", str(example_vault), "merge", "sam-ortiz", "sam-o"], env=TODAY
+    )
+    assert result.exit_code == 1
+    assert (
+        "contacts/sam-o.md changed while it was merged into contacts/sam-ortiz.md" in result.output
+    )
+    assert other.read_bytes().endswith(b"- 2026-11-20 call: one more\r\n")  # kept, not deleted

@@ -365,13 +365,24 @@ TestIndexMachine.settings = settings(max_examples=40, stateful_step_count=25, de
 
 
 def test_a_digest_parsed_in_a_pool_equals_one_computed_in_process(example_vault, monkeypatch):
+    from netnotes.core.render import digest_document, render_json
+    from netnotes.digest import digest_of
+    from netnotes.store.loading import contacts_with_sources, load_contacts
+
+    from .conftest import day
 
     vault = open_vault(example_vault)
     pools = []
     in_pool = index._parse_in_pool
     monkeypatch.setattr(index, "_parse_in_pool", lambda *a: pools.append(1) or in_pool(*a))
     for today in ("2026-11-21", "2026-12-01"):
-        expected = digest_json(vault, today, False)  # in this process (PARALLEL_FROM = 400)
+        # The whole vault read in this process, by the rules over every contact (meeting
+        # and daily notes merged in), without any cached row.
+        contacts, problems = load_contacts(replace_cache(vault, False))
+        contacts = contacts_with_sources(replace_cache(vault, False), contacts)
+        expected = render_json(
+            digest_document(digest_of(contacts, problems, day(today), vault.config))
+        )
         monkeypatch.setattr(index, "PARALLEL_FROM", 5)
         assert digest_json(vault, today, False) == expected  # pool, no cache
         shutil_rmtree(example_vault / ".netnotes")

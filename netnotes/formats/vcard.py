@@ -84,7 +84,7 @@ def _without_photos(lines: list[str]) -> list[str]:
 
 
 def _values(card, name: str) -> list:
-    return [line for line in card.contents.get(name, [])]
+    return card.contents.get(name, [])
 
 
 def _text(value) -> str:

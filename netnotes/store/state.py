@@ -159,6 +159,9 @@ class SourceState:
                 if self.notes.pop(relative, None) is not None:
                     changed.add(relative)
                 continue
+            known = self.notes.get(relative)
+            if known is not None and known[:2] == (info.st_mtime_ns, info.st_size):
+                continue  # an event for a note that did not change (an editor's touch)
             self._read(relative, str(path), info.st_mtime_ns, info.st_size)
             changed.add(relative)
         return changed
