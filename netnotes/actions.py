@@ -23,6 +23,7 @@ from netnotes.core.names import fold
 from netnotes.core.reading import spelling_of
 from netnotes.core.recurrence import UnsupportedRule
 from netnotes.core.safetext import is_control
+from netnotes.core.yamltext import yaml_flow_list, yaml_scalar
 from netnotes.store.edit import (
     EditRefused,
     add_log_entry,
@@ -30,10 +31,9 @@ from netnotes.store.edit import (
     format_entry,
     front_matter_end,
     set_key,
-    yaml_flow_list,
-    yaml_scalar,
 )
 from netnotes.store.loading import load_contacts, load_notes
+from netnotes.store.notefile import read_text_file
 from netnotes.store.state import looks_mid_save
 from netnotes.store.vault import CACHE_DIR, Vault
 from netnotes.store.writer import READ_DEADLINE, atomic_write, create_new, update_file
@@ -146,7 +146,7 @@ def init_vault(root: Path, *, git: bool = True, ci: str | None = None) -> list[s
 
 def _add_missing_lines(path: Path, wanted: list[str]) -> bool:
     """Append the lines `path` lacks; True if it changed."""
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    text = read_text_file(path, "a settings file", shown=path.name) or ""
     present = {line.strip() for line in text.splitlines()}
     missing = [line for line in wanted if line not in present]
     if not missing:
@@ -208,10 +208,7 @@ def add_contact(vault: Vault, new: NewContact, today: date) -> Path:
     _refuse_duplicate(new, contacts)
     folder = vault.contacts_dir
     folder.mkdir(parents=True, exist_ok=True)
-    template_path = vault.root / "templates" / "contact.md"
-    template = (
-        template_path.read_text(encoding="utf-8") if template_path.is_file() else DEFAULT_TEMPLATE
-    )
+    template = contact_template(vault)
     data = fill_template(template, new, today).encode("utf-8")
     base = slug(new.name)
     for counter in range(1, 1000):
@@ -257,6 +254,13 @@ def _refuse_duplicate(new: NewContact, contacts: list[Contact]) -> None:
         shared = emails & {email.lower() for email in contact.emails}
         if shared:
             raise NetnotesError(f"{contact.path} already has the email {', '.join(sorted(shared))}")
+
+
+def contact_template(vault: Vault) -> str:
+    """The vault's `templates/contact.md`, or the built-in one when it has none."""
+    path = vault.root / "templates" / "contact.md"
+    text = read_text_file(path, "a template", shown="templates/contact.md")
+    return DEFAULT_TEMPLATE if text is None else text
 
 
 def fill_template(template: str, new: NewContact, today: date) -> str:

@@ -592,9 +592,9 @@ def export(ctx, kind, output, today) -> None:
         else export_calendar(vault, today or _today())
     )
     if output:
-        from netnotes.store.writer import write_if_changed
+        from netnotes.store.output import write_output
 
-        written = write_if_changed(Path(output), data)
+        written = write_output(vault, Path(output), data, named_by_user=True)
         click.echo(f"{output}: {'written' if written else 'unchanged'}", err=True)
     else:
         sys.stdout.buffer.write(data)
@@ -707,9 +707,10 @@ def stats(ctx, output_format, tag, html_file) -> None:
     document = vault_stats(vault, _today(), tag)
     if html_file:
         from netnotes.stats import html_report
-        from netnotes.store.writer import write_if_changed
+        from netnotes.store.output import write_output
 
-        written = write_if_changed(Path(html_file), html_report(document).encode("utf-8"))
+        page = html_report(document).encode("utf-8")
+        written = write_output(vault, Path(html_file), page, named_by_user=True)
         click.echo(f"{html_file}: {'written' if written else 'unchanged'}", err=True)
     if output_format == "json":
         click.echo(render_json(document), nl=False)

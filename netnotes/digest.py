@@ -21,7 +21,6 @@ from netnotes.store.loading import (
     vault_problems,
 )
 from netnotes.store.vault import Vault
-from netnotes.store.writer import write_if_changed
 
 _fromordinal = date.fromordinal
 
@@ -193,8 +192,9 @@ def write_digest(vault: Vault, digest: Digest, memo: dict | None = None) -> bool
 
 
 def write_digest_text(vault: Vault, text: str) -> bool:
-    vault.digest_path.parent.mkdir(parents=True, exist_ok=True)
-    return write_if_changed(vault.digest_path, text.encode("utf-8"))
+    from netnotes.store.output import write_output
+
+    return write_output(vault, vault.digest_path, text.encode("utf-8"))
 
 
 def digest_output(

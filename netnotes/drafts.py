@@ -16,6 +16,7 @@ from datetime import date
 
 from netnotes.core.fields import contact_field
 from netnotes.core.model import Contact, Direction
+from netnotes.store.notefile import read_text_file
 from netnotes.store.vault import Vault
 
 KINDS = ("ask", "thanks", "update", "reconnect", "congrats")
@@ -95,9 +96,9 @@ _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 def draft_message(vault: Vault, contact: Contact, kind: str, today: date) -> str:
     """The message for `kind` with what the note says filled in."""
     path = vault.root / "templates" / "messages" / f"{kind}.md"
-    try:
-        template = path.read_text(encoding="utf-8")
-    except OSError:
+    shown = f"templates/messages/{kind}.md"
+    template = read_text_file(path, "a message template", shown=shown)
+    if template is None:
         template = MESSAGES[kind]
     values = message_values(vault, contact, today)
 

@@ -102,7 +102,8 @@ def merge_contacts(vault: Vault, keep: str, remove: str) -> MergeReport:
 
 def _merge_front(vault, ours: Contact, theirs: Contact, text: str, changes, conflicts) -> str:
     from netnotes.core.reading import spelling_of
-    from netnotes.store.edit import add_to_list, set_key, yaml_scalar
+    from netnotes.core.yamltext import yaml_scalar
+    from netnotes.store.edit import add_to_list, set_key
 
     reading = vault.config.reading
     if fold(theirs.name) not in {fold(name) for name in (ours.name, *ours.aliases)}:

@@ -13,8 +13,8 @@ from datetime import date
 from netnotes.core.dates import Duration
 from netnotes.core.model import Contact
 from netnotes.store.loading import contacts_with_sources, load_contacts
+from netnotes.store.output import write_output
 from netnotes.store.vault import Vault
-from netnotes.store.writer import write_if_changed
 
 CALENDAR_REACH = Duration(days=366)  # how far ahead the feed holds the digest's items
 # The code the feed depends on beyond the parse (which the index's fingerprint covers).
@@ -58,8 +58,7 @@ def calendar_of(vault: Vault, contacts: list[Contact], today: date) -> bytes:
 def write_calendar_of(vault: Vault, contacts: list[Contact], today: date) -> bool:
     """The `calendar` file from contacts already read (the watcher's); True if it changed."""
     path = vault.root / str(vault.config.calendar)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return write_if_changed(path, calendar_of(vault, contacts, today))
+    return write_output(vault, path, calendar_of(vault, contacts, today))
 
 
 def write_calendar(vault: Vault, today: date) -> bool | None:
@@ -83,6 +82,4 @@ def write_calendar(vault: Vault, today: date) -> bool | None:
     data = remembered[0] if remembered else export_calendar(vault, today)
     if key and not remembered:
         index.save_memo(vault, key, (data,))
-    path = vault.root / vault.config.calendar
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return write_if_changed(path, data)
+    return write_output(vault, vault.root / vault.config.calendar, data)

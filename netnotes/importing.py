@@ -318,7 +318,8 @@ def apply_import(vault: Vault, plan: ImportPlan, today: date, progress=None) -> 
     """Write what the plan says: new notes created (never over a file), matched notes
     edited line by line under their lock."""
     from netnotes.actions import Target, write_note
-    from netnotes.store.edit import add_to_list, set_key, yaml_scalar
+    from netnotes.core.yamltext import yaml_scalar
+    from netnotes.store.edit import add_to_list, set_key
 
     done = 0
     total = len(plan.created) + len(plan.updated)

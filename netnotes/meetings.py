@@ -15,7 +15,8 @@ from pathlib import Path
 
 from netnotes.core.errors import NetnotesError
 from netnotes.core.safetext import is_control
-from netnotes.store.edit import yaml_scalar
+from netnotes.core.yamltext import yaml_scalar
+from netnotes.store.notefile import read_text_file
 from netnotes.store.vault import Vault
 from netnotes.store.writer import create_new
 
@@ -56,10 +57,10 @@ def create_meeting(
     if not title or any(is_control(char) for char in title):
         raise NetnotesError("the title must be text on one line")
     links = [_link(path, name) for path, name in attendees]
-    template_path = vault.root / "templates" / "meeting.md"
-    template = (
-        template_path.read_text(encoding="utf-8") if template_path.is_file() else MEETING_TEMPLATE
+    template = read_text_file(
+        vault.root / "templates" / "meeting.md", "a template", shown="templates/meeting.md"
     )
+    template = MEETING_TEMPLATE if template is None else template
     text = (
         template.replace("{date}", on.isoformat())
         .replace("{title}", title)

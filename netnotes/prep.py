@@ -15,6 +15,7 @@ from netnotes.core.fields import contact_field, link_text
 from netnotes.core.model import Contact, TaskState
 from netnotes.core.practice import outreach
 from netnotes.core.rules import effective_cadence, last_contact
+from netnotes.store.notefile import read_text_file
 from netnotes.store.vault import Vault
 
 ME_NOTE = "me.md"
@@ -100,9 +101,8 @@ def _cadence_state(contact: Contact, today: date, config: Config) -> str:
 def read_me(vault: Vault) -> dict | None:
     """The vault's `me.md`: what you want people to know about you (None when missing)."""
     path = vault.root / ME_NOTE
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
+    text = read_text_file(path, "a note about you", shown=ME_NOTE)
+    if text is None:
         return None
     facts, narrative, section = [], [], None
     for line in text.replace("\r\n", "\n").split("\n"):

@@ -112,7 +112,7 @@ class Watcher:
         self._rescan_needed = False
         self._reattach = False  # the contacts folder itself came or went: re-point the observer
         self.contacts_watched = True  # set by start_observer: False while the folder is missing
-        self.write_failed = False  # the last digest write failed: retry soon
+        self.write_failed: set[str] = set()  # output files whose last write failed: retry soon
         self.retry_interval = 2.0
         self._first_event: float | None = None
         self._last_event = 0.0
@@ -294,22 +294,12 @@ class Watcher:
             self._rendered, self._rendered_for = {}, render_key
         elif len(self._rendered) > 4 * len(digest.items) + 1000:
             self._rendered = {}  # lines of items long gone: start afresh
-        try:
-            written = write_digest(self.vault, digest, memo=self._rendered)
-            if self.vault.config.calendar:
-                self._write_calendar()
-        except OSError as error:
-            if not self.write_failed:
-                self.log(
-                    f"cannot write {self.vault.config.digest}: {error.strerror or error}; "
-                    "still watching, will try again"
-                )
-            self.write_failed = True
-            written = False
-        else:
-            if self.write_failed:
-                self.log(f"{self.vault.config.digest} can be written again")
-            self.write_failed = False
+        written = self._write_output(
+            self.vault.config.digest,
+            lambda: write_digest(self.vault, digest, memo=self._rendered),
+        )
+        if self.vault.config.calendar:
+            self._write_output(self.vault.config.calendar, self._write_calendar)
         self.regenerations += 1
         result = Regeneration(
             self.now(),
@@ -321,7 +311,26 @@ class Watcher:
         self.log(result.log_line())
         return result
 
-    def _write_calendar(self) -> None:
+    def _write_output(self, name: str, write) -> bool:
+        """Run `write` for the output file `name`; a failure is logged once, naming that
+        file, and the watcher goes on (it tries again on the next change)."""
+        from netnotes.core.errors import NetnotesError
+
+        try:
+            written = write()
+        except (OSError, NetnotesError) as error:
+            if name not in self.write_failed:
+                why = error.strerror if isinstance(error, OSError) and error.strerror else error
+                why = str(why).removeprefix(f"{name}: ")  # the output writer names it too
+                self.log(f"cannot write {name}: {why}; still watching, will try again")
+            self.write_failed.add(name)
+            return False
+        if name in self.write_failed:
+            self.log(f"{name} can be written again")
+            self.write_failed.discard(name)
+        return bool(written)
+
+    def _write_calendar(self) -> bool:
         from netnotes.exporting import write_calendar_of
 
         contacts = []
@@ -331,7 +340,7 @@ class Watcher:
                 if path in self._external:
                     contact = with_sources(contact, self._external[path])
                 contacts.append(contact)
-        write_calendar_of(self.vault, contacts, self.today)
+        return write_calendar_of(self.vault, contacts, self.today)
 
     def _credit_sources(self) -> set[str]:
         """Credit the source notes' mentions again; the contacts whose credit changed."""

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from netnotes.core.frontmatter import load_front_matter, split_front_matter
 from netnotes.core.parse import parse_note
-from netnotes.store.edit import EditRefused, add_log_entry, check_off_task, set_key, yaml_scalar
+from netnotes.core.yamltext import yaml_scalar
+from netnotes.store.edit import EditRefused, add_log_entry, check_off_task, set_key
 
 DAY = date(2026, 11, 21)
 

@@ -242,7 +242,10 @@ def test_a_folder_that_refuses_the_replace_is_one_line(ann, vault, monkeypatch):
 def test_a_digest_file_that_is_a_folder_is_one_line(ann, vault):
     (vault / "DUE.md").mkdir()
     result = run(vault, "digest", "--write")
-    assert (result.exit_code, result.stderr) == (1, "Error: DUE.md: Is a directory\n")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "Error: DUE.md: a folder, not a regular file: not writing to it\n",
+    )
 
 
 @pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root")

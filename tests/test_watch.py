@@ -338,7 +338,11 @@ def test_a_digest_that_cannot_be_written_is_reported_and_written_once_it_can(obs
     (vault / "DUE.md").mkdir()
     (vault / "contacts" / "cy.md").write_text(NOTE.format(name="Cy"))
     wait_until(
-        lambda: "cannot write DUE.md: Is a directory; still watching, will try again" in lines,
+        lambda: (
+            "cannot write DUE.md: a folder, not a regular file: not writing to it; "
+            "still watching, will try again"
+        )
+        in lines,
         "the failure reported",
     )
     (vault / "DUE.md").rmdir()
@@ -478,3 +482,19 @@ def test_a_daily_note_in_a_folder_that_existed_at_start_is_seen(vault):
         thread.join(5)
         observer.stop()
         observer.join(5)
+
+
+def test_a_calendar_that_cannot_be_written_is_named_and_the_digest_still_is(vault):
+    # Before: the watcher said "cannot write DUE.md" when it was due.ics that failed.
+    (vault / "netnotes.toml").write_text('calendar = "due.ics"\n')
+    (vault / "due.ics").mkdir()
+    (vault / "contacts" / "ann.md").write_text(NOTE.format(name="Ann"))
+    lines: list[str] = []
+    watcher = Watcher(vault, now=Clock("2026-11-21T10:00:00"), log=lines.append)
+    watcher.start()
+    assert (
+        "cannot write due.ics: a folder, not a regular file: not writing to it; "
+        "still watching, will try again"
+    ) in lines
+    assert not any("cannot write DUE.md" in line for line in lines)
+    assert "[Ann](contacts/ann.md)" in (vault / "DUE.md").read_text()

@@ -122,7 +122,27 @@ def load_config(text: str) -> tuple[Config, list[Problem]]:
         reading=_reading(data, problems),
         sources=_sources(data, problems),
     )
+    for key in ("digest", "calendar"):
+        _refuse_output_over_notes(key, getattr(config, key), config.contacts)
     return config, problems
+
+
+def _refuse_output_over_notes(key: str, output: str | None, contacts: str) -> None:
+    """An output file is never the config and never a file in the contacts folder (when
+    that folder is not the whole vault): writing it would replace someone's note."""
+    if output is None:
+        return
+    path = PurePosixPath(output)
+    if path == PurePosixPath(CONFIG_NAME):
+        raise ConfigError(
+            f"{CONFIG_NAME}: {key}: '{output}' is this very file; name a file of its own"
+        )
+    folder = PurePosixPath(contacts)
+    if str(folder) != "." and path.is_relative_to(folder):
+        raise ConfigError(
+            f"{CONFIG_NAME}: {key}: '{output}' is inside the contacts folder, where every "
+            "file is a note; name a file outside it (the default is DUE.md)"
+        )
 
 
 def _sources(data: dict, problems: list[Problem]) -> SourceSettings:

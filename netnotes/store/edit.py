@@ -9,7 +9,6 @@ a key whose value we cannot safely replace line by line is refused.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -26,6 +25,7 @@ from netnotes.core.parse import (
 )
 from netnotes.core.reading import DEFAULT_READING, Reading
 from netnotes.core.recurrence import UnsupportedRule, next_occurrence
+from netnotes.core.yamltext import yaml_scalar
 
 BOM = "\ufeff"
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
@@ -101,26 +101,6 @@ def _front_matter_span(note: Lines) -> tuple[int, int] | None:
         if CLOSING_FENCE.fullmatch(note.content(index)):
             return 0, index
     raise EditRefused("the front matter is not closed with '---': fix the note first")
-
-
-_PLAIN_SAFE = re.compile(r"[A-Za-z0-9À-￿][A-Za-z0-9À-￿ _.@+/()'-]*")
-_YAML_WORDS = re.compile(r"(?i)(?:y|n|yes|no|on|off|true|false|null|~)")
-
-
-def yaml_scalar(value: str) -> str:
-    """A YAML scalar for `value`: plain when that reads back as the same text, else quoted."""
-    if (
-        _PLAIN_SAFE.fullmatch(value)
-        and not _YAML_WORDS.fullmatch(value)
-        and not value.endswith(" ")
-        and not re.fullmatch(r"[-+]?[0-9][0-9_]*", value)
-    ):
-        return value
-    return json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML double-quoted one
-
-
-def yaml_flow_list(values: list[str]) -> str:
-    return "[" + ", ".join(yaml_scalar(value) for value in values) + "]"
 
 
 def set_key(text: str, key: str, value: str | None, *, allow_flow: bool = False) -> str:

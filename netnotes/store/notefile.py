@@ -1,12 +1,16 @@
-"""Reading a note's bytes from disk without trusting what the name points at.
+"""The bounded reader: every file netnotes reads, read without trusting the name.
 
 A `*.md` name in the contacts folder may be a symlink to `/dev/zero` (which
-never ends), a FIFO (whose open blocks until a writer comes), a dangling or
-looping link, a folder, or simply a file far too large to be a note. Every
-command reads notes through `read_note_bytes`, which opens without blocking,
-checks that what it opened is a regular file, and reads at most
-MAX_NOTE_BYTES: anything else is a `NoteUnreadable` whose message names the
-cause, and the caller turns it into a problem or an error.
+never ends), a FIFO (whose open blocks until a writer comes), `/proc/self/mem`
+(a "regular" file whose read fails with EIO), `/proc/kmsg` (EAGAIN), a
+dangling or looping link, a folder, or simply a file far too large to be a
+note. The same holds for a template, `me.md`, the config, an import file and
+the output file a command compares its new bytes against. Every one of them is
+read through `read_bounded`, which opens without blocking, checks that what it
+opened is a regular file, reads at most `limit` bytes and turns any error of
+the read itself into a `NoteUnreadable` whose message names the cause; the
+caller turns it into a problem or an error. `read_note_bytes` is the same for
+a note.
 """
 
 from __future__ import annotations
@@ -39,14 +43,29 @@ def describe_mode(mode: int) -> str:
 
 def read_note_bytes(path: str | os.PathLike[str], limit: int = MAX_NOTE_BYTES) -> bytes:
     """The bytes of the regular file at `path`; raise NoteUnreadable for anything else."""
+    return read_bounded(path, limit, what="a note")
+
+
+def read_bounded(
+    path: str | os.PathLike[str], limit: int, *, what: str = "a note", head: bool = False
+) -> bytes:
+    """At most `limit` bytes of the regular file at `path`; NoteUnreadable for anything
+    else (`what` names what netnotes expected there, for the message). A larger file is
+    refused, or with `head` its first `limit` bytes are returned."""
     try:
-        return _read(path, limit)
+        if head:
+            return _read_head(path, limit, what)
+        return _read(path, limit, what)
     except NoteUnreadable as error:
         error.path = os.fspath(path)
         raise
+    except OSError as error:  # EIO from /proc/self/mem, EAGAIN from /proc/kmsg, ...
+        failure = NoteUnreadable(f"cannot read: {error.strerror or error}")
+        failure.path = os.fspath(path)
+        raise failure from None
 
 
-def _read(path: str | os.PathLike[str], limit: int) -> bytes:
+def _read(path: str | os.PathLike[str], limit: int, what: str) -> bytes:
     try:
         descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as error:
@@ -54,9 +73,9 @@ def _read(path: str | os.PathLike[str], limit: int) -> bytes:
     try:
         info = os.fstat(descriptor)
         if not stat.S_ISREG(info.st_mode):
-            raise NoteUnreadable(f"{describe_mode(info.st_mode)}, not a note: skipped")
+            raise NoteUnreadable(f"{describe_mode(info.st_mode)}, not {what}: skipped")
         if info.st_size > limit:
-            raise NoteUnreadable(_too_large(limit))
+            raise NoteUnreadable(_too_large(limit, what))
         # One read of the size fstat gave, plus a byte: fewer bytes back means the end of
         # the file (one system call for a note, not two of 64 KiB).
         first = os.read(descriptor, min(info.st_size, limit) + 1)
@@ -72,14 +91,28 @@ def _read(path: str | os.PathLike[str], limit: int) -> bytes:
             remaining -= len(chunk)
         data = b"".join(chunks)
         if len(data) > limit:
-            raise NoteUnreadable(_too_large(limit))
+            raise NoteUnreadable(_too_large(limit, what))
         return data
     finally:
         os.close(descriptor)
 
 
-def _too_large(limit: int) -> str:
-    return f"larger than {limit // 1024} KiB, too large for a note: skipped"
+def _read_head(path: str | os.PathLike[str], limit: int, what: str) -> bytes:
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as error:
+        raise _unreadable(path, error) from None
+    try:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode):
+            raise NoteUnreadable(f"{describe_mode(info.st_mode)}, not {what}: skipped")
+        return os.read(descriptor, limit)
+    finally:
+        os.close(descriptor)
+
+
+def _too_large(limit: int, what: str) -> str:
+    return f"larger than {limit // 1024} KiB, too large for {what}: skipped"
 
 
 def _unreadable(path, error: OSError) -> NoteUnreadable:
@@ -88,5 +121,32 @@ def _unreadable(path, error: OSError) -> NoteUnreadable:
     if error.errno == errno.ENOENT and os.path.islink(path):
         return NoteUnreadable(f"a symbolic link to {os.readlink(path)}, which does not exist")
     if error.errno == errno.EISDIR:
-        return NoteUnreadable("a folder, not a note: skipped")
+        return NoteUnreadable("a folder, not a regular file: skipped")
     return NoteUnreadable(f"cannot read: {error.strerror}")
+
+
+def read_text_file(
+    path: str | os.PathLike[str],
+    what: str,
+    *,
+    shown: str | None = None,
+    limit: int = MAX_NOTE_BYTES,
+) -> str | None:
+    """The UTF-8 text of a file netnotes reads besides notes (a template, me.md, the
+    config, .gitignore); None when it does not exist. Anything else that keeps it from
+    being read is a NetnotesError that names the file (`shown`, else the path)."""
+    from netnotes.core.errors import NetnotesError
+
+    name = shown or os.fspath(path)
+    try:
+        data = read_bounded(path, limit, what=what)
+    except NoteUnreadable as error:
+        if not os.path.lexists(path):
+            return None
+        raise NetnotesError(f"{name}: {error}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise NetnotesError(
+            f"{name}: not UTF-8 text (byte {error.start + 1}); save it as UTF-8"
+        ) from None

@@ -68,10 +68,14 @@ def find_vault_root(explicit: str | None, environ: Mapping[str, str], cwd: Path)
 
 def open_vault(root: Path) -> Vault:
     config_path = root / CONFIG_NAME
+    from netnotes.store.notefile import read_text_file
+
     try:
-        text = config_path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{config_path}: cannot read: {error}") from None
+        text = read_text_file(config_path, "a settings file")
+    except NetnotesError as error:
+        raise ConfigError(str(error)) from None
+    if text is None:
+        raise ConfigError(f"{config_path}: cannot read: it does not exist")
     config, problems = load_config(text)
     return Vault(root, config, tuple(problems))
 

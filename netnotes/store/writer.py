@@ -153,19 +153,6 @@ def _sync_folder(folder: Path) -> None:
             os.close(descriptor)
 
 
-def write_if_changed(path: Path, data: bytes) -> bool:
-    """Atomically write `data` unless the file already holds exactly it. True if written."""
-    try:
-        if path.read_bytes() == data:
-            return False
-    except FileNotFoundError:
-        pass
-    except OSError as error:
-        raise _fail(error, path) from None
-    atomic_write(path, data)
-    return True
-
-
 # -- the lock ---------------------------------------------------------------------------
 
 

@@ -191,7 +191,7 @@ def _list_value(key: str, lines: list[str] | None) -> list | None:
 
 def _union_of_additions(key, old, mine, other) -> list[str] | None:
     """Both sides only added items to a list: the union, in our style. Else None."""
-    from netnotes.store.edit import yaml_scalar
+    from netnotes.core.yamltext import yaml_scalar
 
     if mine is None or other is None:
         return None
@@ -355,7 +355,7 @@ def keep_checked_tasks(base: str, ours: str, theirs: str) -> tuple[str, str]:
 
     def checked(text: str) -> dict[str, str]:
         found = {}
-        for line in text.splitlines(keepends=True):
+        for line in _lines(text):
             match = _TASK_LINE.match(line)
             if match and match.group(2) in "xX":
                 found.setdefault(_task_key(match.group(3)), line)
@@ -363,7 +363,7 @@ def keep_checked_tasks(base: str, ours: str, theirs: str) -> tuple[str, str]:
 
     def tick(text: str, done: dict[str, str], states: str) -> str:
         out = []
-        for line in text.splitlines(keepends=True):
+        for line in _lines(text):
             match = _TASK_LINE.match(line)
             if match and match.group(2) in states and _task_key(match.group(3)) in done:
                 ending = line[len(line.rstrip("\n")) :]
