@@ -339,10 +339,12 @@ def test_a_digest_that_cannot_be_written_is_reported_and_written_once_it_can(obs
     (vault / "contacts" / "cy.md").write_text(NOTE.format(name="Cy"))
     wait_until(
         lambda: (
-            "cannot write DUE.md: a folder, not a regular file: not writing to it; "
-            "still watching, will try again"
-        )
-        in lines,
+            (
+                "cannot write DUE.md: a folder, not a regular file: not writing to it; "
+                "still watching, will try again"
+            )
+            in lines
+        ),
         "the failure reported",
     )
     (vault / "DUE.md").rmdir()

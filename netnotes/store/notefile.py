@@ -19,6 +19,7 @@ import errno
 import os
 import stat
 
+NAME_NOT_UTF8 = "the file name is not UTF-8: rename it (netnotes cannot address it)"
 # A contact note is a few kilobytes; a megabyte is a pasted book or a mistake.
 MAX_NOTE_BYTES = 1024 * 1024
 
@@ -118,6 +119,8 @@ def _too_large(limit: int, what: str) -> str:
 def _unreadable(path, error: OSError) -> NoteUnreadable:
     if error.errno == errno.ELOOP:
         return NoteUnreadable("a symbolic link that loops: skipped")
+    if error.errno == errno.ENOENT and "\\x" in os.fspath(path):
+        return NoteUnreadable(NAME_NOT_UTF8)  # listed under a printable name (vault.py)
     if error.errno == errno.ENOENT and os.path.islink(path):
         return NoteUnreadable(f"a symbolic link to {os.readlink(path)}, which does not exist")
     if error.errno == errno.EISDIR:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from collections.abc import Callable, Iterator, Mapping
@@ -12,6 +13,7 @@ from netnotes.core.config import CONFIG_NAME, Config, ConfigError, load_config
 from netnotes.core.errors import NetnotesError
 from netnotes.core.model import Contact, Problem, Severity
 from netnotes.core.reading import DEFAULT_READING, Reading
+from netnotes.store.notefile import NAME_NOT_UTF8
 
 VAULT_ENV = "NETNOTES_VAULT"
 CACHE_DIR = ".netnotes"
@@ -156,7 +158,34 @@ def _note_entries(
                 if not skipped_folder(name) and not entry.is_symlink() and entry.path != prune:
                     pending.append(entry.path)
             elif _note_name(name):
-                yield entry
+                yield entry if _utf8(name) else _NameNotUtf8(entry)
+
+
+def _utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:  # bytes that are not UTF-8, kept by Python as surrogates
+        return False
+    return True
+
+
+class _NameNotUtf8:
+    """A note whose file name is not UTF-8: listed under a printable spelling of its name
+    (`caf\\xe9.md`), which the cache, the terminal and JSON can hold, and which no file
+    answers to, so reading it gives a problem that says to rename it, and nothing else
+    of the vault is affected."""
+
+    def __init__(self, entry: os.DirEntry) -> None:
+        self.path = entry.path.encode("utf-8", "surrogateescape").decode(
+            "utf-8", "backslashreplace"
+        )
+        self.name = os.path.basename(self.path)
+
+    def stat(self):
+        raise OSError(errno.EILSEQ, NAME_NOT_UTF8, self.path)
+
+    def is_symlink(self) -> bool:
+        return False
 
 
 def stat_source_files(vault: Vault) -> list[tuple[str, str, int, int]]:
