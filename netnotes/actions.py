@@ -24,6 +24,7 @@ from netnotes.core.reading import spelling_of
 from netnotes.core.recurrence import UnsupportedRule
 from netnotes.core.safetext import is_control
 from netnotes.core.yamltext import yaml_flow_list, yaml_scalar
+from netnotes.store import writer
 from netnotes.store.edit import (
     EditRefused,
     add_log_entry,
@@ -36,7 +37,7 @@ from netnotes.store.loading import load_contacts, load_notes
 from netnotes.store.notefile import read_text_file
 from netnotes.store.state import looks_mid_save
 from netnotes.store.vault import CACHE_DIR, Vault
-from netnotes.store.writer import READ_DEADLINE, atomic_write, create_new, update_file
+from netnotes.store.writer import StaleNote, atomic_write, create_new, update_file
 
 DEFAULT_CONFIG = """\
 # netnotes vault settings. Every key is optional; the values below are the defaults.
@@ -265,25 +266,44 @@ def contact_template(vault: Vault) -> str:
 
 def fill_template(template: str, new: NewContact, today: date) -> str:
     """The template with `{name}` and `{today}` filled, then each given field set by key."""
-    end = front_matter_end(template)
-    head, body = template[:end], template[end:]
-    head = head.replace("{name}", yaml_scalar(new.name)).replace("{today}", today.isoformat())
-    body = body.replace("{name}", new.name).replace("{today}", today.isoformat())
-    text = head + body
-    fields = {
-        "company": new.company and yaml_scalar(new.company),
-        "role": new.role and yaml_scalar(new.role),
-        "emails": new.emails and yaml_flow_list(list(new.emails)),
-        "tags": new.tags and yaml_flow_list(list(new.tags)),
-        "cadence": new.cadence and yaml_scalar(new.cadence),
-        "birthday": new.birthday and yaml_scalar(new.birthday),
+    values = {
+        "company": new.company,
+        "role": new.role,
+        "emails": new.emails,
+        "tags": new.tags,
+        "cadence": new.cadence,
+        "birthday": new.birthday,
         "met": new.met,
     }
+    return note_from_template(template, new.name, today, values)
+
+
+def note_from_template(
+    template: str, name: str, today: date, values: dict[str, str | tuple[str, ...] | None]
+) -> str:
+    """A new note: the one way `add`, `import` and `meet`'s attendees get a note made.
+
+    The template's text is kept as written (its comments, its Obsidian shapes such as
+    `met: {{date}}` or `tags: [#person]`, its order); `{name}` and `{today}` are filled,
+    then each value given is set on its key's line through the value emitter, so a
+    value always reads back to itself. A key the values leave empty keeps the template's
+    line as it is.
+    """
+    end = front_matter_end(template)
+    head, body = template[:end], template[end:]
+    head = head.replace("{name}", yaml_scalar(name)).replace("{today}", today.isoformat())
+    body = body.replace("{name}", name).replace("{today}", today.isoformat())
+    text = head + body
     if "name:" not in head:
-        text = set_key(text, "name", yaml_scalar(new.name))
-    for key, value in fields.items():
-        if value:
-            text = set_key(text, key, value, allow_flow=True)
+        text = set_key(text, "name", yaml_scalar(name))
+    for key, value in values.items():
+        if not value:
+            continue
+        spelled = yaml_scalar(value) if isinstance(value, str) else yaml_flow_list(list(value))
+        try:
+            text = set_key(text, key, spelled, allow_flow=True)
+        except EditRefused as error:
+            raise NetnotesError(f"templates/contact.md: {key}: {error}") from None
     return text
 
 
@@ -306,6 +326,10 @@ class Target:
     path: Path
     contact: Contact | None
     problems: tuple[Problem, ...]
+    # What that read saw: a note shorter than this, or without the front matter it had,
+    # is caught mid-save by an editor and never written (None: not known).
+    size: int | None = None
+    front_matter: bool = False
 
 
 def find_target(vault: Vault, name: str) -> Target:
@@ -319,7 +343,7 @@ def find_target(vault: Vault, name: str) -> Target:
     found = _find_through_index(vault, query)
     if found is not None:
         return found
-    give_up = time.monotonic() + READ_DEADLINE
+    give_up = time.monotonic() + writer.READ_DEADLINE
     while True:
         notes = load_notes(vault)
         try:
@@ -333,7 +357,8 @@ def find_target(vault: Vault, name: str) -> Target:
     path = (vault.root / note.path).resolve()
     if not path.is_relative_to(vault.root.resolve()):
         raise NetnotesError(f"{note.path} links outside the vault; not writing through it")
-    return Target(note.path, path, note.contact, tuple(note.problems))
+    front_matter = note.contact is not None and bool(note.contact.fields)
+    return Target(note.path, path, note.contact, tuple(note.problems), note.size, front_matter)
 
 
 def _find_through_index(vault: Vault, query: str) -> Target | None:
@@ -359,17 +384,18 @@ def _find_through_index(vault: Vault, query: str) -> Target | None:
         return None  # ambiguous or unknown: the full read gives the fresh answer
     path = vault.root / chosen.path
     try:
-        contact, problems = parse_note(
-            chosen.path, read_note_bytes(path), reading=vault.config.reading
-        )
+        data = read_note_bytes(path)
     except NoteUnreadable:
         return None
+    contact, problems = parse_note(chosen.path, data, reading=vault.config.reading)
     if contact is None or (contact.name, contact.aliases) != (chosen.name, chosen.aliases):
         return None  # edited since the index saw it
     resolved = path.resolve()
     if not resolved.is_relative_to(vault.root.resolve()):
         return None
-    return Target(chosen.path, resolved, contact, tuple(problems))
+    return Target(
+        chosen.path, resolved, contact, tuple(problems), len(data), has_front_matter(data)
+    )
 
 
 def _vault_relative(vault: Vault, name: str) -> str:
@@ -418,12 +444,32 @@ def _fresh_contact(vault: Vault, target: Target, data: bytes) -> Contact:
     return contact
 
 
+def has_front_matter(data: bytes) -> bool:
+    return data.removeprefix(b"\xef\xbb\xbf").startswith(b"---")
+
+
+def refuse_shrunken(target: Target, data: bytes) -> None:
+    """A note shorter than when this command read it, or that lost its front matter, is
+    an editor's save caught half-way: never written into, never merged."""
+    why = None
+    if target.size is not None and len(data) < target.size:
+        why = f"is shorter than when netnotes read it a moment ago ({target.size} bytes)"
+    elif target.front_matter and not has_front_matter(data):
+        why = "has lost its front matter since netnotes read it a moment ago"
+    if why:
+        raise StaleNote(
+            f"{target.relative} {why}: an editor may be saving it. Nothing was written; "
+            "save it in your editor, then try again"
+        )
+
+
 def write_note(vault: Vault, target: Target, edit) -> tuple[str, str]:
     """Apply `edit(contact, text) -> text` to the note under its lock, from what is on disk."""
     refuse_untrusted(target.relative, target.problems)
     fresh: list[Contact] = []
 
     def check(data: bytes) -> None:
+        refuse_shrunken(target, data)
         fresh[:] = [_fresh_contact(vault, target, data)]
 
     try:

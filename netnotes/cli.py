@@ -329,13 +329,14 @@ def _today() -> date:
 
 
 @cli.command()
-@click.argument("directory", default=".", type=click.Path(file_okay=False))
+@click.argument("directory", required=False, type=click.Path(file_okay=False))
 @click.option("--no-git", is_flag=True, help="Do not run git init nor set up the merge driver.")
 @click.option(
     "--ci", type=click.Choice(["github", "gitlab"]),
     help="Also write a CI job that publishes the digest and calendar daily (docs/recipes.md).",
 )  # fmt: skip
-def init(directory: str, no_git: bool, ci: str | None) -> None:
+@click.pass_context
+def init(ctx, directory: str | None, no_git: bool, ci: str | None) -> None:
     """Create a vault, or finish setting up a fresh clone of one.
 
     Writes netnotes.toml, contacts/, a contact template, .gitignore and
@@ -346,8 +347,15 @@ def init(directory: str, no_git: bool, ci: str | None) -> None:
     Example: netnotes init ~/network
     """
     from netnotes.actions import init_vault
+    from netnotes.store.vault import VAULT_ENV
 
-    done = init_vault(Path(directory), git=not no_git, ci=ci)
+    # The vault named as every other command names it: DIRECTORY, else --vault, else
+    # $NETNOTES_VAULT, else here. Two different names are a mistake, not a choice.
+    named = ctx.obj["vault_dir"]
+    if directory and named and Path(directory).resolve() != Path(named).resolve():
+        raise click.UsageError(f"DIRECTORY ({directory}) and --vault ({named}) name two folders")
+    directory = directory or named or os.environ.get(VAULT_ENV) or "."
+    done = init_vault(Path(directory).expanduser(), git=not no_git, ci=ci)
     for line in done:
         click.echo(line)
     if not done:

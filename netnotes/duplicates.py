@@ -60,16 +60,33 @@ class MergeReport:
 
 
 def merge_contacts(vault: Vault, keep: str, remove: str) -> MergeReport:
-    """Merge the note named `remove` into the one named `keep`, then delete it."""
-    from netnotes.actions import find_target, readable_contact, refuse_untrusted, write_note
+    """Merge the note named `remove` into the one named `keep`, then delete it.
+
+    REMOVE is deleted only once KEEP was written, read back, and parses with every
+    one of REMOVE's log entries in it; REMOVE is read as the note writer reads a note
+    (until it holds still, refused when shorter than a moment ago or without the front
+    matter it had), and deleted only if it still holds the bytes that were merged.
+    """
+    from netnotes.actions import (
+        find_target,
+        readable_contact,
+        refuse_shrunken,
+        refuse_untrusted,
+        write_note,
+    )
     from netnotes.core.parse import parse_note
     from netnotes.store.notefile import read_note_bytes
-    from netnotes.store.writer import note_lock
+    from netnotes.store.writer import note_lock, read_settled
 
     first = find_target(vault, keep)
     second = find_target(vault, remove)
     if first.path.resolve() == second.path.resolve():
         raise NetnotesError(f"{first.relative} is the same note twice: nothing to merge")
+    if (vault.root / second.relative).is_symlink():
+        raise NetnotesError(
+            f"{second.relative} is a symbolic link: merge the note it points to, or remove "
+            "the link yourself; nothing was changed"
+        )
     readable_contact(first)
     changes: list[str] = []
     conflicts: list[str] = []
@@ -77,7 +94,8 @@ def merge_contacts(vault: Vault, keep: str, remove: str) -> MergeReport:
     # REMOVE stays locked from its read to its deletion (another netnotes waits), and is
     # deleted only if it still holds the bytes that were merged (an editor takes no lock).
     with note_lock(vault.root / CACHE_DIR / "locks", second.path):
-        data = read_note_bytes(second.path)
+        data = read_settled(second.path)
+        refuse_shrunken(second, data)
         theirs, problems = parse_note(second.relative, data, reading=vault.config.reading)
         refuse_untrusted(second.relative, problems)
         if theirs is None:
@@ -91,6 +109,7 @@ def merge_contacts(vault: Vault, keep: str, remove: str) -> MergeReport:
             return _merge_body(merged, their_text, second.relative, added_entries)
 
         write_note(vault, first, edit)
+        _refuse_unless_merged(vault, first.relative, theirs)
         if read_note_bytes(second.path) != data:
             raise NetnotesError(
                 f"{second.relative} changed while it was merged into {first.relative}: "
@@ -100,9 +119,25 @@ def merge_contacts(vault: Vault, keep: str, remove: str) -> MergeReport:
     return MergeReport(first.relative, second.relative, changes, conflicts, added_entries[0])
 
 
+def _refuse_unless_merged(vault: Vault, kept: str, theirs: Contact) -> None:
+    """KEEP, read back from disk, parses and holds every entry of REMOVE's log."""
+    from netnotes.core.parse import parse_note
+    from netnotes.store.notefile import read_note_bytes
+
+    ours, problems = parse_note(
+        kept, read_note_bytes(vault.root / kept), reading=vault.config.reading
+    )
+    held = set() if ours is None else {(i.on, i.direction, i.text) for i in ours.interactions}
+    missing = [i for i in theirs.interactions if (i.on, i.direction, i.text) not in held]
+    if ours is None or any(p.severity.value == "error" for p in problems) or missing:
+        raise NetnotesError(
+            f"{kept} does not read back with {theirs.path}'s log in it: {theirs.path} is kept; "
+            "look at both notes before you merge again"
+        )
+
+
 def _merge_front(vault, ours: Contact, theirs: Contact, text: str, changes, conflicts) -> str:
-    from netnotes.core.reading import spelling_of
-    from netnotes.core.yamltext import yaml_scalar
+    from netnotes.core.reading import fold_key, spelling_of
     from netnotes.store.edit import add_to_list, set_key
 
     reading = vault.config.reading
@@ -116,7 +151,10 @@ def _merge_front(vault, ours: Contact, theirs: Contact, text: str, changes, conf
         if isinstance(value, dict):
             conflicts.append(f"not merged: {key} (a nested value): copy it by hand")
             continue
-        spelled = spelling_of(ours.fields, canonical, reading)
+        if canonical is None:  # a key netnotes does not know (`hobby:`, `count: 3`)
+            spelled = next((k for k in ours.fields if fold_key(str(k)) == fold_key(str(key))), key)
+        else:
+            spelled = spelling_of(ours.fields, canonical, reading)
         held = next((v for k, v in ours.fields.items() if k == spelled), None)
         if canonical in _LIST_KEYS or isinstance(value, list):
             values = [str(v) for v in (value if isinstance(value, list) else [value])]
@@ -126,11 +164,22 @@ def _merge_front(vault, ours: Contact, theirs: Contact, text: str, changes, conf
                 text = add_to_list(text, spelled, new)
                 changes.append(f"+ {spelled}: {', '.join(new)}")
         elif held in (None, "", []):
-            text = set_key(text, spelled, yaml_scalar(str(value)))
+            text = set_key(text, str(spelled), _yaml_value(value))
             changes.append(f"{spelled}: {value}")
         elif fold(str(held)) != fold(str(value)):
             conflicts.append(f"kept {spelled}: {held} ({theirs.path} says {value})")
     return text
+
+
+def _yaml_value(value) -> str:
+    """A front-matter value as REMOVE had it: a flag or a whole number stays one."""
+    from netnotes.core.yamltext import yaml_scalar
+
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    return yaml_scalar(str(value))
 
 
 def _merge_body(text: str, their_text: str, their_path: str, added: list[int]) -> str:
@@ -140,7 +189,10 @@ def _merge_body(text: str, their_text: str, their_path: str, added: list[int]) -
 
     crlf = "\r\n" in text
     merged, rest, added[0] = add_log_entries(text.replace("\r\n", "\n"), their_text)
-    kept = _without_empty_headings(rest.splitlines())
+    kept = _without_empty_headings(rest.split("\n"))
+    heading = f"## Merged from {their_path}"
+    if kept and heading in merged.split("\n"):
+        kept = []  # merged before (a merge interrupted before it removed the note)
     if kept:
         merged = f"{merged.rstrip()}\n\n## Merged from {their_path}\n\n" + "\n".join(kept) + "\n"
     return merged.replace("\n", "\r\n") if crlf else merged

@@ -13,7 +13,6 @@ for users.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -58,6 +57,31 @@ class ImportPlan:
         return ", ".join(parts)
 
 
+# 100,000 contacts with long notes: an export far larger is not one.
+MAX_IMPORT_BYTES = 512 * 1024 * 1024
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+
+
+def decoded(path: Path, data: bytes) -> str:
+    """The file's text: as its byte-order mark says (Outlook and Excel write UTF-16), else
+    UTF-8; anything else is refused with the fix, never read as mojibake."""
+    encoding = next((name for bom, name in _BOMS if data.startswith(bom)), "utf-8")
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as error:
+        raise NetnotesError(
+            f"{path}: not {encoding.upper().removesuffix('-SIG')} text (byte {error.start + 1} "
+            'is not): export it again as UTF-8 (Excel: "CSV UTF-8"), or convert it with '
+            f"iconv -f WINDOWS-1252 -t UTF-8 {path.name} > {path.stem}-utf8{path.suffix}"
+        ) from None
+
+
 def read_people(files: list[Path], source_format: str | None) -> list[Person | Skip]:
     """The records of every file, in order; a file of no known format is an error."""
     from netnotes.formats.csvfiles import detect, read_google, read_linkedin
@@ -65,12 +89,14 @@ def read_people(files: list[Path], source_format: str | None) -> list[Person | S
 
     readers = {"vcard": read_vcards, "linkedin": read_linkedin, "google": read_google}
     found: list[Person | Skip] = []
+    from netnotes.store.notefile import NoteUnreadable, read_bounded
+
     for path in files:
         try:
-            data = path.read_bytes()
-        except OSError as error:
-            raise NetnotesError(f"{path}: cannot read: {error.strerror or error}") from None
-        text = data.decode("utf-8-sig", errors="replace")
+            data = read_bounded(path, MAX_IMPORT_BYTES, what="an export file")
+        except NoteUnreadable as error:
+            raise NetnotesError(f"{path}: {error}") from None
+        text = decoded(path, data)
         kind = source_format or detect(path.name, text)
         if kind is None:
             raise NetnotesError(
@@ -352,72 +378,54 @@ def apply_import(vault: Vault, plan: ImportPlan, today: date, progress=None) -> 
             progress(done, total)
 
 
+# An imported NOTE is the other program's free text: kept, but never structure.
+MAX_IMPORTED_NOTE = 64 * 1024
+
+
 def new_note(vault: Vault, person: Person, today: date) -> str:
-    """A new contact note: the vault's template, its front matter set from the record's
-    values by python-frontmatter (block lists, the keys in template order, dates as
-    text), the record's NOTE under `## Notes`."""
-    import frontmatter
+    """A new contact note, made as `add` makes one (actions.note_from_template): the
+    vault's template, each of the record's values set on its key's line, the record's
+    NOTE under `## Notes` as quoted text (`imported_text`)."""
+    from netnotes.actions import contact_template, note_from_template
 
-    from netnotes.actions import DEFAULT_TEMPLATE
-
-    template_path = vault.root / "templates" / "contact.md"
-    template = (
-        template_path.read_text(encoding="utf-8") if template_path.is_file() else DEFAULT_TEMPLATE
-    )
-    # The template's {name} is a YAML mapping until filled: fill the words first.
-    text = template.replace("{today}", today.isoformat())
-    post = frontmatter.loads(text.replace("{name}", "__name__"))
-    post.content = post.content.replace("__name__", person.name)
     values = {
-        "name": person.name,
-        "aliases": list(person.aliases),
-        "emails": list(person.emails),
-        "phones": list(person.phones),
+        "aliases": person.aliases,
+        "emails": person.emails,
+        "phones": person.phones,
         "company": person.company,
         "role": person.role,
-        "tags": list(person.tags),
+        "tags": person.tags,
         "birthday": person.birthday,
         "anniversary": person.anniversary,
         "met": person.met,
-        "links": list(person.links),
+        "links": person.links,
         "uid": person.uid,
     }
-    for key, value in list(post.metadata.items()):
-        if value == "__name__":
-            post.metadata[key] = person.name
-    # A value the record lacks leaves the template's key as it is, for the user to fill.
-    post.metadata.update((key, value) for key, value in values.items() if value)
-    if person.note:
-        post.content = post.content.rstrip("\n") + "\n\n## Notes\n\n" + person.note.strip()
-    return frontmatter.dumps(post, handler=_yaml_handler(), sort_keys=False) + "\n"
+    text = note_from_template(contact_template(vault), person.name, today, values)
+    if person.note and person.note.strip():
+        eol = "\r\n" if "\r\n" in text else "\n"
+        quoted = imported_text(person.note).replace("\n", eol)
+        text = text.rstrip("\r\n") + f"{eol}{eol}## Notes{eol}{eol}{quoted}"
+    return text
 
 
-@functools.cache
-def _yaml_handler():
-    """python-frontmatter's YAML handler, writing what netnotes reads back unchanged:
-    block lists, unicode as is, every text quoted when YAML would read it as something
-    else (a date, a number, `no`). Built once: yaml and frontmatter load only for import."""
-    import yaml
-    from frontmatter.default_handlers import YAMLHandler
+def imported_text(text: str) -> str:
+    """Free text from another program as a fenced block that nothing inside can close:
+    never a log entry, a task, a heading or a conflict marker to netnotes or to git, and
+    cut at MAX_IMPORTED_NOTE so a rerun finds the same note (never one over the cap)."""
+    import re
 
-    class Dumper(yaml.SafeDumper):
-        pass
+    from netnotes.core.safetext import is_control
 
-    def text(dumper, value: str):
-        try:  # does YAML read the plain text back as this very text?
-            plain = yaml.safe_load(value) if "\n" not in value else None
-        except yaml.YAMLError:
-            plain = None
-        style = None if isinstance(plain, str) and plain == value else '"'
-        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-    Dumper.add_representer(str, text)
-
-    class Handler(YAMLHandler):
-        def export(self, metadata, **kwargs):
-            return yaml.dump(
-                metadata, Dumper=Dumper, sort_keys=False, allow_unicode=True,
-                default_flow_style=False, width=1000,
-            ).strip()  # fmt: skip
-
-    return Handler()
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = "".join(char for char in text if char in "\n\t" or not is_control(char))
+    if len(text.encode("utf-8")) > MAX_IMPORTED_NOTE:
+        text = text.encode("utf-8")[:MAX_IMPORTED_NOTE].decode("utf-8", "ignore")
+        text += "\n[... cut: the imported note was longer]"
+    lines = [
+        " " + line if line[:1] in "<=>" else line  # a git conflict marker, disarmed
+        for line in text.strip("\n").split("\n")
+    ]
+    longest = max((len(run) for run in re.findall(r"`+|~+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}text\n" + "\n".join(lines) + f"\n{fence}\n"

@@ -157,14 +157,12 @@ def test_import_creates_notes_and_a_second_run_changes_no_byte(vault, corpus):
         """\
         ---
         name: Mateo Silva
-        company: Fabrikam, Inc.
+        company: "Fabrikam, Inc."
         role: Staff Engineer
-        emails:
-        - mateo.silva@example.com
+        emails: [mateo.silva@example.com]
         tags: []
-        met: "2026-10-02"
-        links:
-        - https://www.linkedin.com/in/mateosilva
+        met: 2026-10-02
+        links: ["https://www.linkedin.com/in/mateosilva"]
         ---
 
         # Mateo Silva

@@ -248,7 +248,7 @@ def parse_duration(text: object, *, zero: str | None = None) -> Duration:
         )
     months = sum(int(count) * _UNITS[unit].months for count, unit in parts)
     days = sum(int(count) * _UNITS[unit].days for count, unit in parts)
-    if months + days / 30 > MAX_YEARS * 12:
+    if months / 12 + days / 365 > MAX_YEARS:  # 36500d is 100 years, as 1200 months are
         raise ValueError(f"'{text}' is too long: at most {MAX_YEARS} years")
     if not (months or days) and zero != "":
         raise ValueError(f"'{text}' is zero: {zero or 'write at least one day'}")

@@ -53,12 +53,17 @@ def read_linkedin(text: str, source: str) -> list[Person | Skip]:
     )  # fmt: skip
     if start is None:
         return [Skip(source, "no LinkedIn header (First Name,Last Name,...) found")]
+    _allow_long_cells()
     reader = csv.reader(io.StringIO("".join(lines[start:])))
     rows, starts, ended = [], [], 0
-    for row in reader:
-        rows.append(row)
-        starts.append(start + ended + 1)  # the row's first line in the file
-        ended = reader.line_num
+    broken = None
+    try:
+        for row in reader:
+            rows.append(row)
+            starts.append(start + ended + 1)  # the row's first line in the file
+            ended = reader.line_num
+    except csv.Error as error:  # the rows before it still count
+        broken = Skip(f"{source}:{start + reader.line_num}", f"not readable as CSV: {error}")
     header = [cell.strip().casefold() for cell in rows[0]]
     column = {
         meaning: next((header.index(n) for n in names if n in header), None)
@@ -92,7 +97,7 @@ def read_linkedin(text: str, source: str) -> list[Person | Skip]:
                 warnings=(warning,) if warning else (),
             )
         )
-    return found
+    return [*found, broken] if broken else found
 
 
 def _connected_on(text: str) -> tuple[str | None, str | None]:
@@ -116,14 +121,26 @@ def _connected_on(text: str) -> tuple[str | None, str | None]:
 
 
 def read_google(text: str, source: str) -> list[Person | Skip]:
+    _allow_long_cells()
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     found: list[Person | Skip] = []
     ended = 1  # the header's line
-    for row in reader:
+    rows = iter(reader)
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            break
+        except csv.Error as error:  # the rows before it still count
+            found.append(Skip(f"{source}:{reader.line_num}", f"not readable as CSV: {error}"))
+            break
         origin = f"{source}:{ended + 1}"  # the row's first line (a note may span several)
         ended = reader.line_num
+        # Cells beyond the header's columns come under the key None: they name nothing.
         values = {
-            (key or "").strip().casefold(): (value or "").strip() for key, value in row.items()
+            key.strip().casefold(): (value or "").strip()
+            for key, value in row.items()
+            if isinstance(key, str) and isinstance(value, str | None)
         }
 
         def get(*names: str, values=values) -> str:
@@ -187,6 +204,12 @@ def read_google(text: str, source: str) -> list[Person | Skip]:
             )
         )
     return found
+
+
+def _allow_long_cells() -> None:
+    """A contact's notes may be long: the csv module stops at 128 KiB a cell. The file
+    itself is bounded by the reader, and each imported note is cut (importing.py)."""
+    csv.field_size_limit(max(csv.field_size_limit(), 64 * 1024 * 1024))
 
 
 def detect(name: str, text: str) -> str | None:

@@ -15,6 +15,10 @@ from datetime import date
 from netnotes.core.identity import links_of
 from netnotes.formats.people import Person, Skip, birthday_text, unique
 
+# A card is a few kilobytes once its photo is gone (photos are never copied into a note,
+# so they are cut out before vobject decodes anything: a 30 MB photo cost 6 GB).
+MAX_CARD_BYTES = 256 * 1024
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # vCard's own; U+2028 in a NOTE is text
 _PHOTO_LINE = re.compile(r"(?:[\w-]+\.)?(?:PHOTO|LOGO|SOUND|KEY)[;:]", re.IGNORECASE)
 
 
@@ -25,6 +29,10 @@ def read_vcards(text: str, source: str) -> list[Person | Skip]:
         origin = f"{source}, card {number}"
         if lines[-1].strip().upper() != "END:VCARD":
             found.append(Skip(origin, "the card is never closed (no END:VCARD)"))
+            continue
+        lines = _without_photos(lines)
+        if sum(len(line) for line in lines) > MAX_CARD_BYTES:
+            found.append(Skip(origin, f"larger than {MAX_CARD_BYTES // 1024} KiB: not a card"))
             continue
         card = _parse(lines)
         if isinstance(card, str):
@@ -38,7 +46,7 @@ def _cards(text: str) -> list[list[str]]:
     """The lines of each BEGIN:VCARD ... END:VCARD block (the last one maybe unclosed)."""
     cards: list[list[str]] = []
     current: list[str] | None = None
-    for line in text.splitlines():
+    for line in _LINE_BREAK.split(text):
         marker = line.strip().upper()
         if marker == "BEGIN:VCARD":
             if current is not None:
@@ -61,13 +69,6 @@ def _parse(lines: list[str]):
     try:
         return vobject.readOne("\r\n".join(lines) + "\r\n", ignoreUnreadable=True)
     except Exception as error:  # vobject raises several kinds
-        # A photo that does not decode must not lose the person: read it without.
-        kept = _without_photos(lines)
-        if kept != lines:
-            try:
-                return vobject.readOne("\r\n".join(kept) + "\r\n", ignoreUnreadable=True)
-            except Exception:
-                pass
         return str(error).splitlines()[0][:200] if str(error) else type(error).__name__
 
 

@@ -90,8 +90,15 @@ def checked_output_path(vault: Vault, path: Path, *, named_by_user: bool = False
     if any(skipped_folder(part) or part == CACHE_DIR for part in relative.parts[:-1]):
         raise OutputRefused(f"{shown} is inside {relative.parts[0]}/: not an output's place")
     resolved = root / relative
-    note = is_contact_path(vault, resolved) or is_source_path(vault, resolved)
-    if (note or resolved.suffix == ".md") and _is_somebodys_note(resolved):
+    # Where notes live: the contacts folder, or a folder of meeting or daily notes (the
+    # vault's top level holds the digest and README-like files, not notes). A file the
+    # user named may be any Markdown file.
+    in_notes = (
+        is_contact_path(vault, resolved)
+        or is_source_path(vault, resolved)
+        or (len(relative.parts) > 1 and vault.config.sources.admits(relative.as_posix()))
+    )
+    if (in_notes or (named_by_user and resolved.suffix == ".md")) and _is_somebodys_note(resolved):
         raise OutputRefused(
             f"{shown} is a note ({relative.as_posix()}): an output never replaces a note; "
             "name a file of its own"

@@ -41,9 +41,11 @@ from netnotes.core.errors import NetnotesError
 from netnotes.store.notefile import read_note_bytes
 
 LOCK_TIMEOUT = 30.0  # seconds to wait for another netnotes that is writing the same note
-SETTLE_SECONDS = 0.1  # a note saved this recently is read twice, this far apart
-RECENT_SECONDS = 1.0
-READ_DEADLINE = 2.0  # how long a note may look mid-save before we give up
+# An editor that saves in place truncates, writes, and may pause between writes (a slow
+# disk, a sync client): a note changed less than this long ago is read again once it
+# has been still for this long, and must read the same.
+QUIET_SECONDS = 1.0
+READ_DEADLINE = 5.0  # how long a note may look mid-save before we give up
 
 
 class StaleNote(NetnotesError):
@@ -157,12 +159,15 @@ def _sync_folder(folder: Path) -> None:
 
 
 @contextlib.contextmanager
-def note_lock(lock_dir: Path, path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+def note_lock(lock_dir: Path, path: Path, timeout: float | None = None) -> Iterator[int]:
     """Hold the advisory lock of `path` (a lock file in `lock_dir`, named by the note's path).
 
     The lock lives beside the cache, not beside the note, so the contacts
     folder gains no files; it is released when the process ends, however it ends.
+    Yields the lock file's descriptor: `update_file` keeps in it the stamp of the
+    note as netnotes last wrote it (see `_own_write`).
     """
+    timeout = LOCK_TIMEOUT if timeout is None else timeout
     try:
         lock_dir.mkdir(parents=True, exist_ok=True)
         key = hashlib.blake2b(str(path.resolve()).encode(), digest_size=10).hexdigest()
@@ -178,7 +183,7 @@ def note_lock(lock_dir: Path, path: Path, timeout: float = LOCK_TIMEOUT) -> Iter
                     "nothing was written, try again"
                 )
             time.sleep(0.005)
-        yield
+        yield descriptor
     finally:
         os.close(descriptor)  # closing releases the lock
 
@@ -204,9 +209,14 @@ def _try_lock(descriptor: int) -> bool:
 # -- reading a note that an editor may be saving ------------------------------------------
 
 
-def read_settled(path: Path, deadline: float = READ_DEADLINE) -> bytes:
-    """The note's bytes once they hold still; refuse a note that keeps looking mid-save."""
-    give_up = time.monotonic() + deadline
+def read_settled(path: Path, deadline: float | None = None, *, lock: int | None = None) -> bytes:
+    """The note's bytes once they hold still; refuse a note that keeps looking mid-save.
+
+    `lock`: the note's lock descriptor, held; a note still exactly as netnotes last
+    wrote it under that lock is not waited for. The settings are read at each call
+    (not bound as defaults), so a test that shortens them shortens every read.
+    """
+    give_up = time.monotonic() + (READ_DEADLINE if deadline is None else deadline)
     while True:
         try:
             size_before = os.stat(path).st_size
@@ -214,10 +224,12 @@ def read_settled(path: Path, deadline: float = READ_DEADLINE) -> bytes:
             raise _fail(error, path) from None
         data = read_note_bytes(path)
         why = _mid_save(data, size_before)
-        if why is None and _recently_saved(path):
-            time.sleep(SETTLE_SECONDS)
-            if read_note_bytes(path) != data:
-                why = "keeps changing"
+        if why is None and not (lock is not None and _own_write(lock, path)):
+            quiet_for = _seconds_since_change(path)
+            if quiet_for < QUIET_SECONDS:
+                time.sleep(QUIET_SECONDS - quiet_for)
+                if read_note_bytes(path) != data:
+                    why = "keeps changing"
         if why is None:
             return data
         if time.monotonic() > give_up:
@@ -228,11 +240,32 @@ def read_settled(path: Path, deadline: float = READ_DEADLINE) -> bytes:
         time.sleep(0.05)
 
 
-def _recently_saved(path: Path) -> bool:
+def _stamp(path: Path) -> bytes:
+    info = os.stat(path)
+    return f"{info.st_ino} {info.st_mtime_ns} {info.st_size}".encode()
+
+
+def _own_write(lock: int, path: Path) -> bool:
+    """Is the note still the file netnotes itself last wrote (same inode, time, size)?
+    An editor's save changes at least one of them: then the note may be mid-save."""
     try:
-        return time.time() - os.stat(path).st_mtime < RECENT_SECONDS
+        return os.pread(lock, 100, 0) == _stamp(path)
     except OSError:
         return False
+
+
+def _remember_own_write(lock: int, path: Path) -> None:
+    with contextlib.suppress(OSError):
+        stamp = _stamp(path)
+        os.ftruncate(lock, 0)
+        os.pwrite(lock, stamp, 0)
+
+
+def _seconds_since_change(path: Path) -> float:
+    try:
+        return max(0.0, time.time() - os.stat(path).st_mtime)
+    except OSError:
+        return 0.0
 
 
 def _mid_save(data: bytes, size_before: int) -> str | None:
@@ -266,9 +299,9 @@ def update_file(
     `check(bytes)` may raise to refuse the note as read. `on_read` is a test
     seam called after each read. Returns (old text, new text).
     """
-    with note_lock(lock_dir, path):
+    with note_lock(lock_dir, path) as lock:
         for _attempt in range(3):
-            original = read_settled(path)
+            original = read_settled(path, lock=lock)
             if on_read:
                 on_read()
             if check:
@@ -281,6 +314,7 @@ def update_file(
                 continue  # an editor saved while we worked: start again from its text
             data = new_text.encode("utf-8")
             atomic_write(path, data)
+            _remember_own_write(lock, path)
             if read_note_bytes(path) != data:
                 raise StaleNote(
                     f"{path.name} was replaced by another program as netnotes wrote it; "
