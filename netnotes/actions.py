@@ -180,7 +180,10 @@ def slug(name: str) -> str:
     only, so no separator, dot or control character can reach the file system.
     """
     words = re.findall(r"[^\W_]+", fold(name))
-    return "-".join(words)[:80].strip("-") or "contact"
+    # At most 120 bytes: a name of 60 four-byte letters must still make a file name
+    # (255 bytes at most), with room for `-2.md` and the writer's temporary name.
+    joined = "-".join(words)[:80].encode("utf-8")[:120].decode("utf-8", "ignore")
+    return joined.strip("-") or "contact"
 
 
 def refuse_control_characters(label: str, value: str, *, allow_newlines: bool = False) -> None:

@@ -551,10 +551,24 @@ def import_contacts(ctx, files, source_format, dry_run, tag) -> None:
     note gains only what it lacks, and running it again changes nothing.
     Example: netnotes import --dry-run ~/Downloads/Connections.csv
     """
-    from netnotes.importing import apply_import, plan_import, read_people
+    import contextlib
+    from dataclasses import replace
+
+    from netnotes.importing import import_lock, read_people
 
     vault = _vault(ctx)
+    if dry_run:  # reads only: not even the cache is created
+        vault = replace(vault, use_cache=False)
     records = read_people([Path(file) for file in files], source_format)
+    with contextlib.ExitStack() as held:
+        if not dry_run:
+            held.enter_context(import_lock(vault))  # two imports at once: one waits
+        _import(vault, records, dry_run, tag)
+
+
+def _import(vault: Vault, records, dry_run: bool, tag: str | None) -> None:
+    from netnotes.importing import apply_import, plan_import
+
     plan = plan_import(vault, records, tag=tag.lstrip("#") if tag else None)
     verb = "would " if dry_run else ""
     for path, person in plan.created:

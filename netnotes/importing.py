@@ -231,6 +231,25 @@ def _field(contact: Contact, key: str) -> str | None:
 # -- planning -------------------------------------------------------------------------
 
 
+def _printable_record(person: Person) -> Person:
+    """Control characters (NUL, ESC, the bidi overrides such as RLO) never reach a note:
+    a name or value is what a person reads, on one line. The NOTE keeps its lines."""
+    from dataclasses import fields
+
+    from netnotes.core.safetext import printable
+
+    changed = {}
+    for spec in fields(person):
+        value = getattr(person, spec.name)
+        if spec.name in ("origin", "warnings", "note"):
+            continue
+        if isinstance(value, str):
+            changed[spec.name] = " ".join(printable(value).split())
+        elif isinstance(value, tuple):
+            changed[spec.name] = unique(printable(item) for item in value)
+    return replace(person, **changed)
+
+
 def plan_import(vault: Vault, records: list[Person | Skip], *, tag: str | None) -> ImportPlan:
     plan = ImportPlan()
     people = []
@@ -238,6 +257,7 @@ def plan_import(vault: Vault, records: list[Person | Skip], *, tag: str | None) 
         if isinstance(record, Skip):
             plan.skipped.append(record)
         else:
+            record = _printable_record(record)
             people.append(replace(record, tags=unique([*record.tags, tag])) if tag else record)
     contacts, _ = load_contacts(vault)
     notes = _Notes(contacts)
@@ -338,6 +358,15 @@ def _new_path(vault: Vault, name: str, taken: set[str]) -> Path:
 
 
 # -- writing ----------------------------------------------------------------------------
+
+
+def import_lock(vault: Vault):
+    """One import at a time in a vault, from its plan to its last write: two imports of
+    one file would each plan a note for the same person (and make it twice)."""
+    from netnotes.store.vault import CACHE_DIR
+    from netnotes.store.writer import note_lock
+
+    return note_lock(vault.root / CACHE_DIR / "locks", vault.root / CACHE_DIR / "import")
 
 
 def apply_import(vault: Vault, plan: ImportPlan, today: date, progress=None) -> None:

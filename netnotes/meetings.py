@@ -52,7 +52,7 @@ def create_meeting(
     """
     if not attendees:
         raise NetnotesError("a meeting needs at least one attendee")
-    names = [name for _, name in attendees]
+    names = [_shown_name(path, name) for path, name in attendees]
     title = " ".join((title or _default_title(names)).split())
     if not title or any(is_control(char) for char in title):
         raise NetnotesError("the title must be text on one line")
@@ -91,7 +91,17 @@ def _default_title(names: list[str]) -> str:
     return f"Meeting with {', '.join(names[:-1])} and {names[-1]}"
 
 
+def _shown_name(path: str, name: str) -> str:
+    """The name as the meeting note writes it (title, link label). A name holding `]]`,
+    `[[` or `|` would end a link early or start another (`Zed]] [[carol-jones` credited
+    Carol): such a name is written as its note's file name."""
+    if any(mark in name for mark in "[]|#^") or any(is_control(char) for char in name):
+        return path.rpartition("/")[2].removesuffix(".md")
+    return name
+
+
 def _link(path: str, name: str) -> str:
     """A wikilink by file name, as Obsidian resolves it, showing the name."""
     stem = path.rpartition("/")[2].removesuffix(".md")
+    name = _shown_name(path, name)
     return f"[[{stem}]]" if stem == name else f"[[{stem}|{name}]]"

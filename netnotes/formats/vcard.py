@@ -217,8 +217,8 @@ def write_vcards(contacts, uid_of) -> str:
         card.add("fn").value = contact.name
         given, _, family = contact.name.rpartition(" ")
         card.add("n").value = vobject.vcard.Name(family=family, given=given)
-        if contact.aliases:
-            card.add("nickname").value = ",".join(contact.aliases)
+        for alias in contact.aliases:  # one NICKNAME each: a joined list came out `Sam\\,Sammy`
+            card.add("nickname").value = alias
         for email in contact.emails:
             card.add("email").value = email
         for phone in contact.phones:

@@ -120,9 +120,10 @@ def _write_temporary(path: Path, data: bytes, old: os.stat_result | None) -> str
         umask = os.umask(0)
         os.umask(umask)
         mode = 0o666 & ~umask
+    _remove_stale_temporaries(path)
     try:
         descriptor, temporary = tempfile.mkstemp(
-            prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
+            prefix=_temporary_prefix(path), suffix=".tmp", dir=path.parent
         )
     except OSError as error:
         raise _fail(error, path) from None
@@ -143,6 +144,30 @@ def _write_temporary(path: Path, data: bytes, old: os.stat_result | None) -> str
             raise _fail(error, path) from None
         raise
     return temporary
+
+
+STALE_TEMPORARY_SECONDS = 3600  # a temporary file this old was left by a killed netnotes
+
+
+def _temporary_prefix(path: Path) -> str:
+    """`.NAME.`: hidden, so no listing takes it for a note; NAME cut to 100 bytes so a
+    note whose name is near the system's 255-byte limit can still be written."""
+    name = path.name.encode("utf-8", "surrogateescape")[:100].decode("utf-8", "ignore")
+    return f".{name}."
+
+
+def _remove_stale_temporaries(path: Path) -> None:
+    """The temporary files a netnotes killed mid-write (kill -9) left beside this note."""
+    prefix = _temporary_prefix(path)
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(path.parent):
+            if entry.name.startswith(prefix) and entry.name.endswith(".tmp"):
+                with contextlib.suppress(OSError):
+                    if (
+                        time.time() - entry.stat(follow_symlinks=False).st_mtime
+                        > STALE_TEMPORARY_SECONDS
+                    ):
+                        os.unlink(entry.path)
 
 
 def _sync_folder(folder: Path) -> None:
@@ -170,8 +195,10 @@ def note_lock(lock_dir: Path, path: Path, timeout: float | None = None) -> Itera
     timeout = LOCK_TIMEOUT if timeout is None else timeout
     try:
         lock_dir.mkdir(parents=True, exist_ok=True)
-        key = hashlib.blake2b(str(path.resolve()).encode(), digest_size=10).hexdigest()
-        descriptor = os.open(lock_dir / f"{key}.lock", os.O_RDWR | os.O_CREAT, 0o666)
+        key = hashlib.blake2b(os.fsencode(path.resolve()), digest_size=10).hexdigest()
+        lock_file = lock_dir / f"{key}.lock"
+        descriptor = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o666)
+        _give_to_vault_owner(lock_dir, lock_file)
     except OSError as error:
         raise OSError(error.errno, f"cannot lock the note: {error.strerror}", str(path)) from None
     try:
@@ -186,6 +213,19 @@ def note_lock(lock_dir: Path, path: Path, timeout: float | None = None) -> Itera
         yield descriptor
     finally:
         os.close(descriptor)  # closing releases the lock
+
+
+def _give_to_vault_owner(lock_dir: Path, lock_file: Path) -> None:
+    """Root (`sudo netnotes log`) makes the locks its vault's owner's, not root's: a lock
+    folder or file the owner cannot open would refuse every later write of theirs."""
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        return
+    with contextlib.suppress(OSError):
+        owner = os.stat(lock_dir.parent.parent)  # the vault: .netnotes/locks is two below
+        for made in (lock_dir.parent, lock_dir, lock_file):
+            info = os.stat(made)
+            if (info.st_uid, info.st_gid) != (owner.st_uid, owner.st_gid):
+                os.chown(made, owner.st_uid, owner.st_gid)
 
 
 def _try_lock(descriptor: int) -> bool:
