@@ -15,6 +15,7 @@ from netnotes.core.fields import contact_field, link_text
 from netnotes.core.model import Contact, TaskState
 from netnotes.core.practice import outreach
 from netnotes.core.rules import effective_cadence, last_contact
+from netnotes.core.safetext import markdown_text
 from netnotes.store.notefile import read_text_file
 from netnotes.store.vault import Vault
 
@@ -122,7 +123,9 @@ def render_prep(document: dict, markdown: bool = False) -> str:
     head = "# " if markdown else ""
     sub = "## " if markdown else ""
     item = "- " if markdown else "  "
-    lines = [f"{head}Prep: {document['name']}", document["path"], ""]
+    # In Markdown, what the note says is text: no HTML, no link, no image that loads.
+    shown = markdown_text if markdown else str
+    lines = [f"{head}Prep: {shown(document['name'])}", shown(document["path"]), ""]
     who = ", ".join(v for v in (document["role"], document["company"]) if v)
     facts = [
         ("who", who),
@@ -132,7 +135,7 @@ def render_prep(document: dict, markdown: bool = False) -> str:
         ("interests", ", ".join(document["interests"])),
         ("tags", ", ".join(document["tags"])),
     ]  # fmt: skip
-    lines += [f"{item}{label}: {value}" for label, value in facts if value]
+    lines += [f"{item}{label}: {shown(value)}" for label, value in facts if value]
     sent, answered = document["outreach"]["sent"], document["outreach"]["answered"]
     replies = f"{answered} of {sent} outreaches answered" if sent else "no outreach yet"
     lines += ["", f"{sub}The relationship"]
@@ -146,8 +149,9 @@ def render_prep(document: dict, markdown: bool = False) -> str:
         for entry in document["interactions"]:
             arrow = {"out": "-> ", "in": "<- "}.get(entry["direction"], "")
             kind = f"{entry['kind']}: " if entry["kind"] else ""
-            lines.append(f"{item}{entry['date']} {arrow}{kind}{link_text(entry['text'])}")
-    owed = [f"{item}[ ] {task['text']}" + (f" (due {task['due']})" if task["due"] else "")
+            text = shown(f"{kind}{link_text(entry['text'])}")
+            lines.append(f"{item}{entry['date']} {arrow}{text}")
+    owed = [f"{item}[ ] {shown(task['text'])}" + (f" (due {task['due']})" if task["due"] else "")
             for task in document["tasks"]]  # fmt: skip
     if document["follow_up"]:
         owed.append(f"{item}follow up planned for {document['follow_up']}")
@@ -162,11 +166,11 @@ def render_prep(document: dict, markdown: bool = False) -> str:
             "sentences that connects them"
         )
     else:
-        lines += [f"{item}{fact}" for fact in me["facts"]]
+        lines += [f"{item}{shown(fact)}" for fact in me["facts"]]
         if me["narrative"]:
-            lines.append(f"{item}narrative: {me['narrative']}")
-    lines += ["", f"{sub}25 minutes", *(f"{item}{step}" for step in document["sequence"])]
-    lines += ["", f"{sub}After", *(f"{item}[ ] {step}" for step in document["after"])]
+            lines.append(f"{item}narrative: {shown(me['narrative'])}")
+    lines += ["", f"{sub}25 minutes", *(f"{item}{shown(step)}" for step in document["sequence"])]
+    lines += ["", f"{sub}After", *(f"{item}[ ] {shown(step)}" for step in document["after"])]
     return "\n".join(lines) + "\n"
 
 

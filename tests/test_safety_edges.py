@@ -140,3 +140,42 @@ def test_a_write_as_root_leaves_locks_the_owner_can_take(vault):
     for made in (vault / ".netnotes", vault / ".netnotes" / "locks",
                  *(vault / ".netnotes" / "locks").iterdir()):  # fmt: skip
         assert (made.stat().st_uid, made.stat().st_gid) == (1000, 1000), made
+
+
+def test_prep_in_markdown_carries_no_html_no_script_link_and_no_remote_image(vault):
+    (vault / "contacts" / "eve.md").write_text(
+        "---\nname: Eve <script>alert(1)</script>\ncompany: '[x](javascript:alert(1))'\n---\n"
+        "## Log\n- 2026-11-01 ![pixel](https://tracker.example/p.png) <img src=x>\n"
+    )
+    result = run(vault, "prep", "eve", "--format", "markdown")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    import re
+
+    assert re.search(r"(?<!\\)<(?:script|img)", out) is None  # every < is escaped
+    assert re.search(r"(?<!\\)\]\(", out) is None  # no link or image is live
+    assert "Prep: Eve \\<script\\>alert(1)\\</script\\>" in out
+
+
+def test_an_unreadable_contacts_folder_is_an_error_and_the_digest_file_is_kept(vault, monkeypatch):
+    # Before: read as empty: "Nothing due", and --write emptied DUE.md.
+    (vault / "contacts" / "ann.md").write_text(ANN)
+    assert run(vault, "digest", "--write").exit_code == 0
+    written = (vault / "DUE.md").read_text()
+    real_scandir = os.scandir
+    contacts = str(vault / "contacts")
+
+    def refusing(folder):
+        if os.fspath(folder) == contacts:
+            raise PermissionError(13, "Permission denied")
+        return real_scandir(folder)
+
+    monkeypatch.setattr(os, "scandir", refusing)  # root reads any folder: chmod cannot show it
+    for command in (["digest", "--write", "--no-cache"], ["check"]):
+        result = CliRunner().invoke(cli, ["--vault", str(vault), "--no-cache", *command[:2]],
+                                    env=TODAY)  # fmt: skip
+        assert result.exit_code == 1, command
+        assert result.stderr == (
+            f"Error: {contacts}: cannot read this folder (Permission denied); nothing was written\n"
+        )
+    assert (vault / "DUE.md").read_text() == written

@@ -144,8 +144,15 @@ def _note_entries(
         folder = pending.pop()
         try:
             entries = list(os.scandir(folder))
-        except OSError:
-            continue  # gone or unreadable meanwhile, as os.walk skips it
+        except FileNotFoundError:
+            continue  # gone meanwhile, as os.walk skips it
+        except OSError as error:
+            if folder == start:  # read as empty, it would empty DUE.md and the feed
+                raise NetnotesError(
+                    f"{start}: cannot read this folder ({error.strerror or error}); "
+                    "nothing was written"
+                ) from None
+            continue  # a sub-folder: its notes are missing, the rest still counts
         if folders is not None:
             folders.append(folder)
         for entry in entries:
