@@ -393,7 +393,7 @@ def test_the_real_command_survives_an_unwritable_digest_and_a_recreated_folder(v
     (vault / "contacts" / "ann.md").write_text(NOTE.format(name="Ann"))
     (vault / "DUE.md").mkdir()
     with watch_command(vault) as (process, lines, _):
-        wait_until(lambda: any("cannot write DUE.md: Is a directory" in x for x in lines),
+        wait_until(lambda: any("cannot write DUE.md: a folder, not a regular file" in x for x in lines),
                    "the failure reported")  # fmt: skip
         assert process.poll() is None  # still running
         (vault / "DUE.md").rmdir()

@@ -54,9 +54,7 @@ def read_bounded(
     else (`what` names what netnotes expected there, for the message). A larger file is
     refused, or with `head` its first `limit` bytes are returned."""
     try:
-        if head:
-            return _read_head(path, limit, what)
-        return _read(path, limit, what)
+        return _read(path, limit, what, head)
     except NoteUnreadable as error:
         error.path = os.fspath(path)
         raise
@@ -66,7 +64,7 @@ def read_bounded(
         raise failure from None
 
 
-def _read(path: str | os.PathLike[str], limit: int, what: str) -> bytes:
+def _read(path: str | os.PathLike[str], limit: int, what: str, head: bool = False) -> bytes:
     try:
         descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as error:
@@ -75,6 +73,8 @@ def _read(path: str | os.PathLike[str], limit: int, what: str) -> bytes:
         info = os.fstat(descriptor)
         if not stat.S_ISREG(info.st_mode):
             raise NoteUnreadable(f"{describe_mode(info.st_mode)}, not {what}: skipped")
+        if head:
+            return os.read(descriptor, limit)
         if info.st_size > limit:
             raise NoteUnreadable(_too_large(limit, what))
         # One read of the size fstat gave, plus a byte: fewer bytes back means the end of
@@ -94,20 +94,6 @@ def _read(path: str | os.PathLike[str], limit: int, what: str) -> bytes:
         if len(data) > limit:
             raise NoteUnreadable(_too_large(limit, what))
         return data
-    finally:
-        os.close(descriptor)
-
-
-def _read_head(path: str | os.PathLike[str], limit: int, what: str) -> bytes:
-    try:
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except OSError as error:
-        raise _unreadable(path, error) from None
-    try:
-        info = os.fstat(descriptor)
-        if not stat.S_ISREG(info.st_mode):
-            raise NoteUnreadable(f"{describe_mode(info.st_mode)}, not {what}: skipped")
-        return os.read(descriptor, limit)
     finally:
         os.close(descriptor)
 
