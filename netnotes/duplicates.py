@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from netnotes.core.errors import NetnotesError
 from netnotes.core.identity import links_of, url_key
-from netnotes.core.model import Contact
+from netnotes.core.model import Contact, Severity
 from netnotes.core.names import fold
 from netnotes.core.reading import KNOWN_KEYS
 from netnotes.store.loading import load_contacts
@@ -129,7 +129,7 @@ def _refuse_unless_merged(vault: Vault, kept: str, theirs: Contact) -> None:
     )
     held = set() if ours is None else {(i.on, i.direction, i.text) for i in ours.interactions}
     missing = [i for i in theirs.interactions if (i.on, i.direction, i.text) not in held]
-    if ours is None or any(p.severity.value == "error" for p in problems) or missing:
+    if ours is None or any(p.severity is Severity.ERROR for p in problems) or missing:
         raise NetnotesError(
             f"{kept} does not read back with {theirs.path}'s log in it: {theirs.path} is kept; "
             "look at both notes before you merge again"

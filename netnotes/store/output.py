@@ -26,7 +26,7 @@ from pathlib import Path
 from netnotes.core.config import CONFIG_NAME
 from netnotes.core.errors import NetnotesError
 from netnotes.store.notefile import NoteUnreadable, describe_mode, read_bounded
-from netnotes.store.vault import CACHE_DIR, Vault, is_contact_path, is_source_path, skipped_folder
+from netnotes.store.vault import Vault, is_contact_path, is_source_path, skipped_folder
 from netnotes.store.writer import atomic_write
 
 # The first line of every digest netnotes writes: an existing `.md` that does not
@@ -87,7 +87,7 @@ def checked_output_path(vault: Vault, path: Path, *, named_by_user: bool = False
     relative = target.relative_to(root)
     if relative == Path(CONFIG_NAME):
         raise OutputRefused(f"{shown} is the vault's {CONFIG_NAME}: not writing an output over it")
-    if any(skipped_folder(part) or part == CACHE_DIR for part in relative.parts[:-1]):
+    if any(skipped_folder(part) for part in relative.parts[:-1]):
         raise OutputRefused(f"{shown} is inside {relative.parts[0]}/: not an output's place")
     resolved = root / relative
     # Where notes live: the contacts folder, or a folder of meeting or daily notes (the
