@@ -213,6 +213,85 @@ def test_every_flipped_byte_of_the_cache_gives_the_same_digest(example_vault):
         assert (result.exit_code, result.stdout) == (0, expected), (position, result.output)
 
 
+def _silent_miss(cache: Path, phrase: str) -> tuple[int, bytes]:
+    """A one-bit change to a block of the search table that SQLite reads without an
+    error and that drops a note from the phrase's matches: (block id, changed block)."""
+    memory = sqlite3.connect(":memory:")
+    with sqlite3.connect(cache) as source:
+        source.backup(memory)
+    query = "SELECT path FROM search WHERE search MATCH ?"
+    matches = set(memory.execute(query, (phrase,)))
+    blocks = memory.execute("SELECT id, block FROM search_data WHERE id > 10").fetchall()
+    for block_id, block in blocks:
+        for position in range(len(block)):
+            changed = bytearray(block)
+            changed[position] ^= 0x01
+            memory.execute("UPDATE search_data SET block = ? WHERE id = ?", (changed, block_id))
+            try:
+                if set(memory.execute(query, (phrase,))) < matches:
+                    return block_id, bytes(changed)
+            except sqlite3.DatabaseError:
+                pass
+            memory.execute("UPDATE search_data SET block = ? WHERE id = ?", (block, block_id))
+    raise AssertionError("no silent change found")
+
+
+def test_a_changed_byte_in_the_search_table_never_hides_a_match(example_vault):
+    for path in (example_vault / "contacts").rglob("*.md"):
+        os.utime(path, (time.time() - 60, time.time() - 60))
+    args = ["--vault", str(example_vault), "find", "coffee"]
+    expected = CliRunner().invoke(cli, args).stdout
+    assert "contacts/sam-ortiz.md:18:" in expected and "contacts/omar-haddad.md:13:" in expected
+    cache = example_vault / ".netnotes" / "index.sqlite"
+    block_id, changed = _silent_miss(cache, '"coffee"')
+    with sqlite3.connect(cache) as connection:
+        connection.execute("UPDATE search_data SET block = ? WHERE id = ?", (changed, block_id))
+    result = CliRunner().invoke(cli, args)
+    assert (result.exit_code, result.stdout) == (0, expected)
+    assert result.stderr.count("netnotes: the index cache") == 1
+    assert "(the search table does not match its seal); rebuilt it" in result.stderr
+    again = CliRunner().invoke(cli, args)
+    assert (again.exit_code, again.stdout, again.stderr) == (0, expected, "")
+
+
+def test_a_busy_search_table_is_skipped_not_thrown_away(example_vault):
+    args = ["--vault", str(example_vault), "find", "coffee"]
+    expected = CliRunner().invoke(cli, args).stdout
+    cache = example_vault / ".netnotes" / "index.sqlite"
+    inode = cache.stat().st_ino
+    (example_vault / "contacts" / "new.md").write_text("---\nname: New Coffee Friend\n---\n")
+    holder = sqlite3.connect(cache, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another run is writing the cache
+    try:
+        result = CliRunner().invoke(cli, args)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert (result.exit_code, result.stderr) == (0, "")
+    found = "contacts/new.md:2: New Coffee Friend: New Coffee Friend\n"
+    assert sorted(result.stdout.splitlines(True)) == sorted([found, *expected.splitlines(True)])
+    assert cache.stat().st_ino == inode
+
+
+def test_every_flipped_byte_of_the_cache_gives_the_same_find(example_vault):
+    for path in (example_vault / "contacts").rglob("*.md"):
+        os.utime(path, (time.time() - 60, time.time() - 60))
+    args = ["--vault", str(example_vault), "find", "coffee"]
+    expected = CliRunner().invoke(cli, args).stdout
+    cache = example_vault / ".netnotes" / "index.sqlite"
+    pristine = cache.read_bytes()
+    step = max(1, len(pristine) // 120)
+    for position in range(0, len(pristine), step):
+        for flip in (0x01, 0x5A, 0xFF):  # one bit, four bits, a whole byte
+            damaged = bytearray(pristine)
+            damaged[position] ^= flip
+            cache.write_bytes(bytes(damaged))
+            for suffix in ("-wal", "-shm"):
+                Path(f"{cache}{suffix}").unlink(missing_ok=True)
+            result = CliRunner().invoke(cli, args)
+            assert (result.exit_code, result.stdout) == (0, expected), (position, result.output)
+
+
 def test_a_damaged_record_that_still_decodes_is_caught_by_its_seal(example_vault):
     for path in (example_vault / "contacts").rglob("*.md"):
         os.utime(path, (time.time() - 60, time.time() - 60))

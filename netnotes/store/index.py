@@ -33,13 +33,17 @@ from netnotes.core.reading import DEFAULT_READING, Reading
 from netnotes.store import codec
 from netnotes.store.vault import CACHE_DIR, Vault, read_note_file, stat_contact_files
 
-SCHEMA = 8
+SCHEMA = 9
 INDEX_NAME = "index.sqlite"
 # A note modified this recently may be modified again within the same
 # timestamp tick on coarse file systems; it is parsed but not cached yet.
 RACY_SECONDS = 2.0
 PARALLEL_FROM = 400  # notes to parse before a pool of processes pays for itself
 KEPT_RESULTS = 4  # today's, and a few other horizons or days
+
+# What a damaged cache raises: SQLite's errors, and the UnicodeDecodeError Python's
+# sqlite3 raises when a changed byte makes a schema or error message invalid UTF-8.
+CACHE_ERRORS = (sqlite3.DatabaseError, UnicodeDecodeError)
 
 Progress = Callable[[int, int], None]
 # What a caller wants computed from each note as it is parsed: plain values back.
@@ -267,7 +271,7 @@ def load(
                 rows += _pairs_of(connection, [p for p in results if p not in on_disk])
             known = {path: (mtime, size, data) for path, mtime, size, data in rows}
             report.cached = True
-        except sqlite3.DatabaseError as error:
+        except CACHE_ERRORS as error:
             connection.close()
             connection = _rebuild(vault, report, error)
     records: dict[str, Record] = {}
@@ -388,7 +392,7 @@ def _vouched_names(vault: Vault, query: str, parameters: tuple) -> list | None:
             if os.stat(vault.root / folder).st_mtime_ns != mtime_ns:
                 return None
         rows = connection.execute(query, parameters).fetchall()
-    except (sqlite3.DatabaseError, OSError):
+    except (*CACHE_ERRORS, OSError):
         return None
     finally:
         connection.close()
@@ -408,7 +412,7 @@ def note_written(vault: Vault, path: Path) -> None:
             "UPDATE folders SET mtime_ns = ? WHERE path = ?",
             (os.stat(path.parent).st_mtime_ns, relative),
         )
-    except (sqlite3.DatabaseError, OSError):
+    except (*CACHE_ERRORS, OSError):
         pass  # the next lookup reads the listing again
     finally:
         connection.close()
@@ -479,7 +483,7 @@ def fetch_parses(vault: Vault, records: list[Record]) -> None:
                 record = wanted[path]
                 if (record.mtime_ns, record.size) == (mtime_ns, size):  # not changed meanwhile
                     record._blob = data
-    except sqlite3.DatabaseError:
+    except CACHE_ERRORS:
         pass  # each record left without its parse reads its note
     finally:
         connection.close()
@@ -531,8 +535,8 @@ def _save_keyed(vault: Vault, table: str, key: str, data: bytes) -> None:
             (KEPT_RESULTS,),
         )
         connection.execute("COMMIT")
-    except sqlite3.DatabaseError:  # locked by another run, or damaged: the cache just waits
-        with contextlib.suppress(sqlite3.DatabaseError):
+    except CACHE_ERRORS:  # locked by another run, or damaged: the cache just waits
+        with contextlib.suppress(*CACHE_ERRORS):
             if connection.in_transaction:
                 connection.execute("ROLLBACK")
     finally:
@@ -546,7 +550,7 @@ def read_results(vault: Vault, key: str) -> dict:
         return {}
     try:
         return _read_results(connection, key)
-    except sqlite3.DatabaseError:
+    except CACHE_ERRORS:
         return {}
     finally:
         connection.close()
@@ -555,6 +559,23 @@ def read_results(vault: Vault, key: str) -> dict:
 def open_cache(vault: Vault) -> sqlite3.Connection | None:
     """A connection to the index cache for a table of its own (search), or None."""
     return _open(vault, LoadReport([]))
+
+
+def discard_damaged(vault: Vault, error: Exception) -> None:
+    """A table of the cache was found damaged after it opened: throw the cache away
+    (the next run builds it again) with the one notice every damaged cache gets."""
+    _rebuild(vault, LoadReport([]), error)
+
+
+# SQLite's primary result codes for a cache that is busy or cannot be written now, not
+# damaged: SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY, SQLITE_INTERRUPT, SQLITE_FULL.
+_TRANSIENT_CODES = frozenset({5, 6, 8, 9, 13})
+
+
+def is_damage(error: Exception) -> bool:
+    """Whether an error says the cache's bytes are wrong, rather than that it is busy."""
+    code = getattr(error, "sqlite_errorcode", None)
+    return code is None or code & 0xFF not in _TRANSIENT_CODES
 
 
 def is_racy(mtime_ns: int, now_ns: int) -> bool:
@@ -676,7 +697,7 @@ def _open(vault: Vault, report: LoadReport) -> sqlite3.Connection | None:
     try:
         connection = _connect(path)
         rows = dict(connection.execute("SELECT key, value FROM meta"))
-    except sqlite3.DatabaseError as error:
+    except CACHE_ERRORS as error:
         if connection is not None:
             connection.close()
         if "no such table" in str(error):
@@ -696,17 +717,21 @@ def _existing(vault: Vault) -> sqlite3.Connection | None:
         return None
     try:
         return sqlite3.connect(path, timeout=2.0, isolation_level=None)
-    except sqlite3.DatabaseError:
+    except CACHE_ERRORS:
         return None
 
 
 def _connect(path: Path) -> sqlite3.Connection:
     connection = sqlite3.connect(path, timeout=2.0, isolation_level=None)
-    connection.execute("PRAGMA journal_mode=WAL")
-    # The cache is disposable and every record sealed: it never waits for the disk
-    # (fsync). An application crash cannot damage it; a power cut may, and the next
-    # run then rebuilds it. A checkpoint's fsync cost 5-25 ms per command.
-    connection.execute("PRAGMA synchronous=OFF")
+    try:
+        connection.execute("PRAGMA journal_mode=WAL")
+        # The cache is disposable and every record sealed: it never waits for the disk
+        # (fsync). An application crash cannot damage it; a power cut may, and the next
+        # run then rebuilds it. A checkpoint's fsync cost 5-25 ms per command.
+        connection.execute("PRAGMA synchronous=OFF")
+    except CACHE_ERRORS:
+        connection.close()
+        raise
     return connection
 
 
@@ -755,7 +780,7 @@ def _create(path: Path, reading: Reading) -> sqlite3.Connection | None:
             "INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (_fingerprint(reading),)
         )
         return connection
-    except sqlite3.DatabaseError:
+    except CACHE_ERRORS:
         if connection is not None:
             connection.close()
         return None
@@ -796,7 +821,7 @@ def _store(
     another netnotes has the file open, the switch is refused and WAL stays.
     """
     if first_fill:
-        with contextlib.suppress(sqlite3.DatabaseError):
+        with contextlib.suppress(*CACHE_ERRORS):
             connection.execute("PRAGMA journal_mode=DELETE")
     now_ns = time.time_ns()
     rows, names = [], []
@@ -820,10 +845,10 @@ def _store(
         connection.execute("COMMIT")
         if first_fill:
             connection.execute("PRAGMA journal_mode=WAL")
-    except sqlite3.DatabaseError:
+    except CACHE_ERRORS:
         # Another netnotes holds the lock (or the file is damaged, and the next run
         # rebuilds it): our parse is still right, the cache just waits.
-        with contextlib.suppress(sqlite3.DatabaseError):
+        with contextlib.suppress(*CACHE_ERRORS):
             if connection.in_transaction:
                 connection.execute("ROLLBACK")
 
@@ -852,7 +877,7 @@ def stats(vault: Vault) -> dict:
         }
         meta = dict(connection.execute("SELECT key, value FROM meta"))
         connection.close()
-    except sqlite3.DatabaseError as error:
+    except CACHE_ERRORS as error:
         result["error"] = str(error)
         return result
     current = sum(1 for rel, (_, m, s) in on_disk.items() if rows.get(rel) == (m, s))

@@ -49,7 +49,7 @@ def load_source_notes(vault: Vault, listing: SourceListing | None = None) -> lis
         try:
             rows = connection.execute("SELECT path, mtime_ns, size, data FROM sources")
             known = {path: (mtime, size, data) for path, mtime, size, data in rows}
-        except sqlite3.DatabaseError:
+        except index.CACHE_ERRORS:
             connection.close()
             connection = None
     notes: list[SourceNote] = []
@@ -101,7 +101,7 @@ def _store(connection: sqlite3.Connection, fresh: list, gone) -> None:
         connection.executemany("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?)", fresh)
         connection.executemany("DELETE FROM sources WHERE path = ?", [(p,) for p in gone])
         connection.execute("COMMIT")
-    except sqlite3.DatabaseError:  # locked by another run, or damaged: the cache just waits
-        with contextlib.suppress(sqlite3.DatabaseError):
+    except index.CACHE_ERRORS:  # locked by another run, or damaged: the cache just waits
+        with contextlib.suppress(*index.CACHE_ERRORS):
             if connection.in_transaction:
                 connection.execute("ROLLBACK")
