@@ -21,6 +21,7 @@ watcher never wakes itself and a committed digest changes only with the index.
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 import time
@@ -396,25 +397,44 @@ def start_observer(watcher: Watcher, *, poll: bool, warn: Callable[[str], None])
     ]
 
     class Handler(FileSystemEventHandler):
+        """Events of one watched folder, named by its path in the vault. The folder is
+        watched where it really is: inotify does not follow a symlinked folder (a
+        `contacts` that links to a synced drive) and would report nothing."""
+
+        def __init__(self, folder: Path) -> None:
+            self.folder = folder
+            self.real = Path(os.path.realpath(folder))
+
         def on_any_event(self, event) -> None:
             folder = event.is_directory
             if event.event_type == "modified" and folder:
                 return  # a folder's mtime moves with every note written in it
-            watcher.notify(Path(_text(event.src_path)), folder=folder)
+            watcher.notify(self.in_vault(event.src_path), folder=folder)
             if event.event_type == "moved":
-                watcher.notify(Path(_text(event.dest_path)), folder=folder)
+                watcher.notify(self.in_vault(event.dest_path), folder=folder)
+
+        def in_vault(self, path: str | bytes) -> Path:
+            path = Path(_text(path))
+            if self.real == self.folder or not path.is_relative_to(self.real):
+                return path
+            return self.folder / path.relative_to(self.real)
+
+    def watch(observer, folder: Path, *, recursive: bool) -> None:
+        handler = Handler(folder)
+        observer.schedule(
+            handler, str(handler.real), recursive=recursive, event_filter=content_events
+        )
 
     def schedule(observer) -> None:
-        handler = Handler()
         contacts = watcher.vault.contacts_dir
-        observer.schedule(handler, str(watcher.root), recursive=False, event_filter=content_events)
+        watch(observer, watcher.root, recursive=False)
         # A missing contacts folder is watched for from the root; when it appears,
         # the watcher asks for a new observer (see Watcher._reattach).
         watcher.contacts_watched = contacts == watcher.root or contacts.is_dir()
         if contacts != watcher.root and watcher.contacts_watched:
-            observer.schedule(handler, str(contacts), recursive=True, event_filter=content_events)
+            watch(observer, contacts, recursive=True)
         for folder in source_folders(watcher.vault):  # meeting and daily notes
-            observer.schedule(handler, str(folder), recursive=True, event_filter=content_events)
+            watch(observer, folder, recursive=True)
 
     observer = PollingObserver(timeout=0.5) if poll else Observer()
     try:

@@ -500,3 +500,34 @@ def test_a_calendar_that_cannot_be_written_is_named_and_the_digest_still_is(vaul
     ) in lines
     assert not any("cannot write DUE.md" in line for line in lines)
     assert "[Ann](contacts/ann.md)" in (vault / "DUE.md").read_text()
+
+
+@pytest.mark.parametrize("poll", [False, True], ids=["native", "poll"])
+def test_a_contacts_folder_that_is_a_symlink_is_watched(tmp_path, poll):
+    # Before: inotify does not follow a symlinked folder, so the native watcher never
+    # saw a save in a `contacts` that links elsewhere (a synced drive, say).
+    real = tmp_path / "synced"
+    real.mkdir()
+    vault = tmp_path / "vault"
+    vault.mkdir()
+    (vault / "netnotes.toml").write_text("")
+    (vault / "contacts").symlink_to(real)
+    (real / "ann.md").write_text(NOTE.format(name="Ann"))
+    watcher = Watcher(vault, now=Clock("2026-11-21T10:00:00"), quiet=0.1, max_delay=0.5,
+                      clock_interval=0.05, log=lambda line: None)  # fmt: skip
+    watcher.start()
+    observer = start_observer(watcher, poll=poll, warn=pytest.fail)
+    thread = threading.Thread(target=watcher.run, daemon=True)
+    thread.start()
+    try:
+        (vault / "contacts" / "bob.md").write_text(NOTE.format(name="Bob"))
+        wait_until(shows(vault, "[Bob](contacts/bob.md)"), "a note saved through the link")
+        (real / "cy.md").write_text(NOTE.format(name="Cy"))
+        wait_until(shows(vault, "[Cy](contacts/cy.md)"), "a note saved in the linked folder")
+        (real / "ann.md").unlink()
+        wait_until(lacks(vault, "[Ann]"), "a deleted note gone from the digest")
+    finally:
+        watcher.stop()
+        thread.join(5)
+        observer.stop()
+        observer.join(5)
