@@ -260,6 +260,9 @@ def _refuse_duplicate(new: NewContact, contacts: list[Contact]) -> None:
             raise NetnotesError(f"{contact.path} already has the email {', '.join(sorted(shared))}")
 
 
+TEMPLATE_PATH = "templates/contact.md"
+
+
 def contact_template(vault: Vault) -> str:
     """The vault's `templates/contact.md`, or the built-in one when it has none."""
     path = vault.root / "templates" / "contact.md"
@@ -295,8 +298,9 @@ def note_from_template(
     end = front_matter_end(template)
     head, body = template[:end], template[end:]
     head = head.replace("{name}", yaml_scalar(name)).replace("{today}", today.isoformat())
-    body = body.replace("{name}", name).replace("{today}", today.isoformat())
+    body = body.replace("{name}", inert_in_text(name)).replace("{today}", today.isoformat())
     text = head + body
+    _refuse_a_broken_template(text)
     if "name:" not in head:
         text = set_key(text, "name", yaml_scalar(name))
     for key, value in values.items():
@@ -308,6 +312,29 @@ def note_from_template(
         except EditRefused as error:
             raise NetnotesError(f"templates/contact.md: {key}: {error}") from None
     return text
+
+
+# A name in a note's text is shown, never read: a leading date would make `# {name}` a
+# dated entry, and `#word` a tag. A backslash keeps each as the reader sees it.
+_LEADING_DATE = re.compile(r"^(\[\[|\*\*)?(\d{4})([-/])")
+_TAG_SIGN = re.compile(r"(?:^|(?<=\s))#")
+
+
+def inert_in_text(name: str) -> str:
+    return _TAG_SIGN.sub(r"\#", _LEADING_DATE.sub(r"\1\2\\\3", name, count=1))
+
+
+def _refuse_a_broken_template(text: str) -> None:
+    """A template whose front matter does not parse (a YAML list, an unclosed bracket)
+    would make a note that is left out of everything: no note is made from it."""
+    from netnotes.core.parse import parse_note
+
+    _, problems = parse_note(TEMPLATE_PATH, text.encode("utf-8"))
+    for problem in problems:
+        if problem.severity is Severity.ERROR:
+            where = TEMPLATE_PATH if problem.line is None else f"{TEMPLATE_PATH}:{problem.line}"
+            message = problem.message.removesuffix("; this note is left out until fixed")
+            raise NetnotesError(f"{where}: {message}; fix the template: no note was made")
 
 
 # -- log, done, snooze -------------------------------------------------------------------
