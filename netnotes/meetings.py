@@ -56,7 +56,7 @@ def create_meeting(
     title = " ".join((title or _default_title(names)).split())
     if not title or any(is_control(char) for char in title):
         raise NetnotesError("the title must be text on one line")
-    links = [_link(path, name) for path, name in attendees]
+    links = [_link(path, shown) for (path, _), shown in zip(attendees, names, strict=True)]
     template = read_text_file(
         vault.root / "templates" / "meeting.md", "a template", shown="templates/meeting.md"
     )
@@ -101,7 +101,6 @@ def _shown_name(path: str, name: str) -> str:
 
 
 def _link(path: str, name: str) -> str:
-    """A wikilink by file name, as Obsidian resolves it, showing the name."""
+    """A wikilink by file name, as Obsidian resolves it, showing the name (as shown)."""
     stem = path.rpartition("/")[2].removesuffix(".md")
-    name = _shown_name(path, name)
     return f"[[{stem}]]" if stem == name else f"[[{stem}|{name}]]"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -179,3 +180,14 @@ def test_an_unreadable_contacts_folder_is_an_error_and_the_digest_file_is_kept(v
             f"Error: {contacts}: cannot read this folder (Permission denied); nothing was written\n"
         )
     assert (vault / "DUE.md").read_text() == written
+
+
+def test_only_a_real_name_that_is_not_utf8_is_reported_as_one(tmp_path):
+    from netnotes.store.notefile import NAME_NOT_UTF8, NoteUnreadable, read_note_bytes
+
+    (tmp_path / os.fsdecode(b"caf\xe9.md")).write_text("---\nname: Cafe\n---\n")
+    with pytest.raises(NoteUnreadable, match=re.escape(NAME_NOT_UTF8)):
+        read_note_bytes(tmp_path / "caf\\xe9.md")  # the spelling the listing gives it
+    # A UTF-8 name that merely holds `\x` and is gone is a missing note, not a bad name.
+    with pytest.raises(NoteUnreadable, match="cannot read: No such file or directory"):
+        read_note_bytes(tmp_path / "b\\x41d.md")

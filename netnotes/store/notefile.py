@@ -105,13 +105,32 @@ def _too_large(limit: int, what: str) -> str:
 def _unreadable(path, error: OSError) -> NoteUnreadable:
     if error.errno == errno.ELOOP:
         return NoteUnreadable("a symbolic link that loops: skipped")
-    if error.errno == errno.ENOENT and "\\x" in os.fspath(path):
-        return NoteUnreadable(NAME_NOT_UTF8)  # listed under a printable name (vault.py)
+    if error.errno == errno.ENOENT and _listed_for_a_name_not_utf8(os.fspath(path)):
+        return NoteUnreadable(NAME_NOT_UTF8)
     if error.errno == errno.ENOENT and os.path.islink(path):
         return NoteUnreadable(f"a symbolic link to {os.readlink(path)}, which does not exist")
     if error.errno == errno.EISDIR:
         return NoteUnreadable("a folder, not a regular file: skipped")
     return NoteUnreadable(f"cannot read: {error.strerror}")
+
+
+def printable_name(name: str) -> str:
+    """A file name as netnotes lists it: one that is not UTF-8 (which Python holds as
+    surrogates) spelled with `\\xNN` for each byte, a name no file answers to."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _listed_for_a_name_not_utf8(path: str) -> bool:
+    """Whether `path`, which does not exist, is the printable spelling the listing gave
+    a file of its folder whose name is not UTF-8 (vault.py lists it so)."""
+    folder, name = os.path.split(path)
+    if "\\x" not in name:
+        return False
+    try:
+        names = os.listdir(folder or ".")
+    except OSError:
+        return False
+    return any(printable_name(other) == name for other in names if other != name)
 
 
 def read_text_file(

@@ -13,7 +13,7 @@ from netnotes.core.config import CONFIG_NAME, Config, ConfigError, load_config
 from netnotes.core.errors import NetnotesError
 from netnotes.core.model import Contact, Problem, Severity
 from netnotes.core.reading import DEFAULT_READING, Reading
-from netnotes.store.notefile import NAME_NOT_UTF8
+from netnotes.store.notefile import NAME_NOT_UTF8, printable_name
 
 VAULT_ENV = "NETNOTES_VAULT"
 CACHE_DIR = ".netnotes"
@@ -183,9 +183,7 @@ class _NameNotUtf8:
     of the vault is affected."""
 
     def __init__(self, entry: os.DirEntry) -> None:
-        self.path = entry.path.encode("utf-8", "surrogateescape").decode(
-            "utf-8", "backslashreplace"
-        )
+        self.path = printable_name(entry.path)
         self.name = os.path.basename(self.path)
 
     def stat(self):
