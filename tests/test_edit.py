@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from netnotes.core.frontmatter import load_front_matter, split_front_matter
 from netnotes.core.parse import parse_note
 from netnotes.core.yamltext import yaml_scalar
-from netnotes.store.edit import EditRefused, add_log_entry, check_off_task, set_key
+from netnotes.store.edit import EditRefused, add_log_entry, add_to_list, check_off_task, set_key
 
 DAY = date(2026, 11, 21)
 
@@ -278,3 +278,13 @@ def test_set_key_refuses_a_note_whose_front_matter_is_never_closed():
 )
 def test_a_hash_inside_a_quoted_value_is_not_taken_for_a_comment(line, expected):
     assert set_key(f"---\n{line}\n---\n", "snooze", "2026-12-15") == f"---\n{expected}\n---\n"
+
+
+@pytest.mark.parametrize("null", ["NULL", "~ # nothing yet", "null"])
+def test_a_key_is_never_added_after_a_front_matter_that_is_null(null):
+    # Found by tests/test_fuzz.py: `---\nNULL\n---` then `snooze: ...` did not parse.
+    text = f"---\n{null}\n---\n## Log\n"
+    with pytest.raises(EditRefused, match=f"line 2: the front matter is '{null}', not keys"):
+        set_key(text, "snooze", "2026-12-01")
+    with pytest.raises(EditRefused, match="not keys"):
+        add_to_list(text, "tags", ["a"])

@@ -68,9 +68,11 @@ _body_line = st.one_of(
 
 
 @st.composite
-def notes(draw) -> bytes:
-    front = draw(st.lists(_front_line, max_size=8))
-    body = draw(st.lists(_body_line, max_size=14))
+def notes(draw, front_line=_front_line, body_line=_body_line) -> bytes:
+    """A note's bytes: front matter (or none, or unclosed) and body lines, any line ending,
+    with or without a BOM. Other line strategies make other files (templates)."""
+    front = draw(st.lists(front_line, max_size=8))
+    body = draw(st.lists(body_line, max_size=14))
     opened = draw(st.sampled_from(["---", "---", "", "----"]))
     closed = draw(st.sampled_from(["---", "---", "...", ""]))
     lines = ([opened, *front, closed] if opened else []) + body

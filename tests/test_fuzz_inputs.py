@@ -23,6 +23,7 @@ from netnotes.core.model import Severity
 from netnotes.core.parse import parse_note
 
 from .conftest import SHARED_CORPUS
+from .test_fuzz import notes
 
 EXAMPLES = int(os.environ.get("NETNOTES_FUZZ_EXAMPLES", "300")) // 3
 FUZZ = settings(max_examples=max(EXAMPLES, 20), deadline=None,
@@ -226,15 +227,8 @@ _template_line = st.one_of(
 )  # fmt: skip
 
 
-@st.composite
-def templates(draw) -> bytes:
-    front = draw(st.lists(_template_line, max_size=7))
-    body = draw(st.lists(_template_line, max_size=5))
-    opened = draw(st.sampled_from(["---", "---", "", "----"]))
-    closed = draw(st.sampled_from(["---", "---", "..."]))
-    lines = ([opened, *front, closed] if opened else front) + body
-    text = draw(st.sampled_from(["\n", "\r\n"])).join(lines) + "\n"
-    return draw(st.sampled_from([b"", b"\xef\xbb\xbf"])) + text.encode("utf-8", "surrogatepass")
+def templates():
+    return notes(front_line=_template_line, body_line=_template_line)
 
 
 @pytest.mark.slow

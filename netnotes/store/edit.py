@@ -130,8 +130,23 @@ def set_key(text: str, key: str, value: str | None, *, allow_flow: bool = False)
             note.replace(index, f"{match['head']} {value}{comment}")
         return note.text()
     if value is not None:
+        _refuse_a_null_document(note, start, end)
         note.lines.insert(end, f"{indent}{key}: {value}{note.eol}")
     return note.text()
+
+
+# A front matter of one `~` or `null` line reads as no keys, and a key added after it
+# would not parse (`NULL` then `snooze: ...`).
+_NULL_LINE = re.compile(r"(?:~|null|Null|NULL)\s*(?:#.*)?")
+
+
+def _refuse_a_null_document(note: Lines, start: int, end: int) -> None:
+    for index in range(start + 1, end):
+        if _NULL_LINE.fullmatch(note.content(index)):
+            raise EditRefused(
+                f"line {index + 1}: the front matter is '{note.content(index).strip()}', "
+                "not keys: delete that line or write `key: value` lines, then try again"
+            )
 
 
 def add_to_list(text: str, key: str, values: list[str]) -> str:
