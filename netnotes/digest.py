@@ -221,7 +221,7 @@ def digest_output(
     key = None
     if signature is not None and from_sources is not None:
         key = index.context_key("digest", output_format, today.toordinal(), config,
-                                vault.config_problems, _code_signature(), signature,
+                                vault.config_problems, index.code_signature(), signature,
                                 from_sources)  # fmt: skip
         remembered = index.read_memo(vault, key)
         if remembered is not None:
@@ -234,11 +234,3 @@ def digest_output(
     if key is not None:
         index.save_memo(vault, key, (text, result.summary()))
     return text, result.summary()
-
-
-def _code_signature() -> str:
-    """The digest's rendering code, so a new version of netnotes never reuses old output."""
-    from netnotes.store import index
-
-    return index.code_signature(("digest.py", "core/render.py", "core/rules.py",
-                                 "core/safetext.py", "core/sources.py"))  # fmt: skip

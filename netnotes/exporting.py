@@ -18,7 +18,6 @@ from netnotes.store.vault import Vault
 
 CALENDAR_REACH = Duration(days=366)  # how far ahead the feed holds the digest's items
 # The code the feed depends on beyond the parse (which the index's fingerprint covers).
-_FEED_CODE = ("exporting.py", "formats/calendar.py", "core/rules.py", "core/sources.py")
 
 
 def contact_uid(contact: Contact) -> str:
@@ -75,7 +74,7 @@ def write_calendar(vault: Vault, today: date) -> bool | None:
         notes = index.listing_signature(index.list_notes(vault))
         sources = sources_signature(list_sources(vault))
         if notes is not None and sources is not None:
-            code = index.code_signature(_FEED_CODE)
+            code = index.code_signature()
             key = index.context_key("calendar", today.toordinal(), vault.config, notes, sources,
                                     code)  # fmt: skip
     remembered = index.read_memo(vault, key) if key else None

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import gc
 import os
+import shutil
 import sqlite3
 import stat
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -134,17 +137,64 @@ def test_a_bad_record_is_parsed_again(example_vault):
     assert records == fresh_parse(vault)  # the damaged record was read from the note instead
 
 
-def test_a_parser_change_rebuilds_the_cache(example_vault, monkeypatch):
-    vault = open_vault(example_vault)
+def copy_of_the_package(tmp_path: Path) -> Path:
+    """The netnotes package copied to `tmp_path/site` (a second install to change)."""
+    site = tmp_path / "site"
+    shutil.copytree(index.package_root(), site / "netnotes",
+                    ignore=shutil.ignore_patterns("__pycache__"))  # fmt: skip
+    return site
+
+
+def test_a_change_to_any_module_changes_the_cache_key(tmp_path, monkeypatch):
+    # Before: a hand-kept list of 12 files; a change to core/identity.py kept the cache.
+    import pkgutil
+
+    import netnotes
+
+    site = copy_of_the_package(tmp_path)
+    monkeypatch.setattr(index, "package_root", lambda: site / "netnotes")
+    index.code_signature.cache_clear()
+    try:
+        original = index.code_signature()
+        modules = sorted((site / "netnotes").rglob("*.py"))
+        walked = {m.name for m in pkgutil.walk_packages(netnotes.__path__, "netnotes.")}
+        assert len(modules) == len(walked) + 1  # every module, and netnotes/__init__.py
+        for module in modules:
+            source = module.read_bytes()
+            module.write_bytes(source[:-1] + (b" " if source[-1:] != b" " else b"\n"))
+            index.code_signature.cache_clear()
+            assert index.code_signature() != original, module
+            module.write_bytes(source)
+        index.code_signature.cache_clear()
+        assert index.code_signature() == original
+    finally:
+        index.code_signature.cache_clear()
+
+
+def test_an_upgraded_netnotes_never_serves_the_old_versions_answers(example_vault, tmp_path):
+    site = copy_of_the_package(tmp_path)
     for path in (example_vault / "contacts").rglob("*.md"):
         age(path)
-    through_index(vault)
-    monkeypatch.setattr(index, "_fingerprint", lambda reading: "a-newer-parser")
-    _, report = through_index(vault)
-    assert report.parsed == 15
-    assert report.notices == []  # a version change is routine, not worth a notice
-    _, report = through_index(vault)
-    assert report.parsed == 0
+
+    def run(*args: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-m", "netnotes", "--vault", str(example_vault), *args],
+            capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(site)},
+            cwd=tmp_path, check=True,
+        )  # fmt: skip
+        return done.stdout
+
+    assert "Grace Liu       2026-08-20    Talent Partners" in run("list")
+    run("list")  # warm: answered from the cache
+    # The next version reads a contact's company and role the other way round.
+    identity = site / "netnotes" / "core" / "identity.py"
+    source = identity.read_text()
+    assert source.count("contact.company, contact.role,") == 1
+    identity.write_text(source.replace("contact.company, contact.role,",
+                                       "contact.role, contact.company,"))  # fmt: skip
+    upgraded = run("list")
+    assert "Grace Liu       2026-08-20    Recruiter" in upgraded
+    assert upgraded == run("--no-cache", "list")
 
 
 def test_a_read_only_vault_works_without_a_cache(example_vault):

@@ -15,6 +15,7 @@ a write that loses a lock is skipped, not fatal.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import hashlib
 import logging
@@ -144,23 +145,29 @@ class LoadReport:
     results: dict[str, tuple[int, int, tuple]] = field(default_factory=dict)
 
 
-_FINGERPRINTED = (
-    "core/parse.py", "core/blocks.py", "core/frontmatter.py", "core/dates.py", "core/model.py",
-    "core/rules.py", "core/safetext.py", "store/codec.py", "store/vault.py", "store/notefile.py",
-    "core/sources.py", "core/fields.py",
-)  # fmt: skip
-
-
 def _fingerprint(reading: Reading) -> str:
-    """Changes whenever the code that turns a note into a Contact, or a Contact into
-    the results cached beside it (the rules), changes, or the vault's reading settings
-    ([keys], [log], exclude) do. Reads the sources without importing them: a warm run
-    must not pay for loading the parser and YAML."""
+    """Changes whenever the netnotes code changes (any module: see `code_signature`),
+    or the vault's reading settings ([keys], [log], exclude) do."""
     digest = hashlib.blake2b(digest_size=12)
-    digest.update(f"{SCHEMA}/{codec.FORMAT}/{reading!r}".encode())
-    package = Path(__file__).parent.parent
-    for name in _FINGERPRINTED:
-        digest.update((package / name).read_bytes())
+    digest.update(f"{SCHEMA}/{codec.FORMAT}/{reading!r}/{code_signature()}".encode())
+    return digest.hexdigest()
+
+
+def package_root() -> Path:
+    return Path(__file__).resolve().parent.parent
+
+
+@functools.cache
+def code_signature() -> str:
+    """A hash of every module of the netnotes package as installed, found at run time:
+    part of every cache key, so that no version of netnotes ever serves what another
+    computed. A list kept by hand missed modules (identity.py, digest.py) and an upgrade
+    served the old answers. Reads the sources without importing them (about 3 ms)."""
+    root = package_root()
+    digest = hashlib.blake2b(digest_size=16)
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
@@ -384,9 +391,8 @@ def _vouched_names(vault: Vault, query: str, parameters: tuple) -> list | None:
     if connection is None:
         return None
     try:
-        meta = dict(connection.execute("SELECT key, value FROM meta"))
         listing = dict(connection.execute("SELECT path, mtime_ns FROM folders"))
-        if meta.get("fingerprint") != _fingerprint(vault.config.reading) or not listing:
+        if not listing:
             return None
         for folder, mtime_ns in listing.items():
             if os.stat(vault.root / folder).st_mtime_ns != mtime_ns:
@@ -430,16 +436,6 @@ def listing_signature(listing: Listing) -> str | None:
         if _racy(mtime_ns, now_ns):
             return None
         digest.update(f"{relative}\0{mtime_ns}\0{size}\n".encode())
-    return digest.hexdigest()
-
-
-def code_signature(names: tuple[str, ...]) -> str:
-    """A hash of these files of the netnotes package (paths relative to it): part of a
-    memo's key, so that a new version of netnotes never reuses an old answer."""
-    package = Path(__file__).parent.parent
-    digest = hashlib.blake2b(digest_size=8)
-    for name in names:
-        digest.update((package / name).read_bytes())
     return digest.hexdigest()
 
 
@@ -710,15 +706,23 @@ def _open(vault: Vault, report: LoadReport) -> sqlite3.Connection | None:
 
 
 def _existing(vault: Vault) -> sqlite3.Connection | None:
-    """A connection to the cache only if it exists: readers that cannot vouch for
+    """A connection to the cache only if it exists and was made by this code with these
+    settings (the one invalidation rule: `_fingerprint`); readers that cannot vouch for
     anything without it never create, rebuild or migrate it (that is `_open`'s job)."""
     path = index_path(vault)
     if not vault.use_cache or not path.exists():
         return None
+    connection = None
     try:
-        return sqlite3.connect(path, timeout=2.0, isolation_level=None)
+        connection = sqlite3.connect(path, timeout=2.0, isolation_level=None)
+        row = connection.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
+        if row is not None and row[0] == _fingerprint(vault.config.reading):
+            return connection
     except CACHE_ERRORS:
-        return None
+        pass
+    if connection is not None:
+        connection.close()
+    return None
 
 
 def _connect(path: Path) -> sqlite3.Connection:
