@@ -88,9 +88,55 @@ def test_29_february_repeats_on_the_last_day_of_february(vault):
     (vault / "contacts" / "leap.md").write_text("---\nname: Leap\nbirthday: --02-29\n---\n")
     events = Calendar.from_ical(run(vault, "export", "ics").stdout_bytes).walk("VEVENT")
     (birthday,) = events
-    assert birthday.decoded("DTSTART").isoformat() == "2028-02-29"
+    # Before: DTSTART 2028-02-29, so the feed skipped 2027-02-28, which the digest shows.
+    assert birthday.decoded("DTSTART").isoformat() == "2026-02-28"
     rule = birthday["RRULE"]
     assert (rule["FREQ"], rule["BYMONTH"], rule["BYMONTHDAY"]) == (["YEARLY"], [2], [-1])
+
+
+def test_the_feed_holds_on_each_day_of_the_year_what_the_digest_says_of_it(example_vault):
+    """Expanded by a real reader (recurring-ical-events), every day of the coming year: the
+    feed's birthdays are the digest's birthdays due that day, and its dated events are the
+    digest's dated items a year ahead."""
+    from dataclasses import replace
+    from datetime import date, timedelta
+
+    import recurring_ical_events
+    from icalendar import Calendar
+
+    from netnotes.core.dates import parse_duration
+    from netnotes.core.model import ItemKind
+    from netnotes.digest import build_digest
+
+    contacts = example_vault / "contacts"
+    (contacts / "leap.md").write_text("---\nname: Leap Day\nbirthday: --02-29\n---\n")
+    (contacts / "leap-92.md").write_text("---\nname: Leap Year\nbirthday: 1992-02-29\n---\n")
+    (contacts / "new-year.md").write_text("---\nname: New Year\nbirthday: --01-01\n---\n")
+    today = date(2026, 11, 21)
+    feed = Calendar.from_ical(run(example_vault, "export", "ics").stdout_bytes)
+    vault = open_vault(example_vault)
+    year = [today + timedelta(days=n) for n in range(366)]
+    for day in year:
+        shown = recurring_ical_events.of(feed).at(day)
+        in_feed = sorted(
+            str(e["SUMMARY"]) for e in shown if str(e["SUMMARY"]).endswith("'s birthday")
+        )
+        digest = build_digest(vault, day)
+        in_digest = sorted(f"{item.contact}'s birthday" for item in digest.items
+                           if item.kind is ItemKind.BIRTHDAY and item.due == day)  # fmt: skip
+        assert in_feed == in_digest, day
+    ahead = build_digest(replace(vault, config=replace(vault.config, horizon=parse_duration(
+        "1 year"))), today)  # fmt: skip
+    dated = sorted((item.due.isoformat(), item.contact) for item in ahead.items
+                   if item.kind not in (ItemKind.BIRTHDAY, ItemKind.RECONNECT))  # fmt: skip
+    events = recurring_ical_events.of(feed).between(date(1900, 1, 1), date(2100, 1, 1))
+    in_feed = sorted((e.decoded("DTSTART").isoformat(), str(e["SUMMARY"]).split(": ", 1)[1])
+                     for e in events if not str(e["SUMMARY"]).endswith("'s birthday"))  # fmt: skip
+    assert in_feed == dated
+    assert ("2027-02-28", "Leap Day") in [
+        (e.decoded("DTSTART").isoformat(), str(e["SUMMARY"]).removesuffix("'s birthday"))
+        for e in recurring_ical_events.of(feed).at(date(2027, 2, 28))
+    ]
 
 
 def test_the_calendar_setting_makes_digest_write_keep_it_current(example_vault):

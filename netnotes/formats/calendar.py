@@ -12,7 +12,6 @@ and a subscribed calendar updates its events instead of duplicating them.
 
 from __future__ import annotations
 
-import calendar
 import hashlib
 from datetime import UTC, date, datetime, timedelta
 
@@ -40,7 +39,8 @@ def calendar_feed(contacts: list[Contact], items: list[Item], today: date) -> by
     feed.add("x-wr-calname", "netnotes")
     stamp = datetime(today.year, today.month, today.day, tzinfo=UTC)
 
-    def event(uid: str, day: date, summary: str, description: str, yearly: bool = False):
+    def event(uid: str, day: date, summary: str, description: str, yearly=None):
+        """`yearly`: the birthday-like day (month, day, maybe year) the event repeats."""
         entry = Event()
         entry.add("uid", f"{hashlib.sha1(uid.encode()).hexdigest()[:24]}@netnotes")
         entry.add("dtstamp", stamp)
@@ -50,7 +50,7 @@ def calendar_feed(contacts: list[Contact], items: list[Item], today: date) -> by
         entry.add("description", description)
         entry.add("transp", "TRANSPARENT")
         if yearly:
-            if (day.month, day.day) == (2, 29):
+            if (yearly.month, yearly.day) == (2, 29):
                 entry.add("rrule", vRecur({"FREQ": "YEARLY", "BYMONTH": 2, "BYMONTHDAY": -1}))
             else:
                 entry.add("rrule", vRecur({"FREQ": "YEARLY"}))
@@ -61,11 +61,11 @@ def calendar_feed(contacts: list[Contact], items: list[Item], today: date) -> by
             continue
         if contact.birthday:
             event(f"{contact.path}#birthday", _first_day(contact.birthday, today),
-                  f"{contact.name}'s birthday", contact.path, yearly=True)  # fmt: skip
+                  f"{contact.name}'s birthday", contact.path, contact.birthday)  # fmt: skip
         anniversary = _anniversary(contact)
         if anniversary:
             event(f"{contact.path}#anniversary", _first_day(anniversary, today),
-                  f"{contact.name}'s anniversary", contact.path, yearly=True)  # fmt: skip
+                  f"{contact.name}'s anniversary", contact.path, anniversary)  # fmt: skip
     for item in items:
         heading = _FROM_ITEMS.get(item.kind)
         if heading is None:
@@ -81,15 +81,12 @@ def calendar_feed(contacts: list[Contact], items: list[Item], today: date) -> by
 
 
 def _first_day(day, today: date) -> date:
-    """Where a yearly event starts: the day itself when its year is known, else its first
-    time in or after this year (for 29 February, the first leap year)."""
+    """Where a yearly event starts: the day itself when its year is known, else the day the
+    digest gives it this year (`Birthday.in_year`: 28 February for 29 February in a
+    common year). The rule then repeats it as the digest does."""
     if day.year:
         return date(day.year, day.month, day.day)
-    year = today.year
-    if (day.month, day.day) == (2, 29):
-        while not calendar.isleap(year):
-            year += 1
-    return date(year, day.month, day.day)
+    return day.in_year(today.year)
 
 
 def _anniversary(contact: Contact):
