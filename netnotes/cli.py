@@ -791,21 +791,10 @@ def list_contacts(ctx, tag, company, due, output_format) -> None:
     """
     import json
 
-    from netnotes.store.loading import load_summaries
-    from netnotes.views import render_table, summary_rows
+    from netnotes.queries import list_rows
+    from netnotes.views import render_table
 
-    vault = _vault(ctx)
-    owing, listing = None, None
-    if due:  # the digest itself, from its memo when nothing changed: one read, no decoding
-        from netnotes.digest import digest_output
-        from netnotes.store.index import list_notes
-
-        listing = list_notes(vault) if vault.contacts_dir.is_dir() else None  # one walk for both
-        text, _ = digest_output(vault, _today(), None, "json", listing=listing)
-        owing = {item["path"] for item in json.loads(text)["items"]}
-    # names, companies, tags and dates: read without building any contact
-    summaries, _, _ = load_summaries(vault, vault_wide=False, listing=listing)
-    rows = summary_rows(summaries, _today(), tag=tag, company=company, only=owing)
+    rows = list_rows(_vault(ctx), _today(), tag=tag, company=company, due=due)
     if output_format == "json":
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
     elif output_format == "paths":

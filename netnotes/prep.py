@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from netnotes.core.config import Config
-from netnotes.core.fields import contact_field, link_text
+from netnotes.core.fields import link_text, profile
 from netnotes.core.model import Contact, TaskState
 from netnotes.core.practice import outreach
 from netnotes.core.rules import effective_cadence, last_contact
@@ -35,6 +35,10 @@ AFTER = (
 )
 
 
+# Of the person's fields (core/fields.profile), those a card before a meeting shows.
+_PREP_KEYS = ("company", "role", "location", "met", "met_at", "introduced_by", "interests", "tags")
+
+
 def prep_document(vault: Vault, contact: Contact, today: date) -> dict:
     """Everything the card says, as plain data (the JSON form)."""
     config = vault.config
@@ -46,16 +50,11 @@ def prep_document(vault: Vault, contact: Contact, today: date) -> dict:
     return {
         "name": contact.name,
         "path": contact.path,
-        "company": contact.company,
-        "role": contact.role,
-        "location": contact_field(contact, "location", vault.config.reading),
-        "met": contact.met.isoformat()
-        if contact.met
-        else contact_field(contact, "met", vault.config.reading),
-        "met_at": contact_field(contact, "met_at", vault.config.reading),
-        "introduced_by": contact_field(contact, "introduced_by", vault.config.reading),
-        "interests": list(contact.interests),
-        "tags": list(contact.tags),
+        **{
+            key: value
+            for key, value in profile(contact, config.reading).items()
+            if key in _PREP_KEYS
+        },
         "last_contact": last.isoformat() if last else None,
         "cadence": _cadence_state(contact, today, config),
         "interactions_past_year": sum(1 for entry in past if entry.on >= year_ago),

@@ -1,14 +1,41 @@
-"""Read-only questions asked of the whole vault: `find`."""
+"""Read-only questions asked of the whole vault: `find`, `list`."""
 
 from __future__ import annotations
 
 from netnotes.core.names import fold
 from netnotes.store import index, search
-from netnotes.store.loading import known_people, source_interactions
+from netnotes.store.loading import (
+    known_people,
+    load_summaries,
+    source_interactions,
+    summaries_with_sources,
+)
 from netnotes.store.notefile import read_note_bytes
 from netnotes.store.source_notes import list_sources
 from netnotes.store.vault import Vault
-from netnotes.views import Hit, find_hits
+from netnotes.views import Hit, find_hits, summary_rows
+
+
+def list_rows(
+    vault: Vault, today, *, tag: str | None = None, company: str | None = None, due: bool = False
+) -> list[dict]:
+    """`netnotes list`: the contacts that pass the filters, as plain rows, each with the
+    last contact `show` gives it (meeting and daily notes count). `due`: only contacts
+    with an item in today's digest, taken from the digest itself (its memo when nothing
+    changed: one read, no decoding)."""
+    import json
+
+    from netnotes.digest import digest_output
+
+    owing = None
+    listing = index.list_notes(vault) if vault.contacts_dir.is_dir() else None  # one walk
+    if due:
+        text, _ = digest_output(vault, today, None, "json", listing=listing)
+        owing = {item["path"] for item in json.loads(text)["items"]}
+    # names, companies, tags and dates: read without building any contact
+    summaries, _, _ = load_summaries(vault, vault_wide=False, listing=listing)
+    summaries = summaries_with_sources(vault, summaries, listing)
+    return summary_rows(summaries, today, tag=tag, company=company, only=owing)
 
 
 def find(vault: Vault, query: str, *, use_search: bool = True) -> list[Hit]:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from netnotes.core.config import Config
+from netnotes.core.fields import PROFILE_KEYS, profile
 from netnotes.core.identity import Summary, summary_of
 from netnotes.core.model import Contact, Item, TaskState
 from netnotes.core.names import fold
@@ -117,7 +118,7 @@ def contact_document(
     return {
         "name": contact.name,
         "path": contact.path,
-        "fields": {key: _plain(value) for key, value in contact.fields.items()},
+        **profile(contact, config.reading),
         "cadence": str(cadence) if cadence else None,
         "last_contact": last.isoformat() if last else None,
         "snooze": contact.snooze.isoformat() if contact.snooze else None,
@@ -130,6 +131,8 @@ def contact_document(
         ],
         "recent": [_entry_document(entry) for entry in reversed(past if everything else past[-5:])],
         "planned": [_entry_document(entry) for entry in planned],
+        # The note's own keys and values, as written (the fields above are read from them).
+        "front_matter": {str(key): _plain(value) for key, value in contact.fields.items()},
     }
 
 
@@ -161,15 +164,14 @@ def _plain(value: object) -> object:
 
 
 def render_card(document: dict, today: date) -> str:
-    fields = document["fields"]
     title = document["name"]
-    where = ", ".join(str(fields[k]) for k in ("role", "company") if fields.get(k))
+    where = ", ".join(document[k] for k in ("role", "company") if document[k])
     lines = [f"{title} — {where}" if where else title, document["path"], ""]
-    for key in ("emails", "phones", "tags", "aliases", "interests", "location", "birthday", "met"):
-        value = fields.get(key)
-        if value not in (None, "", []):
-            shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
-            lines.append(f"{key}: {shown}")
+    for key in PROFILE_KEYS:
+        value = document[key]
+        if key not in ("company", "role") and value not in (None, []):
+            shown = ", ".join(value) if isinstance(value, list) else value
+            lines.append(f"{key.replace('_', ' ')}: {shown}")
     last = document["last_contact"]
     if last:
         days = (today - date.fromisoformat(last)).days

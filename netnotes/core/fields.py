@@ -35,3 +35,48 @@ def contact_field(
             shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
             return link_text(shown).strip() or None
     return None
+
+
+# What every command says of a person, in this order, whatever the note's spelling.
+PROFILE_KEYS = (
+    "company", "role", "emails", "phones", "tags", "aliases", "interests", "location",
+    "met_at", "introduced_by", "links", "birthday", "met",
+)  # fmt: skip
+
+
+def profile(contact: Contact, reading: Reading = DEFAULT_READING) -> dict[str, object]:
+    """The person's fields as every command shows them (`show`, `list`, `prep`): each key
+    by its meaning, however the note spells it (`Company:`, `ORG:`, `met_date:`), dates
+    in ISO form (a birthday without a year as `--MM-DD`), links as their words. Texts
+    are str or None, lists are lists of str."""
+
+    def words(values) -> list[str]:
+        return [link_text(str(value)).strip() for value in values if str(value).strip()]
+
+    def shown(text: str | None) -> str | None:
+        return (link_text(text).strip() or None) if text else None
+
+    birthday = contact.birthday
+    links = next(
+        (value for key, value in contact.fields.items()
+         if reading.canonical(str(key), KNOWN_KEYS) == "links" and value),
+        [],
+    )  # fmt: skip
+    return {
+        "company": shown(contact.company),
+        "role": shown(contact.role),
+        "emails": list(contact.emails),
+        "phones": list(contact.phones),
+        "tags": list(contact.tags),
+        "aliases": words(contact.aliases),
+        "interests": words(contact.interests),
+        "location": contact_field(contact, "location", reading),
+        "met_at": contact_field(contact, "met_at", reading),
+        "introduced_by": contact_field(contact, "introduced_by", reading),
+        "links": words(links if isinstance(links, list) else [links]),
+        "birthday": None if birthday is None else (
+            f"{birthday.year:04}-{birthday.month:02}-{birthday.day:02}" if birthday.year
+            else f"--{birthday.month:02}-{birthday.day:02}"),
+        # A `met` that is not a date (a problem of its own) is still shown as written.
+        "met": contact.met.isoformat() if contact.met else contact_field(contact, "met", reading),
+    }  # fmt: skip

@@ -436,3 +436,13 @@ def with_sources(contact: Contact, external: Iterable[External]) -> Contact:
         )
     merged.sort(key=lambda entry: (entry.on, entry.sequence))
     return replace(contact, interactions=tuple(merged))
+
+
+def summary_with_days(summary, days: Iterable[int]):
+    """A contact's Summary (core/identity) with the days (ordinals) of the interactions
+    source notes recorded: those `with_sources` merges into a Contact, so that `list`
+    and `show` agree."""
+    days = tuple(days)
+    if not days:
+        return summary
+    return summary._replace(days=tuple(sorted((*summary.days, *days))))

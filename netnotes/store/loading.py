@@ -194,6 +194,34 @@ def contacts_with_sources(vault: Vault, contacts: list[Contact]) -> list[Contact
     return [with_sources(contact, external.get(contact.path, ())) for contact in contacts]
 
 
+def summaries_with_sources(vault: Vault, summaries: list, listing=None) -> list:
+    """Every contact's Summary with the days meeting and daily notes credit it with (`list`).
+    `listing`: the contacts' walk the summaries came from; with it, what the source notes
+    credit is remembered (a memo keyed on both walks) while neither changes."""
+    from netnotes.core.sources import summary_with_days
+    from netnotes.store.source_notes import list_sources, sources_signature
+
+    sources = list_sources(vault)
+    if not sources:
+        return summaries
+    key = None
+    notes_signature = index.listing_signature(listing) if listing is not None else None
+    sources_signed = sources_signature(sources)
+    if vault.use_cache and notes_signature and sources_signed:
+        key = index.context_key("credits", vault.config, notes_signature, sources_signed,
+                                index.code_signature())  # fmt: skip
+    remembered = index.read_memo(vault, key) if key else None
+    if remembered is not None:
+        days = dict(remembered[0])
+    else:
+        people = [(summary.path, summary.name, summary.aliases) for summary in summaries]
+        external, _, _ = source_interactions(vault, people, sources)
+        days = {path: tuple(entry.on for entry in entries) for path, entries in external.items()}
+        if key:
+            index.save_memo(vault, key, (tuple(days.items()),))
+    return [summary_with_days(s, days[s.path]) if s.path in days else s for s in summaries]
+
+
 @index.collector_paused()
 def results_with_extras(
     vault: Vault,

@@ -1,0 +1,189 @@
+"""One truth about each person (issue 21): on generated vaults (keys spelled any way a
+vault spells them, logs, meeting and daily notes that link people, tasks), `list`,
+`show`, `prep`, `digest` and `export` say the same of every contact (last contact,
+company, role, birthday, tags, what is due), with and without the cache, and after an
+edit."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from netnotes.cli import cli
+
+TODAY = "2026-11-21"
+EXAMPLES = max(20, int(os.environ.get("NETNOTES_FUZZ_EXAMPLES", "300")) // 6)
+
+_COMPANY_KEYS = ["company", "Company", "ORG", "employer", "Organization"]
+_ROLE_KEYS = ["role", "Role", "position", "job_title"]
+_BIRTHDAY_KEYS = ["birthday", "Birthday", "dob", "bday"]
+_TAGS_KEYS = ["tags", "Tags"]
+_DAYS = st.dates(min_value=date(2025, 6, 1), max_value=date(2026, 12, 31))
+
+
+@st.composite
+def person(draw, stem: str, name: str) -> str:
+    lines = ["---", f"{draw(st.sampled_from(['name', 'Name']))}: {name}"]
+    if draw(st.booleans()):
+        company = draw(st.sampled_from(["Acme", "Initech", "Blue Bottle"]))
+        shown = f'"[[{company}]]"' if draw(st.booleans()) else company
+        lines.append(f"{draw(st.sampled_from(_COMPANY_KEYS))}: {shown}")
+    if draw(st.booleans()):
+        lines.append(
+            f"{draw(st.sampled_from(_ROLE_KEYS))}: {draw(st.sampled_from(['CTO', 'Lead']))}"
+        )
+    if draw(st.booleans()):
+        birthday = draw(st.sampled_from(["1990-11-25", "--02-29", "--11-23", "1988-12-01"]))
+        lines.append(f"{draw(st.sampled_from(_BIRTHDAY_KEYS))}: {birthday}")
+    if draw(st.booleans()):
+        tags = draw(st.lists(st.sampled_from(["friend", "work", "pr"]), unique=True, max_size=2))
+        lines.append(f"{draw(st.sampled_from(_TAGS_KEYS))}: [{', '.join(tags)}]")
+    if draw(st.booleans()):
+        lines.append(f"cadence: {draw(st.sampled_from(['2 weeks', '1 month', '3 months']))}")
+    lines += ["---", f"# {name}", ""]
+    for _ in range(draw(st.integers(0, 2))):
+        lines.append(f"- [ ] task {draw(st.integers(1, 9))} 📅 {draw(_DAYS).isoformat()}")
+    lines += ["", "## Log"]
+    for day in sorted(draw(st.lists(_DAYS, max_size=3))):
+        lines.append(f"- {day.isoformat()} {draw(st.sampled_from(['call', 'coffee: catch up']))}")
+    return "\n".join(lines) + "\n"
+
+
+@st.composite
+def vaults(draw) -> dict[str, str]:
+    names = draw(st.lists(st.sampled_from(["Ana Lima", "Ben Okoro", "Cy Dunn", "Dee Ek"]),
+                          min_size=1, max_size=4, unique=True))  # fmt: skip
+    files = {}
+    stems = []
+    for name in names:
+        stem = name.lower().replace(" ", "-")
+        stems.append(stem)
+        files[f"contacts/{stem}.md"] = draw(person(stem, name))
+    for number in range(draw(st.integers(0, 3))):
+        day = draw(_DAYS)
+        people = draw(st.lists(st.sampled_from(stems), min_size=1, unique=True))
+        links = ", ".join(f'"[[{stem}]]"' for stem in people)
+        if draw(st.booleans()):
+            files[f"meetings/{day.isoformat()} Sync {number}.md"] = (
+                f"---\ndate: {day.isoformat()}\nattendees: [{links}]\n---\n# Sync\n"
+            )
+        else:
+            files[f"daily/{day.isoformat()}.md"] = "# Day\n\n- saw " + " and ".join(
+                f"[[{stem}]]" for stem in people) + "\n"  # fmt: skip
+    return files
+
+
+def run(vault: Path, *args: str, cache: bool = True) -> str:
+    options = [] if cache else ["--no-cache"]
+    result = CliRunner().invoke(cli, ["--vault", str(vault), *options, *args],
+                                env={"NETNOTES_TODAY": TODAY})  # fmt: skip
+    assert result.exit_code == 0, (args, result.output)
+    return result.stdout
+
+
+def what_each_command_says(vault: Path, cache: bool = True) -> dict:
+    """{path: {command: (last contact, company, role, birthday, tags, due)}}."""
+    listed = {row["path"]: row for row in json.loads(run(vault, "list", "--format", "json",
+                                                         cache=cache))}  # fmt: skip
+    digest = json.loads(run(vault, "digest", "--format", "json", "--today", TODAY, cache=cache))
+    said = {}
+    for path, row in listed.items():
+        shown = json.loads(run(vault, "show", path, "--format", "json", cache=cache))
+        prepared = json.loads(run(vault, "prep", path, "--format", "json", cache=cache))
+        due = sorted((item["kind"], item["due"]) for item in digest["items"]
+                     if item["path"] == path and item["kind"] != "reconnect")  # fmt: skip
+        said[path] = {
+            "list": (row["last_contact"], row["company"], sorted(row["tags"])),
+            "show": (shown["last_contact"], shown["company"], sorted(shown["tags"])),
+            "prep": (prepared["last_contact"], prepared["company"], sorted(prepared["tags"])),
+            "role": {shown["role"], prepared["role"]},
+            "due": {
+                "digest": due,
+                "show": sorted(
+                    (d["kind"], d["due"]) for d in shown["due"] if d["kind"] != "reconnect"
+                ),
+            },
+            "birthday": shown["birthday"],
+        }
+    return said
+
+
+def assert_agreement(said: dict, vault: Path) -> None:
+    from icalendar import Calendar
+
+    feed = Calendar.from_ical(run(vault, "export", "ics", "--today", TODAY).encode())
+    birthdays = {str(event["DESCRIPTION"]) for event in feed.walk("VEVENT")
+                 if str(event["SUMMARY"]).endswith("'s birthday")}  # fmt: skip
+    cards = run(vault, "export", "vcard")
+    for path, views in said.items():
+        assert views["list"] == views["show"] == views["prep"], (path, views)
+        assert len(views["role"]) == 1, (path, views["role"])
+        digest_due = [entry for entry in views["due"]["digest"] if entry[0] != "birthday"]
+        show_due = [entry for entry in views["due"]["show"] if entry[0] != "birthday"]
+        assert digest_due == show_due, (path, views["due"])
+        assert (views["birthday"] is not None) == (path in birthdays), path
+        if views["birthday"]:
+            bday = views["birthday"].replace("-", "") if views["birthday"][0] != "-" else (
+                "--" + views["birthday"][2:].replace("-", ""))  # fmt: skip
+            assert f"BDAY:{bday}" in cards or f"BDAY;VALUE=date:{bday}" in cards, (path, bday)
+
+
+@pytest.mark.slow
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+@given(files=vaults())
+def test_every_command_says_the_same_of_each_person(tmp_path_factory, files):
+    vault = tmp_path_factory.mktemp("v")
+    (vault / "netnotes.toml").write_text("")
+    for relative, text in files.items():
+        (vault / relative).parent.mkdir(parents=True, exist_ok=True)
+        (vault / relative).write_text(text, encoding="utf-8")
+        os.utime(vault / relative, (time.time() - 60, time.time() - 60))  # cacheable
+    cold = what_each_command_says(vault)
+    assert_agreement(cold, vault)
+    assert what_each_command_says(vault) == cold  # warm: from the cache
+    assert what_each_command_says(vault, cache=False) == cold
+    first = sorted(cold)[0]
+    run(vault, "log", first, "call about the move")
+    after = what_each_command_says(vault)
+    assert_agreement(after, vault)
+    assert after[first]["list"][0] == TODAY
+    assert what_each_command_says(vault, cache=False) == after
+
+
+def test_list_counts_a_meeting_note_as_show_does(vault):
+    # Before: `list` said "never" for a contact whose only contact is a meeting note.
+    (vault / "contacts" / "raj.md").write_text("---\nname: Raj Patel\n---\n")
+    (vault / "daily").mkdir()
+    (vault / "daily" / "2026-11-20.md").write_text("# Friday\n\n- lunch with [[raj]]\n")
+    listed = run(vault, "list")
+    assert listed.splitlines()[1].split()[:3] == ["Raj", "Patel", "2026-11-20"]
+    assert "last contact: 2026-11-20 (1 day ago)" in run(vault, "show", "raj")
+    (vault / "daily" / "2026-11-20.md").unlink()
+    assert run(vault, "list").splitlines()[1].split()[:3] == ["Raj", "Patel", "never"]
+
+
+def test_show_says_every_field_by_its_meaning_whatever_its_spelling(vault):
+    (vault / "contacts" / "ana.md").write_text(
+        '---\nName: Ana Lima\nCompany: "[[Acme Corp]]"\nPosition: Head of Data\n'
+        "Birthday: --11-25\nmet_date: 2024-03-01\nTags: [friend]\n---\n"
+    )
+    assert run(vault, "show", "ana") == (
+        "Ana Lima — Head of Data, Acme Corp\ncontacts/ana.md\n\ntags: friend\n"
+        "birthday: --11-25\nmet: 2024-03-01\nlast contact: 2024-03-01 (995 days ago)\n"
+        "cadence: none\n\nDue\n  upcoming 2026-11-25  birthday on 25 November\n"
+    )
+    shown = json.loads(run(vault, "show", "ana", "--format", "json"))
+    assert (shown["company"], shown["role"], shown["birthday"], shown["met"], shown["tags"]) == (
+        "Acme Corp", "Head of Data", "--11-25", "2024-03-01", ["friend"])  # fmt: skip
+    assert shown["front_matter"]["Company"] == "[[Acme Corp]]"
+    prepared = json.loads(run(vault, "prep", "ana", "--format", "json"))
+    assert (prepared["company"], prepared["role"], prepared["met"]) == (
+        "Acme Corp", "Head of Data", "2024-03-01")  # fmt: skip
