@@ -903,7 +903,7 @@ def _completion_vault(ctx: click.Context):
     from netnotes.store.vault import find_vault_root, open_vault
 
     root = ctx.find_root()
-    explicit = ctx.params.get("vault_after") or root.params.get("vault_dir")
+    explicit = ctx.meta.get(_VAULT_AFTER) or root.params.get("vault_dir")
     return open_vault(find_vault_root(explicit, os.environ, Path.cwd()))
 
 
@@ -967,12 +967,18 @@ def watch(ctx, poll) -> None:
     say("stopped")
 
 
+_VAULT_AFTER = "netnotes.vault_after"
+
+
 def _accept_vault_after_the_command() -> None:
     """`netnotes log jill hi --vault ~/network` works as well as `netnotes --vault ...`."""
 
     def remember(ctx: click.Context, param, value: str | None) -> None:
-        if value is not None and ctx.obj is not None:
-            ctx.obj["vault_dir"] = value
+        if value is not None:
+            # ctx.meta too: a completion parses without running the group, so has no obj.
+            ctx.meta[_VAULT_AFTER] = value
+            if ctx.obj is not None:
+                ctx.obj["vault_dir"] = value
 
     for name, command in cli.commands.items():
         if name in ("init", "merge-driver"):

@@ -269,6 +269,14 @@ def test_shell_completion_offers_contact_names_and_tags(example_vault):
     assert complete(Path("/nonexistent"), "netnotes log ji") == []
 
 
+def test_completion_honours_the_vault_given_after_the_command(example_vault):
+    # Before: `netnotes show --vault X ji` completed from $NETNOTES_VAULT, not from X.
+    words = f"netnotes show --vault {example_vault} ji"
+    assert complete(Path("/nonexistent"), words) == ["Jill Moreno", "jill-moreno"]
+    words = f"netnotes list --vault {example_vault} --tag in"
+    assert complete(Path("/nonexistent"), words) == ["inner", "investor"]
+
+
 def test_index_rebuild_in_a_read_only_vault_says_nothing_was_stored(example_vault):
     (example_vault / ".netnotes").write_text("not a folder: the cache cannot be made here")
     result = run(example_vault, "index", "--rebuild")
