@@ -38,6 +38,130 @@ def read(path: Path):
     return (read_linkedin if "linkedin" in path.name else read_google)(text, path.name)
 
 
+# -- our own small exports (tests/fixtures/imports): the same behaviours without the corpus --
+
+FIXTURES = Path(__file__).parent / "fixtures" / "imports"
+
+
+def test_every_fixture_file_reads_to_people_or_reported_skips():
+    skips, names = {}, []
+    for path in sorted(FIXTURES.iterdir()):
+        for record in read(path):
+            if isinstance(record, Skip):
+                skips[record.origin] = record.reason
+            else:
+                names.append(record.name)
+    assert skips == {
+        "cards.vcf, card 2": "not a person: the card is org (KIND)",
+        "cards.vcf, card 3": "not a person: the card is location (KIND)",
+        "cards.vcf, card 4": "no name or e-mail",
+        "cards.vcf, card 5": "the card is never closed (no END:VCARD)",
+        "linkedin-2025.csv:6": "no name or e-mail (a member who left or hid)",
+    }
+    assert len(names) == 19 and all(name.strip() for name in names)
+
+
+def test_fixture_birthdays_read_as_nextcloud_reads_them():
+    cards = read(FIXTURES / "birthdays.vcf")
+    assert [(card.birthday, card.anniversary) for card in cards] == [
+        (None, None),  # 1. no BDAY
+        (None, None),  # 2. empty
+        (None, None),  # 3. someday
+        ("1900-01-01", None),  # 4. the basic form
+        (None, None),  # 5. a death date is no birthday
+        (None, "1900-12-31"),  # 6. an anniversary
+        ("--12-31", None),  # 7. --MMDD: no year, and it stays so
+        ("--12-31", None),  # 8. Apple's 1604 means no year
+        (None, None),  # 9. malformed
+        ("2003-12-31", None),  # 10. no FN: N names her
+        ("0900-12-31", None),  # 11. year 900
+        ("--02-29", None),  # 12. 1902 had no 29 February: the day without a year
+    ]
+    assert cards[9].name == "Nia Nofn"
+    assert cards[2].warnings == ("birthday: 'someday' is not a date: left out",)
+    assert cards[8].warnings == ("birthday: '2003-13-45' is not a date: left out",)
+    assert cards[11].warnings == ("birthday: 1902 had no 29 February: kept the day only",)
+
+
+def test_every_nickname_of_a_card_is_an_alias():
+    # Before: vobject's text behaviour kept only the first (`NICKNAME:Ro,Rosie` gave Ro).
+    rosa = read(FIXTURES / "cards.vcf")[0]
+    assert (rosa.aliases, rosa.company, rosa.role, rosa.tags) == (
+        ("Ro", "Rosie"), "Hooli", "SRE", ("work", "oncall"))  # fmt: skip
+
+
+def test_fixture_linkedin_layouts_keep_the_profile_and_when_the_tie_began():
+    tomas, _, keiko = read(FIXTURES / "linkedin-2025.csv")
+    assert (tomas.name, tomas.company, tomas.role, tomas.emails, tomas.links, tomas.met) == (
+        "Tomas Berg", "Umbrella, Ltd.", "Data Lead", ("tomas@example.com",),
+        ("https://www.linkedin.com/in/tomasberg",), "2026-11-03",
+    )  # fmt: skip
+    assert (keiko.emails, keiko.met) == ((), "2025-02-17")
+    assert [(p.name, p.met, p.links) for p in read(FIXTURES / "linkedin-2018.csv")] == [
+        ("Nadia Fofana", "2018-03-02", ()),
+        ("Pavel Novak", "2017-12-30", ()),
+    ]
+
+
+def test_fixture_google_labels_events_and_multi_values():
+    olu, mia = read(FIXTURES / "google.csv")
+    assert olu == Person(
+        name="Olu Adeyemi", origin="google.csv:2",
+        emails=("olu@stark.example", "olu@example.net"), phones=("+44 20 7946 0000",),
+        company="Stark Labs", role="Researcher", birthday="--03-14",
+        anniversary="2019-09-09", aliases=("Ollie",), tags=("Robotics",),
+        note="Met at the robotics fair", links=("https://example.net/olu",),
+    )  # fmt: skip
+    assert (mia.name, mia.birthday) == ("Mia van Rooij", "1996-02-29")
+
+
+def test_importing_the_fixture_exports_twice_changes_no_byte(vault):
+    files = [str(p) for p in sorted(FIXTURES.glob("*.csv"))]
+    first = run(vault, "import", *files)
+    assert first.exit_code == 0, first.output
+    assert first.stderr.splitlines()[-1] == (
+        "6 created, 0 updated, 0 unchanged, 1 skipped: no name or e-mail (a member who left or hid)"
+    )
+    written = snapshot(vault)
+    again = run(vault, "import", *files)
+    assert again.stderr.splitlines()[-1] == (
+        "0 created, 0 updated, 6 unchanged, 1 skipped: no name or e-mail (a member who left or hid)"
+    )
+    assert snapshot(vault) == written
+    assert (vault / "contacts" / "tomas-berg.md").read_text(encoding="utf-8") == dedent(
+        """\
+        ---
+        name: Tomas Berg
+        company: "Umbrella, Ltd."
+        role: Data Lead
+        emails: [tomas@example.com]
+        tags: []
+        met: 2026-11-03
+        links: ["https://www.linkedin.com/in/tomasberg"]
+        ---
+
+        # Tomas Berg
+
+        ## Next
+
+        ## Log
+        """
+    )
+    assert run(vault, "check").exit_code == 0
+
+
+def test_a_dry_run_of_a_fixture_says_what_would_happen_and_writes_nothing(vault):
+    before = snapshot(vault)
+    result = run(vault, "import", "--dry-run", str(FIXTURES / "linkedin-2018.csv"))
+    assert result.exit_code == 0
+    assert result.stdout == (
+        "would create contacts/nadia-fofana.md: Nadia Fofana (linkedin-2018.csv:2)\n"
+        "would create contacts/pavel-novak.md: Pavel Novak (linkedin-2018.csv:3)\n"
+    )
+    assert result.stderr == "dry run: 2 created, 0 updated, 0 unchanged\n"
+    assert snapshot(vault) == before
+
+
 # -- every file of the corpus ---------------------------------------------------------------
 
 

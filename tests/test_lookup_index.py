@@ -186,7 +186,8 @@ class LookupAgainstAFullRead(RuleBasedStateMachine):
 LookupAgainstAFullRead.TestCase.settings = settings(
     max_examples=40, stateful_step_count=12, deadline=None
 )
-test_the_index_lookup_matches_a_full_read = LookupAgainstAFullRead.TestCase
+# About a minute: marked slow like the fuzz runs (CI runs it too; `-m "not slow"` skips it).
+test_the_index_lookup_matches_a_full_read = pytest.mark.slow(LookupAgainstAFullRead.TestCase)
 
 
 @pytest.mark.parametrize("query", ["contacts/jill-moreno.md", "jill-moreno.md"])

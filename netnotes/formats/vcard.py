@@ -38,7 +38,29 @@ def read_vcards(text: str, source: str) -> list[Person | Skip]:
         if isinstance(card, str):
             found.append(Skip(origin, f"not a readable vCard: {card}"))
             continue
-        found.append(_person(card, origin))
+        found.append(_person(card, origin, _nicknames(lines)))
+    return found
+
+
+def _nicknames(lines: list[str]) -> list[str]:
+    """Every NICKNAME value of a card. vobject's text behaviour keeps only the first of a
+    comma-separated list (`NICKNAME:Ro,Rosie` reads as Ro), so each NICKNAME line is read
+    again with vobject's own line reader and list splitter."""
+    import io
+
+    from vobject.base import getLogicalLines, textLineToContentLine
+    from vobject.vcard import stringToTextValues
+
+    found = []
+    for line, number in getLogicalLines(io.StringIO("\r\n".join(lines) + "\r\n")):
+        if "NICKNAME" not in line.upper():
+            continue
+        try:
+            content = textLineToContentLine(line, number)
+        except Exception:  # vobject raises several kinds; the card itself was read
+            continue
+        if content.name.upper() == "NICKNAME":
+            found += [value.strip() for value in stringToTextValues(content.value)]
     return found
 
 
@@ -97,7 +119,7 @@ def _text(value) -> str:
 _NOT_PEOPLE = {"org", "group", "location"}  # vCard 4.0's KIND for what is no person
 
 
-def _person(card, origin: str) -> Person | Skip:
+def _person(card, origin: str, nicknames: list[str]) -> Person | Skip:
     warnings: list[str] = []
     kind = next((_text(line.value).strip().casefold() for line in _values(card, "kind")), "")
     shown_as = next(
@@ -130,9 +152,7 @@ def _person(card, origin: str) -> Person | Skip:
         if warning:
             warnings.append(warning)
         break
-    nicknames = unique(
-        part for line in _values(card, "nickname") for part in _text(line.value).split(",")
-    )
+    nicknames = unique(nicknames)
     categories = unique(
         part
         for line in _values(card, "categories")
