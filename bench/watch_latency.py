@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 from bench.generate import generate
-from netnotes.watch import Watcher, start_observer
+from netnotes.app.watch import Watcher, start_observer
 
 
 def measure(size: int, saves: int) -> dict:

@@ -214,8 +214,8 @@ def digest(
 
     Example: netnotes digest --today 2026-11-21 --format json
     """
+    from netnotes.app.digest import build_digest, digest_output, write_digest_text
     from netnotes.core.render import render_text
-    from netnotes.digest import build_digest, digest_output, write_digest_text
 
     if write and output_format:
         raise click.UsageError(
@@ -229,7 +229,7 @@ def digest(
         shown = "markdown" if write else output_format  # the digest file is Markdown
         text, summary = digest_output(vault, today or _today(), horizon, shown)
         if write:
-            from netnotes.exporting import write_calendar
+            from netnotes.app.exporting import write_calendar
 
             state = "written" if write_digest_text(vault, text) else "unchanged"
             click.echo(f"{vault.config.digest}: {state} ({summary})", err=True)
@@ -268,7 +268,7 @@ def check(ctx: click.Context, links: bool) -> None:
 
     Example: netnotes check --links
     """
-    from netnotes.checks import check_vault
+    from netnotes.app.checks import check_vault
     from netnotes.core.model import Severity
 
     vault = _vault(ctx)
@@ -346,7 +346,7 @@ def init(ctx, directory: str | None, no_git: bool, ci: str | None) -> None:
 
     Example: netnotes init ~/network
     """
-    from netnotes.actions import init_vault
+    from netnotes.app.actions import init_vault
     from netnotes.store.vault import VAULT_ENV
 
     # The vault named as every other command names it: DIRECTORY, else --vault, else
@@ -399,7 +399,7 @@ def add(ctx, name, emails, company, role, tags, cadence, birthday, met, open_edi
 
     Example: netnotes add "Jill Moreno" --company "Brightside PR" --tag pr --cadence "3 months"
     """
-    from netnotes.actions import NewContact, add_contact
+    from netnotes.app.actions import NewContact, add_contact
 
     vault = _vault(ctx)
     new = NewContact(name, tuple(emails), company, role, tuple(tags), cadence, birthday,
@@ -436,7 +436,7 @@ def log(ctx, name, text, kind, outbound, inbound, on, follow_up) -> None:
 
     Example: netnotes log jill "talked about Berlin" --kind coffee --next "3 months"
     """
-    from netnotes.actions import log_interaction
+    from netnotes.app.actions import log_interaction
 
     if outbound and inbound:
         raise click.UsageError("--out and --in contradict each other: give one")
@@ -458,7 +458,7 @@ def done(ctx, name, match) -> None:
 
     Example: netnotes done jill article
     """
-    from netnotes.actions import complete_task
+    from netnotes.app.actions import complete_task
 
     written = complete_task(_vault(ctx), name, match, _today())
     _say(f"{written.contact.path}:{written.line}: {written.summary}")
@@ -474,7 +474,7 @@ def snooze(ctx, name, when, clear) -> None:
 
     Example: netnotes snooze raj 2026-12-15    (or: netnotes snooze raj "3 weeks")
     """
-    from netnotes.actions import snooze_contact
+    from netnotes.app.actions import snooze_contact
 
     if clear and when:
         raise click.UsageError("give WHEN or --clear, not both")
@@ -494,10 +494,10 @@ def show(ctx, name, output_format, everything) -> None:
 
     Example: netnotes show jill --format json
     """
-    from netnotes.actions import find_target, readable_contact
+    from netnotes.app.actions import find_target, readable_contact
+    from netnotes.app.views import contact_document, render_card
     from netnotes.core.render import render_json
     from netnotes.store.loading import contact_with_sources
-    from netnotes.views import contact_document, render_card
 
     vault = _vault(ctx)
     contact = contact_with_sources(vault, readable_contact(find_target(vault, name)))
@@ -519,8 +519,8 @@ def meet(ctx, names, title, on) -> None:
     The note counts as a meeting with each of them (a future date: a planned
     one); write what was said in it. Example: netnotes meet sam jill --title "Data lunch"
     """
-    from netnotes.actions import find_target, readable_contact
-    from netnotes.meetings import counts, create_meeting
+    from netnotes.app.actions import find_target, readable_contact
+    from netnotes.app.meetings import counts, create_meeting
 
     vault = _vault(ctx)
     attendees = []
@@ -554,7 +554,7 @@ def import_contacts(ctx, files, source_format, dry_run, tag) -> None:
     import contextlib
     from dataclasses import replace
 
-    from netnotes.importing import import_lock, read_people
+    from netnotes.app.importing import import_lock, read_people
 
     vault = _vault(ctx)
     if dry_run:  # reads only: not even the cache is created
@@ -567,7 +567,7 @@ def import_contacts(ctx, files, source_format, dry_run, tag) -> None:
 
 
 def _import(vault: Vault, records, dry_run: bool, tag: str | None) -> None:
-    from netnotes.importing import apply_import, plan_import
+    from netnotes.app.importing import apply_import, plan_import
 
     plan = plan_import(vault, records, tag=tag.lstrip("#") if tag else None)
     verb = "would " if dry_run else ""
@@ -605,7 +605,7 @@ def export(ctx, kind, output, today) -> None:
     nudges, thank-yous, planned meetings and dated tasks a year ahead, with stable UIDs.
     Example: netnotes export ics -o due.ics
     """
-    from netnotes.exporting import export_calendar, export_vcard
+    from netnotes.app.exporting import export_calendar, export_vcard
 
     vault = _vault(ctx)
     data = (
@@ -630,7 +630,7 @@ def dupes(ctx) -> None:
 
     Example: netnotes dupes
     """
-    from netnotes.duplicates import likely_duplicates
+    from netnotes.app.duplicates import likely_duplicates
 
     found = likely_duplicates(_vault(ctx))
     for pair in found:
@@ -650,7 +650,7 @@ def merge(ctx, keep, remove) -> None:
     logs are united in date order, and the rest of REMOVE's text is kept in KEEP.
     Example: netnotes merge "Sam Ortiz" contacts/sam-o.md
     """
-    from netnotes.duplicates import merge_contacts
+    from netnotes.app.duplicates import merge_contacts
 
     report = merge_contacts(_vault(ctx), keep, remove)
     for change in report.changes:
@@ -673,9 +673,9 @@ def prep(ctx, name, output_format) -> None:
 
     Example: netnotes prep sam --format markdown
     """
-    from netnotes.actions import find_target, readable_contact
+    from netnotes.app.actions import find_target, readable_contact
+    from netnotes.app.prep import prep_document, render_prep
     from netnotes.core.render import render_json
-    from netnotes.prep import prep_document, render_prep
     from netnotes.store.loading import contact_with_sources
 
     vault = _vault(ctx)
@@ -701,8 +701,8 @@ def draft(ctx, name, kind) -> None:
     Placeholders the note cannot fill stay visible, as [what you need].
     Example: netnotes draft dan --for reconnect
     """
-    from netnotes.actions import find_target, readable_contact
-    from netnotes.drafts import draft_message
+    from netnotes.app.actions import find_target, readable_contact
+    from netnotes.app.drafts import draft_message
     from netnotes.store.loading import contact_with_sources
 
     vault = _vault(ctx)
@@ -722,13 +722,13 @@ def stats(ctx, output_format, tag, html_file) -> None:
 
     Example: netnotes stats --format json
     """
+    from netnotes.app.stats import render_stats, vault_stats
     from netnotes.core.render import render_json
-    from netnotes.stats import render_stats, vault_stats
 
     vault = _vault(ctx)
     document = vault_stats(vault, _today(), tag)
     if html_file:
-        from netnotes.stats import html_report
+        from netnotes.app.stats import html_report
         from netnotes.store.output import write_output
 
         page = html_report(document).encode("utf-8")
@@ -754,12 +754,12 @@ def share(ctx, text, limit, output_format, log_names) -> None:
     """
     import json
 
-    from netnotes.share import rank, render_share
+    from netnotes.app.share import rank, render_share
     from netnotes.store.loading import contacts_with_sources, load_contacts
 
     vault = _vault(ctx)
     if log_names:
-        from netnotes.actions import log_interaction
+        from netnotes.app.actions import log_interaction
 
         for name in log_names:
             written = log_interaction(vault, name, text, on=_today(), kind="share",
@@ -791,8 +791,8 @@ def list_contacts(ctx, tag, company, due, output_format) -> None:
     """
     import json
 
-    from netnotes.queries import list_rows
-    from netnotes.views import render_table
+    from netnotes.app.queries import list_rows
+    from netnotes.app.views import render_table
 
     rows = list_rows(_vault(ctx), _today(), tag=tag, company=company, due=due)
     if output_format == "json":
@@ -814,7 +814,7 @@ def find(ctx, query) -> None:
 
     Example: netnotes find berlin
     """
-    from netnotes.queries import find as find_notes
+    from netnotes.app.queries import find as find_notes
 
     hits = find_notes(_vault(ctx), query)
     for hit in hits:
@@ -835,7 +835,7 @@ def edit(ctx, name) -> None:
 
     Example: EDITOR=vim netnotes edit jill
     """
-    from netnotes.actions import find_target
+    from netnotes.app.actions import find_target
     from netnotes.core.frontmatter import FrontMatterError
     from netnotes.core.parse import first_log_section
     from netnotes.store.notefile import read_note_bytes
@@ -947,7 +947,7 @@ def watch(ctx, poll) -> None:
     """
     import signal
 
-    from netnotes.watch import Observing, Watcher
+    from netnotes.app.watch import Observing, Watcher
 
     vault = _vault(ctx)
 

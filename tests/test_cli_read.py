@@ -270,8 +270,8 @@ def test_colour_only_on_a_terminal_and_never_with_no_color(monkeypatch):
 def test_text_rendering_with_colour_styles_the_groups(example_vault):
     import click
 
+    from netnotes.app.digest import build_digest
     from netnotes.core.render import render_text
-    from netnotes.digest import build_digest
     from netnotes.store.vault import open_vault
 
     from .conftest import day

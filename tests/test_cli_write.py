@@ -422,7 +422,7 @@ def test_list_filters_and_formats(example_vault):
 
 
 def test_list_fits_the_terminal_by_cutting_tags_then_company():
-    from netnotes.views import render_table
+    from netnotes.app.views import render_table
 
     rows = [{"name": "Aisha Rahman", "last_contact": None, "company": "Greenfield Capital Partners",
              "tags": ["inner", "investor", "board"], "path": "contacts/aisha-rahman.md"}]  # fmt: skip

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import netnotes.digest
+import netnotes.app.digest
 from netnotes.cli import cli
 
 from .conftest import ROOT
@@ -42,8 +42,8 @@ def remembered(example_vault, monkeypatch):
         computed.append(args)
         return real(*args, **kwargs)
 
-    real = netnotes.digest.build_digest
-    monkeypatch.setattr(netnotes.digest, "build_digest", counting)
+    real = netnotes.app.digest.build_digest
+    monkeypatch.setattr(netnotes.app.digest, "build_digest", counting)
     return example_vault, computed
 
 

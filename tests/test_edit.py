@@ -288,3 +288,13 @@ def test_a_key_is_never_added_after_a_front_matter_that_is_null(null):
         set_key(text, "snooze", "2026-12-01")
     with pytest.raises(EditRefused, match="not keys"):
         add_to_list(text, "tags", ["a"])
+
+
+def test_a_key_is_never_added_to_a_front_matter_written_as_a_flow_mapping():
+    # Found by tests/test_fuzz_inputs.py: a template `---\n{0}\n---` then `name: ...`.
+    with pytest.raises(EditRefused, match="line 3: 'snooze:' cannot be added to this front"):
+        set_key("---\n{a: 1}\n---\n## Log\n", "snooze", "2026-12-01")
+    # Obsidian's shapes that only the lenient reader reads still take a new key.
+    assert set_key("---\nmet: {{date}}\n---\n", "snooze", "2026-12-01") == (
+        "---\nmet: {{date}}\nsnooze: 2026-12-01\n---\n"
+    )

@@ -104,9 +104,9 @@ def test_the_feed_holds_on_each_day_of_the_year_what_the_digest_says_of_it(examp
     import recurring_ical_events
     from icalendar import Calendar
 
+    from netnotes.app.digest import build_digest
     from netnotes.core.dates import parse_duration
     from netnotes.core.model import ItemKind
-    from netnotes.digest import build_digest
 
     contacts = example_vault / "contacts"
     (contacts / "leap.md").write_text("---\nname: Leap Day\nbirthday: --02-29\n---\n")
@@ -162,7 +162,7 @@ def test_export_to_a_file(example_vault, tmp_path):
 def test_the_watcher_keeps_the_calendar_file_current(example_vault):
     from datetime import datetime
 
-    from netnotes.watch import Watcher
+    from netnotes.app.watch import Watcher
 
     config = example_vault / "netnotes.toml"
     config.write_text('calendar = "due.ics"\n' + config.read_text())
@@ -258,7 +258,7 @@ def test_an_unchanged_vault_writes_the_calendar_from_its_memo(example_vault, mon
     import os
     import time
 
-    import netnotes.exporting as exporting
+    import netnotes.app.exporting as exporting
 
     config = example_vault / "netnotes.toml"
     config.write_text('calendar = "due.ics"\n' + config.read_text())

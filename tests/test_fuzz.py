@@ -15,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from netnotes.app.views import contact_document, render_card
 from netnotes.core.config import Config
 from netnotes.core.model import Severity, TaskState
 from netnotes.core.parse import parse_note
@@ -22,7 +23,6 @@ from netnotes.core.render import Digest, render_digest_json, render_markdown, re
 from netnotes.core.rules import combine, contact_items, make_context
 from netnotes.store import codec
 from netnotes.store.edit import EditRefused, add_log_entry, check_off_task, set_key
-from netnotes.views import contact_document, render_card
 
 EXAMPLES = int(os.environ.get("NETNOTES_FUZZ_EXAMPLES", "300"))
 TODAYS = (date(2026, 11, 21), date(9999, 12, 31), date(1, 1, 1))

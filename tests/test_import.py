@@ -10,12 +10,12 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from netnotes.app.importing import apply_import, new_note, plan_import
 from netnotes.cli import cli
 from netnotes.core.parse import parse_note
 from netnotes.formats.csvfiles import read_google, read_linkedin
 from netnotes.formats.people import Person, Skip
 from netnotes.formats.vcard import read_vcards
-from netnotes.importing import apply_import, new_note, plan_import
 from netnotes.store.vault import open_vault
 
 from .conftest import dedent
@@ -530,7 +530,7 @@ def test_merge_unites_lists_and_logs_keeps_our_values_and_removes_the_other(exam
 
 
 def test_merge_keeps_the_other_note_when_it_changes_while_merged(example_vault, monkeypatch):
-    import netnotes.actions as actions
+    import netnotes.app.actions as actions
 
     other = example_vault / "contacts" / "sam-o.md"
     other.write_bytes(SAM_O.encode())

@@ -311,8 +311,8 @@ def test_two_runs_at_once_stay_correct(example_vault):
 def digest_json(vault, today: str, use_cache: bool) -> str:
     from dataclasses import replace
 
+    from netnotes.app.digest import build_digest
     from netnotes.core.render import digest_document, render_json
-    from netnotes.digest import build_digest
     from tests.conftest import day
 
     return render_json(
@@ -415,8 +415,8 @@ TestIndexMachine.settings = settings(max_examples=40, stateful_step_count=25, de
 
 
 def test_a_digest_parsed_in_a_pool_equals_one_computed_in_process(example_vault, monkeypatch):
+    from netnotes.app.digest import digest_of
     from netnotes.core.render import digest_document, render_json
-    from netnotes.digest import digest_of
     from netnotes.store.loading import contacts_with_sources, load_contacts
 
     from .conftest import day

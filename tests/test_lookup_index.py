@@ -16,7 +16,7 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from netnotes import actions
+from netnotes.app import actions
 from netnotes.cli import cli
 from netnotes.core.errors import NetnotesError
 from netnotes.core.lookup import find_note
@@ -149,9 +149,9 @@ class LookupAgainstAFullRead(RuleBasedStateMachine):
     def list_and_check_from_summaries_match_a_full_read(self):
         from dataclasses import replace
 
+        from netnotes.app.views import contact_rows, summary_rows
         from netnotes.core.identity import summary_of
         from netnotes.store.loading import load_summaries, read_vault
-        from netnotes.views import contact_rows, summary_rows
 
         today = date(2026, 11, 21)
         vault = open_vault(self.root)
@@ -161,13 +161,13 @@ class LookupAgainstAFullRead(RuleBasedStateMachine):
         assert summary_problems == problems
         # The summaries find, list and check read are what the contacts would give.
         assert summaries == [summary_of(contact) for contact in contacts]
-        from netnotes.queries import find
+        from netnotes.app.queries import find
 
         for query in ("ann", "acme", "call", "x.example", "planned", "li"):
             found = [(hit.contact.path, hit.line, hit.text) for hit in find(vault, query)]
             scanned = find(replace(vault, use_cache=False), query, use_search=False)
             assert found == [(hit.contact.path, hit.line, hit.text) for hit in scanned], query
-        from netnotes.digest import build_digest
+        from netnotes.app.digest import build_digest
 
         owing = {item.path for item in build_digest(vault, today).items}
         for tag in (None, "pr"):

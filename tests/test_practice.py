@@ -186,7 +186,7 @@ def test_stats_html_renders_every_chart_in_chromium_with_no_network_request(prac
 
     from PIL import Image
 
-    from netnotes.stats import COLOURS
+    from netnotes.app.stats import COLOURS
 
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium is None:
@@ -218,8 +218,8 @@ def test_stats_html_renders_every_chart_in_chromium_with_no_network_request(prac
 
 
 def test_keep_in_touch_and_reconnect_items_carry_what_makes_the_message_easy(practice):
+    from netnotes.app.digest import build_digest
     from netnotes.core.render import render_text
-    from netnotes.digest import build_digest
     from netnotes.store.vault import open_vault
 
     items = json.loads(run(practice, "digest", "--horizon", "90d", "--format", "json").stdout)[

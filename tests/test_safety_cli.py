@@ -95,12 +95,12 @@ def test_a_horizon_of_zero_days_means_today_only(example_vault):
 
 
 def test_an_unexpected_error_is_one_line_and_a_traceback_with_debug(example_vault, monkeypatch):
-    import netnotes.digest
+    import netnotes.app.digest
 
     def broken(*_args, **_kwargs):
         raise RuntimeError("something no test foresaw")
 
-    monkeypatch.setattr(netnotes.digest, "build_digest", broken)
+    monkeypatch.setattr(netnotes.app.digest, "build_digest", broken)
     result = run(example_vault, "digest")
     assert (result.exit_code, result.stderr) == (
         1,

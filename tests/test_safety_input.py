@@ -95,7 +95,7 @@ def test_dates_at_the_end_of_the_calendar_do_not_crash_the_rules(vault):
 def test_an_error_no_rule_foresaw_is_a_problem_of_that_note_only(vault, monkeypatch):
     (vault / "contacts" / "ann.md").write_text(GOOD)
     (vault / "contacts" / "crash.md").write_text(GOOD.replace("Ann Lee", "Crash"))
-    import netnotes.digest as digest_module
+    import netnotes.app.digest as digest_module
 
     real = digest_module.contact_items
 

@@ -15,12 +15,12 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from netnotes.app.importing import new_note
 from netnotes.cli import cli
 from netnotes.core.frontmatter import load_front_matter
 from netnotes.core.parse import parse_note
 from netnotes.core.yamltext import yaml_scalar
 from netnotes.formats.people import Person
-from netnotes.importing import new_note
 from netnotes.store.vault import open_vault
 
 TODAY = {"NETNOTES_TODAY": "2026-11-21"}

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from netnotes.watch import Watcher, is_noise, start_observer
+from netnotes.app.watch import Watcher, is_noise, start_observer
 
 DEADLINE = 15.0
 
@@ -313,7 +313,7 @@ def test_the_watchers_digest_is_the_same_as_digest_write(example_vault):
 @pytest.fixture
 def observed(vault, request):
     """A running watcher whose observer is restarted on request, as the command's is."""
-    from netnotes.watch import Observing
+    from netnotes.app.watch import Observing
 
     (vault / "contacts" / "ann.md").write_text(NOTE.format(name="Ann"))
     lines: list[str] = []
@@ -369,16 +369,16 @@ def test_a_contacts_folder_deleted_and_made_again_is_watched_again(observed):
 
 
 def test_a_note_that_crashes_the_rules_is_a_problem_and_the_watcher_goes_on(observed, monkeypatch):
-    import netnotes.digest
+    import netnotes.app.digest
 
-    real = netnotes.digest.contact_items
+    real = netnotes.app.digest.contact_items
 
     def crashes_on_one(contact, context):
         if contact.name == "Crash":
             raise ZeroDivisionError("boom")
         return real(contact, context)
 
-    monkeypatch.setattr(netnotes.digest, "contact_items", crashes_on_one)
+    monkeypatch.setattr(netnotes.app.digest, "contact_items", crashes_on_one)
     _, vault, _ = observed
     (vault / "contacts" / "crash.md").write_text(NOTE.format(name="Crash"))
     wait_until(shows(vault, "could not compute this contact's items (ZeroDivisionError: boom)"),
@@ -416,7 +416,7 @@ def test_each_save_gives_the_digest_a_fresh_read_gives(example_vault):
     DUE.md is byte for byte the file a fresh one-shot read of the vault gives."""
     from dataclasses import replace
 
-    from netnotes.digest import build_digest, digest_markdown_for_file
+    from netnotes.app.digest import build_digest, digest_markdown_for_file
     from netnotes.store.vault import open_vault
 
     today = datetime(2026, 11, 21, 9, 0)

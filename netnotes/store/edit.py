@@ -132,7 +132,25 @@ def set_key(text: str, key: str, value: str | None, *, allow_flow: bool = False)
     if value is not None:
         _refuse_a_null_document(note, start, end)
         note.lines.insert(end, f"{indent}{key}: {value}{note.eol}")
+        _refuse_unless_the_key_reads(note, start, end + 1, key)
     return note.text()
+
+
+def _refuse_unless_the_key_reads(note: Lines, start: int, end: int, key: str) -> None:
+    """A key added at the end of a front matter written in another shape (a flow mapping
+    such as `{a: 1}`) would break it: the new front matter must read, with the key."""
+    from netnotes.core.frontmatter import load_front_matter_leniently
+
+    text = "".join(note.lines[start + 1 : end])
+    try:
+        data, _ = load_front_matter_leniently(text, start + 2)
+    except FrontMatterError:
+        data = None
+    if not isinstance(data, dict) or key not in map(str, data):
+        raise EditRefused(
+            f"line {end}: '{key}:' cannot be added to this front matter (it is not written "
+            "as `key: value` lines): fix the note first"
+        )
 
 
 # A front matter of one `~` or `null` line reads as no keys, and a key added after it

@@ -30,12 +30,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from netnotes.app.digest import assemble_live, live_part, write_digest
 from netnotes.core.config import CONFIG_NAME
 from netnotes.core.errors import NetnotesError
 from netnotes.core.live import LiveDigest, Part
 from netnotes.core.rules import Context, make_context
 from netnotes.core.sources import Directory, credit, with_sources
-from netnotes.digest import assemble_live, live_part, write_digest
 from netnotes.store.state import SourceState, VaultState
 from netnotes.store.vault import Vault, open_vault, skipped_folder
 
@@ -332,7 +332,7 @@ class Watcher:
         return bool(written)
 
     def _write_calendar(self) -> bool:
-        from netnotes.exporting import write_calendar_of
+        from netnotes.app.exporting import write_calendar_of
 
         contacts = []
         for path, entry in self.state.entries.items():

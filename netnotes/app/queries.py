@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from netnotes.app.views import Hit, find_hits, summary_rows
 from netnotes.core.names import fold
 from netnotes.store import index, search
 from netnotes.store.loading import (
@@ -13,7 +14,6 @@ from netnotes.store.loading import (
 from netnotes.store.notefile import read_note_bytes
 from netnotes.store.source_notes import list_sources
 from netnotes.store.vault import Vault
-from netnotes.views import Hit, find_hits, summary_rows
 
 
 def list_rows(
@@ -25,7 +25,7 @@ def list_rows(
     changed: one read, no decoding)."""
     import json
 
-    from netnotes.digest import digest_output
+    from netnotes.app.digest import digest_output
 
     owing = None
     listing = index.list_notes(vault) if vault.contacts_dir.is_dir() else None  # one walk

@@ -102,19 +102,21 @@ def init_vault(root: Path, *, git: bool = True, ci: str | None = None) -> list[s
 
     done: list[str] = []
     root.mkdir(parents=True, exist_ok=True)
-    from netnotes.meetings import MEETING_TEMPLATE
+    from netnotes.app.meetings import MEETING_TEMPLATE
 
     files = {
         CONFIG_NAME: DEFAULT_CONFIG,
         "templates/contact.md": DEFAULT_TEMPLATE,
         "templates/meeting.md": MEETING_TEMPLATE,  # `netnotes meet`
     }
-    from netnotes.drafts import MESSAGES
+    from netnotes.app.drafts import MESSAGES
 
     files |= {f"templates/messages/{kind}.md": text for kind, text in MESSAGES.items()}
     if ci:
         shipped, target = CI_TEMPLATES[ci]
-        files[target] = (Path(__file__).parent / "templates" / shipped).read_text(encoding="utf-8")
+        files[target] = (Path(__file__).parent.parent / "templates" / shipped).read_text(
+            encoding="utf-8"
+        )
     for relative, content in files.items():
         path = root / relative
         if not path.exists():
@@ -301,16 +303,15 @@ def note_from_template(
     body = body.replace("{name}", inert_in_text(name)).replace("{today}", today.isoformat())
     text = head + body
     _refuse_a_broken_template(text)
+    given = {key: value for key, value in values.items() if value}
     if "name:" not in head:
-        text = set_key(text, "name", yaml_scalar(name))
-    for key, value in values.items():
-        if not value:
-            continue
+        given = {"name": name, **given}
+    for key, value in given.items():
         spelled = yaml_scalar(value) if isinstance(value, str) else yaml_flow_list(list(value))
         try:
             text = set_key(text, key, spelled, allow_flow=True)
         except EditRefused as error:
-            raise NetnotesError(f"templates/contact.md: {key}: {error}") from None
+            raise NetnotesError(f"{TEMPLATE_PATH}: {key}: {error}") from None
     return text
 
 

@@ -15,9 +15,9 @@ import re
 from datetime import date
 from urllib.parse import unquote, urlparse
 
+from netnotes.app.stats import state_of
 from netnotes.core.model import Contact
 from netnotes.core.names import fold
-from netnotes.stats import state_of
 from netnotes.store.vault import Vault
 
 # Words too common to say anything about a person's interests.

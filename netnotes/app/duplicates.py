@@ -67,7 +67,7 @@ def merge_contacts(vault: Vault, keep: str, remove: str) -> MergeReport:
     (until it holds still, refused when shorter than a moment ago or without the front
     matter it had), and deleted only if it still holds the bytes that were merged.
     """
-    from netnotes.actions import (
+    from netnotes.app.actions import (
         find_target,
         readable_contact,
         refuse_shrunken,

@@ -1,0 +1,1 @@
+"""The use cases: what each command does, without printing (docs/architecture.md)."""
