@@ -120,3 +120,32 @@ def test_merge_during_a_paused_save_of_remove_never_deletes_the_half_saved_note(
         merged = keep.read_text()
         for day in range(1, 29):
             assert f"talked about topic number {day}\n" in merged
+
+
+@pytest.mark.parametrize("maker", ["add", "import"])
+def test_a_note_netnotes_just_made_is_edited_without_waiting_for_it_to_settle(
+    vault, monkeypatch, maker
+):
+    # Before: a note made by add or import was not stamped as netnotes' own write, so the
+    # next edit waited for it to be quiet for a second.
+    from click.testing import CliRunner
+
+    from netnotes.cli import cli
+    from netnotes.store import writer
+
+    def run(vault, *args):
+        return CliRunner().invoke(cli, ["--vault", str(vault), *args],
+                                  env={"NETNOTES_TODAY": "2026-11-21"})  # fmt: skip
+
+    def waited(path):
+        raise AssertionError(f"waited for {path.name} to settle, which netnotes just wrote")
+
+    monkeypatch.setattr(writer, "_seconds_since_change", waited)
+    if maker == "add":
+        assert run(vault, "add", "Ann Lee").exit_code == 0
+    else:
+        (vault / "a.csv").write_text("First Name,Last Name,E-mail 1 - Value\nAnn,Lee,a@x.org\n")
+        assert run(vault, "import", "--from", "google", str(vault / "a.csv")).exit_code == 0
+    logged = run(vault, "log", "ann", "call")
+    assert logged.exit_code == 0, logged.output
+    assert "- 2026-11-21 call\n" in (vault / "contacts" / "ann-lee.md").read_text()

@@ -222,7 +222,8 @@ def add_contact(vault: Vault, new: NewContact, today: date) -> Path:
         if os.path.lexists(path):
             continue
         try:
-            create_new(path, data)  # atomic, and never over a file that appeared meanwhile
+            # atomic, and never over a file that appeared meanwhile
+            create_new(path, data, lock_dir=vault.root / CACHE_DIR / "locks")
         except FileExistsError:
             continue
         return path

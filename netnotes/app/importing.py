@@ -25,7 +25,7 @@ from netnotes.core.names import fold
 from netnotes.core.reading import spelling_of
 from netnotes.formats.people import Person, Skip, unique
 from netnotes.store.loading import load_contacts
-from netnotes.store.vault import Vault
+from netnotes.store.vault import CACHE_DIR, Vault
 from netnotes.store.writer import create_new
 
 FORMATS = ("vcard", "linkedin", "google")
@@ -378,10 +378,11 @@ def apply_import(vault: Vault, plan: ImportPlan, today: date, progress=None) -> 
 
     done = 0
     total = len(plan.created) + len(plan.updated)
+    locks = vault.root / CACHE_DIR / "locks"
     for path, person in plan.created:
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            create_new(path, new_note(vault, person, today).encode("utf-8"))
+            create_new(path, new_note(vault, person, today).encode("utf-8"), lock_dir=locks)
         except FileExistsError:
             raise NetnotesError(f"{vault.relative(path)} appeared meanwhile; run again") from None
         done += 1

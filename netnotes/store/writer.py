@@ -80,13 +80,20 @@ def atomic_write(path: Path, data: bytes) -> None:
     _sync_folder(path.parent)
 
 
-def create_new(path: Path, data: bytes) -> None:
+def create_new(path: Path, data: bytes, *, lock_dir: Path | None = None) -> None:
     """Write a new file at `path` atomically; FileExistsError if anything is there.
 
     The data goes to a temporary file first and is then hard-linked into
     place, which fails rather than overwrite: a full disk leaves no empty
     note behind, and a file that appeared meanwhile is never clobbered.
+    With `lock_dir` (a note), under the note's lock, and remembered as netnotes'
+    own write: the next command that edits it need not wait for it to settle.
     """
+    if lock_dir is not None:
+        with note_lock(lock_dir, path) as lock:
+            create_new(path, data)
+            _remember_own_write(lock, path)
+        return
     temporary = _write_temporary(path, data, None)
     try:
         try:
