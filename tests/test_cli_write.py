@@ -180,7 +180,17 @@ def test_log_reads_text_from_stdin(example_vault):
     )
 
 
-def test_log_keeps_crlf_and_bom(example_vault):
+@pytest.fixture
+def quick_settle(monkeypatch):
+    """A note read until still for 0.1 s, refused after 0.3 s: the behaviour, not the wait
+    (tests/test_safety_writes.py holds the real second against real editors)."""
+    from netnotes.store import writer
+
+    monkeypatch.setattr(writer, "QUIET_SECONDS", 0.1)
+    monkeypatch.setattr(writer, "READ_DEADLINE", 0.3)
+
+
+def test_log_keeps_crlf_and_bom(example_vault, quick_settle):
     note = example_vault / "contacts" / "priya-shah.md"
     note.write_bytes(b"\xef\xbb\xbf" + note.read_bytes().replace(b"\n", b"\r\n"))
     old = note.read_bytes()
@@ -332,7 +342,7 @@ def test_a_symlink_out_of_the_vault_is_not_written_through(example_vault, tmp_pa
 # -- an edit made on disk while netnotes works is not lost --------------------------------
 
 
-def test_an_edit_saved_between_read_and_write_is_kept(tmp_path):
+def test_an_edit_saved_between_read_and_write_is_kept(tmp_path, quick_settle):
     note = tmp_path / "a.md"
     note.write_text("---\nname: A\n---\n## Log\n- 2026-11-01 a\n")
     saves = iter(["---\nname: A\ncompany: saved meanwhile\n---\n## Log\n- 2026-11-01 a\n"])
@@ -357,7 +367,7 @@ def test_an_edit_saved_between_read_and_write_is_kept(tmp_path):
     )
 
 
-def test_a_note_that_keeps_changing_is_refused_untouched(tmp_path):
+def test_a_note_that_keeps_changing_is_refused_untouched(tmp_path, quick_settle):
     note = tmp_path / "a.md"
     note.write_text("v0")
     counter = iter(range(1, 100))
