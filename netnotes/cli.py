@@ -494,10 +494,10 @@ def show(ctx, name, output_format, everything) -> None:
 
     Example: netnotes show jill --format json
     """
-    from netnotes.app.actions import find_target, readable_contact
     from netnotes.app.views import contact_document, render_card
     from netnotes.core.render import render_json
     from netnotes.store.loading import contact_with_sources
+    from netnotes.store.notes import find_target, readable_contact
 
     vault = _vault(ctx)
     contact = contact_with_sources(vault, readable_contact(find_target(vault, name)))
@@ -519,8 +519,8 @@ def meet(ctx, names, title, on) -> None:
     The note counts as a meeting with each of them (a future date: a planned
     one); write what was said in it. Example: netnotes meet sam jill --title "Data lunch"
     """
-    from netnotes.app.actions import find_target, readable_contact
     from netnotes.app.meetings import counts, create_meeting
+    from netnotes.store.notes import find_target, readable_contact
 
     vault = _vault(ctx)
     attendees = []
@@ -673,10 +673,10 @@ def prep(ctx, name, output_format) -> None:
 
     Example: netnotes prep sam --format markdown
     """
-    from netnotes.app.actions import find_target, readable_contact
     from netnotes.app.prep import prep_document, render_prep
     from netnotes.core.render import render_json
     from netnotes.store.loading import contact_with_sources
+    from netnotes.store.notes import find_target, readable_contact
 
     vault = _vault(ctx)
     contact = contact_with_sources(vault, readable_contact(find_target(vault, name)))
@@ -701,9 +701,9 @@ def draft(ctx, name, kind) -> None:
     Placeholders the note cannot fill stay visible, as [what you need].
     Example: netnotes draft dan --for reconnect
     """
-    from netnotes.app.actions import find_target, readable_contact
     from netnotes.app.drafts import draft_message
     from netnotes.store.loading import contact_with_sources
+    from netnotes.store.notes import find_target, readable_contact
 
     vault = _vault(ctx)
     contact = contact_with_sources(vault, readable_contact(find_target(vault, name)))
@@ -835,10 +835,10 @@ def edit(ctx, name) -> None:
 
     Example: EDITOR=vim netnotes edit jill
     """
-    from netnotes.app.actions import find_target
     from netnotes.core.frontmatter import FrontMatterError
     from netnotes.core.parse import first_log_section
     from netnotes.store.notefile import read_note_bytes
+    from netnotes.store.notes import find_target
 
     vault = _vault(ctx)
     target = find_target(vault, name)

@@ -530,7 +530,7 @@ def test_merge_unites_lists_and_logs_keeps_our_values_and_removes_the_other(exam
 
 
 def test_merge_keeps_the_other_note_when_it_changes_while_merged(example_vault, monkeypatch):
-    import netnotes.app.actions as actions
+    import netnotes.store.notes as actions
 
     other = example_vault / "contacts" / "sam-o.md"
     other.write_bytes(SAM_O.encode())

@@ -16,10 +16,10 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from netnotes.app import actions
 from netnotes.cli import cli
 from netnotes.core.errors import NetnotesError
 from netnotes.core.lookup import find_note
+from netnotes.store import notes as actions
 from netnotes.store.loading import load_notes
 from netnotes.store.vault import open_vault
 

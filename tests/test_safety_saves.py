@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from netnotes.app.actions import find_target, write_note
+from netnotes.store.notes import find_target, write_note
 from netnotes.store.vault import open_vault
 from netnotes.store.writer import StaleNote
 

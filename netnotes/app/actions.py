@@ -9,35 +9,31 @@ from __future__ import annotations
 
 import os
 import re
-import time
 from dataclasses import dataclass, replace
 from datetime import date
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from netnotes.core.config import CONFIG_NAME
 from netnotes.core.dates import parse_date, parse_duration
 from netnotes.core.errors import NetnotesError
-from netnotes.core.lookup import AmbiguousName, find_contact, find_note
-from netnotes.core.model import Contact, Problem, Severity, Task, TaskState
+from netnotes.core.lookup import AmbiguousName
+from netnotes.core.model import Contact, Task, TaskState
 from netnotes.core.names import fold
 from netnotes.core.reading import spelling_of
 from netnotes.core.recurrence import UnsupportedRule
 from netnotes.core.safetext import is_control
-from netnotes.core.yamltext import yaml_flow_list, yaml_scalar
-from netnotes.store import writer
 from netnotes.store.edit import (
-    EditRefused,
     add_log_entry,
     check_off_task,
     format_entry,
-    front_matter_end,
     set_key,
 )
-from netnotes.store.loading import load_contacts, load_notes
+from netnotes.store.loading import load_contacts
+from netnotes.store.new_notes import DEFAULT_TEMPLATE, contact_template, note_from_template, slug
 from netnotes.store.notefile import read_text_file
-from netnotes.store.state import looks_mid_save
+from netnotes.store.notes import find_target, write_note
 from netnotes.store.vault import CACHE_DIR, Vault
-from netnotes.store.writer import StaleNote, atomic_write, create_new, update_file
+from netnotes.store.writer import atomic_write, create_new
 
 DEFAULT_CONFIG = """\
 # netnotes vault settings. Every key is optional; the values below are the defaults.
@@ -64,23 +60,6 @@ reconnect_per_digest = 3     # at most this many reconnect suggestions per diges
 # include = ["meetings", "daily"]   # default: every note outside the contacts folder
 # exclude = []                      # include = [] turns it off
 """
-
-DEFAULT_TEMPLATE = """\
----
-name: {name}
-company:
-role:
-emails: []
-tags: []
----
-
-# {name}
-
-## Next
-
-## Log
-"""
-
 
 # -- init --------------------------------------------------------------------------
 
@@ -175,19 +154,6 @@ class NewContact:
     met: str | None = None
 
 
-def slug(name: str) -> str:
-    """A safe file name: accents folded, lower case, words of any script joined by '-'.
-
-    "José Núñez" gives `jose-nunez`, "李小龍" gives `李小龍`: letters and digits
-    only, so no separator, dot or control character can reach the file system.
-    """
-    words = re.findall(r"[^\W_]+", fold(name))
-    # At most 120 bytes: a name of 60 four-byte letters must still make a file name
-    # (255 bytes at most), with room for `-2.md` and the writer's temporary name.
-    joined = "-".join(words)[:80].encode("utf-8")[:120].decode("utf-8", "ignore")
-    return joined.strip("-") or "contact"
-
-
 def refuse_control_characters(label: str, value: str, *, allow_newlines: bool = False) -> None:
     """Names and fields are one line of printable text: a newline in a name would write
     Markdown into the new note, an escape sequence would reach every terminal."""
@@ -263,16 +229,6 @@ def _refuse_duplicate(new: NewContact, contacts: list[Contact]) -> None:
             raise NetnotesError(f"{contact.path} already has the email {', '.join(sorted(shared))}")
 
 
-TEMPLATE_PATH = "templates/contact.md"
-
-
-def contact_template(vault: Vault) -> str:
-    """The vault's `templates/contact.md`, or the built-in one when it has none."""
-    path = vault.root / "templates" / "contact.md"
-    text = read_text_file(path, "a template", shown="templates/contact.md")
-    return DEFAULT_TEMPLATE if text is None else text
-
-
 def fill_template(template: str, new: NewContact, today: date) -> str:
     """The template with `{name}` and `{today}` filled, then each given field set by key."""
     values = {
@@ -287,58 +243,6 @@ def fill_template(template: str, new: NewContact, today: date) -> str:
     return note_from_template(template, new.name, today, values)
 
 
-def note_from_template(
-    template: str, name: str, today: date, values: dict[str, str | tuple[str, ...] | None]
-) -> str:
-    """A new note: the one way `add`, `import` and `meet`'s attendees get a note made.
-
-    The template's text is kept as written (its comments, its Obsidian shapes such as
-    `met: {{date}}` or `tags: [#person]`, its order); `{name}` and `{today}` are filled,
-    then each value given is set on its key's line through the value emitter, so a
-    value always reads back to itself. A key the values leave empty keeps the template's
-    line as it is.
-    """
-    end = front_matter_end(template)
-    head, body = template[:end], template[end:]
-    head = head.replace("{name}", yaml_scalar(name)).replace("{today}", today.isoformat())
-    body = body.replace("{name}", inert_in_text(name)).replace("{today}", today.isoformat())
-    text = head + body
-    _refuse_a_broken_template(text)
-    given = {key: value for key, value in values.items() if value}
-    if "name:" not in head:
-        given = {"name": name, **given}
-    for key, value in given.items():
-        spelled = yaml_scalar(value) if isinstance(value, str) else yaml_flow_list(list(value))
-        try:
-            text = set_key(text, key, spelled, allow_flow=True)
-        except EditRefused as error:
-            raise NetnotesError(f"{TEMPLATE_PATH}: {key}: {error}") from None
-    return text
-
-
-# A name in a note's text is shown, never read: a leading date would make `# {name}` a
-# dated entry, and `#word` a tag. A backslash keeps each as the reader sees it.
-_LEADING_DATE = re.compile(r"^(\[\[|\*\*)?(\d{4})([-/])")
-_TAG_SIGN = re.compile(r"(?:^|(?<=\s))#")
-
-
-def inert_in_text(name: str) -> str:
-    return _TAG_SIGN.sub(r"\#", _LEADING_DATE.sub(r"\1\2\\\3", name, count=1))
-
-
-def _refuse_a_broken_template(text: str) -> None:
-    """A template whose front matter does not parse (a YAML list, an unclosed bracket)
-    would make a note that is left out of everything: no note is made from it."""
-    from netnotes.core.parse import parse_note
-
-    _, problems = parse_note(TEMPLATE_PATH, text.encode("utf-8"))
-    for problem in problems:
-        if problem.severity is Severity.ERROR:
-            where = TEMPLATE_PATH if problem.line is None else f"{TEMPLATE_PATH}:{problem.line}"
-            message = problem.message.removesuffix("; this note is left out until fixed")
-            raise NetnotesError(f"{where}: {message}; fix the template: no note was made")
-
-
 # -- log, done, snooze -------------------------------------------------------------------
 
 
@@ -348,175 +252,6 @@ class Written:
     path: Path
     line: int | None
     summary: str
-
-
-@dataclass(frozen=True, slots=True)
-class Target:
-    """The note a command names, as found: its path and what the last read made of it."""
-
-    relative: str
-    path: Path
-    contact: Contact | None
-    problems: tuple[Problem, ...]
-    # What that read saw: a note shorter than this, or without the front matter it had,
-    # is caught mid-save by an editor and never written (None: not known).
-    size: int | None = None
-    front_matter: bool = False
-
-
-def find_target(vault: Vault, name: str) -> Target:
-    """NAME → a note: a contact's name or alias, or any note's path or file stem.
-
-    A note caught mid-save by an editor (read empty, or with its front matter
-    cut short) holds no name for that moment: while any note looks like that,
-    a lookup that finds nothing is tried again for a little while.
-    """
-    query = _vault_relative(vault, name)
-    found = _find_through_index(vault, query)
-    if found is not None:
-        return found
-    give_up = time.monotonic() + writer.READ_DEADLINE
-    while True:
-        notes = load_notes(vault)
-        try:
-            note = find_note(query, notes)
-            break
-        except NetnotesError:
-            caught = any(looks_mid_save(note.size, note.problems) for note in notes)
-            if not caught or time.monotonic() > give_up:
-                raise
-            time.sleep(0.05)
-    path = (vault.root / note.path).resolve()
-    if not path.is_relative_to(vault.root.resolve()):
-        raise NetnotesError(f"{note.path} links outside the vault; not writing through it")
-    front_matter = note.contact is not None and bool(note.contact.fields)
-    return Target(note.path, path, note.contact, tuple(note.problems), note.size, front_matter)
-
-
-def _find_through_index(vault: Vault, query: str) -> Target | None:
-    """NAME resolved from the index's names, reading only the note it names; None
-    whenever the index cannot be sure (then the whole vault is read, as before).
-
-    Same answer as the full read: the candidates are every contact whose words
-    NAME could start, `find_contact` chooses among them as it would among all,
-    and the chosen note is read now and must still hold the name it was found by.
-    """
-    from netnotes.core.parse import parse_note
-    from netnotes.store import index
-    from netnotes.store.notefile import NoteUnreadable, read_note_bytes
-
-    if "/" in query or query.endswith(".md"):
-        return None  # a path: the full listing says which note it is
-    candidates = index.name_candidates(vault, query)
-    if not candidates:
-        return None
-    try:
-        chosen = find_contact(query, candidates)
-    except NetnotesError:
-        return None  # ambiguous or unknown: the full read gives the fresh answer
-    path = vault.root / chosen.path
-    try:
-        data = read_note_bytes(path)
-    except NoteUnreadable:
-        return None
-    contact, problems = parse_note(chosen.path, data, reading=vault.config.reading)
-    if contact is None or (contact.name, contact.aliases) != (chosen.name, chosen.aliases):
-        return None  # edited since the index saw it
-    resolved = path.resolve()
-    if not resolved.is_relative_to(vault.root.resolve()):
-        return None
-    return Target(
-        chosen.path, resolved, contact, tuple(problems), len(data), has_front_matter(data)
-    )
-
-
-def _vault_relative(vault: Vault, name: str) -> str:
-    """A NAME given as a path to a file in the vault (`contacts/x.md`, `/home/me/v/...`)."""
-    candidate = Path(name).expanduser()
-    if candidate.suffix != ".md" or not candidate.exists():
-        return name
-    try:
-        return candidate.resolve().relative_to(vault.root.resolve()).as_posix()
-    except ValueError:
-        return name
-
-
-def readable_contact(target: Target) -> Contact:
-    """The contact a reading command shows; a note that did not parse says why, and how."""
-    if target.contact is None:
-        stem = PurePosixPath(target.relative).stem
-        listing = "\n".join(problem.format() for problem in target.problems)
-        raise NetnotesError(
-            f"{listing}\nthis note is not readable as a contact: netnotes edit {stem}"
-        )
-    return target.contact
-
-
-def refuse_untrusted(relative: str, problems) -> None:
-    """A note `check` reports an error for is never written to: say where, and how to fix it."""
-    errors = [problem for problem in problems if problem.severity is Severity.ERROR]
-    if errors:
-        stem = PurePosixPath(relative).stem
-        listing = "\n".join(problem.format() for problem in errors)
-        raise EditRefused(
-            f"{listing}\nnetnotes writes only to notes without errors; fix this one first "
-            f"(netnotes edit {stem})"
-        )
-
-
-def _fresh_contact(vault: Vault, target: Target, data: bytes) -> Contact:
-    """The note as it is on disk now, under its lock; refused if it cannot be trusted."""
-    from netnotes.core.parse import parse_note
-
-    contact, problems = parse_note(target.relative, data, reading=vault.config.reading)
-    refuse_untrusted(target.relative, problems)
-    if contact is None:  # an empty note, say: only warnings, but nothing to write into
-        listing = "\n".join(problem.format() for problem in problems)
-        raise EditRefused(f"{listing}\nnot a contact yet; nothing was written")
-    return contact
-
-
-def has_front_matter(data: bytes) -> bool:
-    return data.removeprefix(b"\xef\xbb\xbf").startswith(b"---")
-
-
-def refuse_shrunken(target: Target, data: bytes) -> None:
-    """A note shorter than when this command read it, or that lost its front matter, is
-    an editor's save caught half-way: never written into, never merged."""
-    why = None
-    if target.size is not None and len(data) < target.size:
-        why = f"is shorter than when netnotes read it a moment ago ({target.size} bytes)"
-    elif target.front_matter and not has_front_matter(data):
-        why = "has lost its front matter since netnotes read it a moment ago"
-    if why:
-        raise StaleNote(
-            f"{target.relative} {why}: an editor may be saving it. Nothing was written; "
-            "save it in your editor, then try again"
-        )
-
-
-def write_note(vault: Vault, target: Target, edit) -> tuple[str, str]:
-    """Apply `edit(contact, text) -> text` to the note under its lock, from what is on disk."""
-    refuse_untrusted(target.relative, target.problems)
-    fresh: list[Contact] = []
-
-    def check(data: bytes) -> None:
-        refuse_shrunken(target, data)
-        fresh[:] = [_fresh_contact(vault, target, data)]
-
-    try:
-        written = update_file(
-            target.path,
-            lambda text: edit(fresh[0], text),
-            lock_dir=vault.root / CACHE_DIR / "locks",
-            check=check,
-        )
-    except UnicodeDecodeError:
-        raise EditRefused(f"{target.relative} is not UTF-8 text; not editing it") from None
-    from netnotes.store import index
-
-    index.note_written(vault, target.path)
-    return written
 
 
 def log_interaction(

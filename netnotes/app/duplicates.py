@@ -67,15 +67,15 @@ def merge_contacts(vault: Vault, keep: str, remove: str) -> MergeReport:
     (until it holds still, refused when shorter than a moment ago or without the front
     matter it had), and deleted only if it still holds the bytes that were merged.
     """
-    from netnotes.app.actions import (
+    from netnotes.core.parse import parse_note
+    from netnotes.store.notefile import read_note_bytes
+    from netnotes.store.notes import (
         find_target,
         readable_contact,
         refuse_shrunken,
         refuse_untrusted,
         write_note,
     )
-    from netnotes.core.parse import parse_note
-    from netnotes.store.notefile import read_note_bytes
     from netnotes.store.writer import note_lock, read_settled
 
     first = find_target(vault, keep)

@@ -347,7 +347,7 @@ def _comparable(key: str, value: str) -> str:
 
 
 def _new_path(vault: Vault, name: str, taken: set[str]) -> Path:
-    from netnotes.app.actions import slug
+    from netnotes.store.new_notes import slug
 
     base = slug(name)
     for counter in range(1, 1000):
@@ -372,9 +372,9 @@ def import_lock(vault: Vault):
 def apply_import(vault: Vault, plan: ImportPlan, today: date, progress=None) -> None:
     """Write what the plan says: new notes created (never over a file), matched notes
     edited line by line under their lock."""
-    from netnotes.app.actions import Target, write_note
     from netnotes.core.yamltext import yaml_scalar
     from netnotes.store.edit import add_to_list, set_key
+    from netnotes.store.notes import Target, write_note
 
     done = 0
     total = len(plan.created) + len(plan.updated)
@@ -413,10 +413,10 @@ MAX_IMPORTED_NOTE = 64 * 1024
 
 
 def new_note(vault: Vault, person: Person, today: date) -> str:
-    """A new contact note, made as `add` makes one (actions.note_from_template): the
+    """A new contact note, made as `add` makes one (store/new_notes.note_from_template): the
     vault's template, each of the record's values set on its key's line, the record's
     NOTE under `## Notes` as quoted text (`imported_text`)."""
-    from netnotes.app.actions import contact_template, note_from_template
+    from netnotes.store.new_notes import contact_template, note_from_template
 
     values = {
         "aliases": person.aliases,
