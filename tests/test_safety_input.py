@@ -273,6 +273,24 @@ def test_a_busy_search_table_is_skipped_not_thrown_away(example_vault):
     assert cache.stat().st_ino == inode
 
 
+def test_a_cache_another_run_holds_is_gone_without_not_thrown_away(example_vault):
+    # Before: a busy cache (SQLITE_BUSY) was taken for a damaged one and deleted.
+    args = ["--vault", str(example_vault), "digest", "--format", "json", "--today", "2026-11-21"]
+    expected = CliRunner().invoke(cli, args).stdout
+    cache = example_vault / ".netnotes" / "index.sqlite"
+    inode = cache.stat().st_ino
+    holder = sqlite3.connect(cache, isolation_level=None)
+    holder.execute("PRAGMA locking_mode=EXCLUSIVE")
+    holder.execute("BEGIN EXCLUSIVE")  # no other connection may even read
+    try:
+        result = CliRunner().invoke(cli, args)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert (result.exit_code, result.stdout, result.stderr) == (0, expected, "")
+    assert cache.stat().st_ino == inode
+
+
 def test_every_flipped_byte_of_the_cache_gives_the_same_find(example_vault):
     for path in (example_vault / "contacts").rglob("*.md"):
         os.utime(path, (time.time() - 60, time.time() - 60))

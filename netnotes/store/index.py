@@ -280,7 +280,12 @@ def load(
             report.cached = True
         except CACHE_ERRORS as error:
             connection.close()
-            connection = _rebuild(vault, report, error)
+            # Busy (another run holds it): this run goes without; damaged: rebuilt.
+            if is_damage(error):
+                connection = _rebuild(vault, report, error)
+            else:
+                mark_busy(vault)
+                connection = None
     records: dict[str, Record] = {}
     # (relative, path, (mtime_ns, size) as listed): the pair the parse is cached under,
     # taken before the read, so that a save after it shows as a change next time.
@@ -557,6 +562,21 @@ def open_cache(vault: Vault) -> sqlite3.Connection | None:
     return _open(vault, LoadReport([]))
 
 
+# A cache found busy (another run holds it, each wait costing the 2 s timeout) is left
+# alone by this process for a while: a command goes without it rather than wait at every
+# table; the watcher tries again later.
+BUSY_SECONDS = 30.0
+_busy_until: dict[str, float] = {}
+
+
+def mark_busy(vault: Vault) -> None:
+    _busy_until[str(index_path(vault))] = time.monotonic() + BUSY_SECONDS
+
+
+def _still_busy(path: Path) -> bool:
+    return _busy_until.get(str(path), 0.0) > time.monotonic()
+
+
 def discard_damaged(vault: Vault, error: Exception) -> None:
     """A table of the cache was found damaged after it opened: throw the cache away
     (the next run builds it again) with the one notice every damaged cache gets."""
@@ -683,6 +703,8 @@ def _parse_in_pool(vault: Vault, notes, workers: int, progress: Progress | None,
 
 def _open(vault: Vault, report: LoadReport) -> sqlite3.Connection | None:
     path = index_path(vault)
+    if _still_busy(path):
+        return None
     try:
         path.parent.mkdir(exist_ok=True)
     except OSError:
@@ -696,6 +718,9 @@ def _open(vault: Vault, report: LoadReport) -> sqlite3.Connection | None:
     except CACHE_ERRORS as error:
         if connection is not None:
             connection.close()
+        if not is_damage(error):
+            mark_busy(vault)
+            return None  # busy: another run holds it; this one goes without, nothing lost
         if "no such table" in str(error):
             return _create(path, vault.config.reading)
         return _rebuild(vault, report, error)
@@ -710,7 +735,7 @@ def _existing(vault: Vault) -> sqlite3.Connection | None:
     settings (the one invalidation rule: `_fingerprint`); readers that cannot vouch for
     anything without it never create, rebuild or migrate it (that is `_open`'s job)."""
     path = index_path(vault)
-    if not vault.use_cache or not path.exists():
+    if not vault.use_cache or not path.exists() or _still_busy(path):
         return None
     connection = None
     try:

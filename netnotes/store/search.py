@@ -56,6 +56,8 @@ def matching_paths(vault: Vault, records: list, query: str) -> set[str] | None:
         connection.close()
         if isinstance(error, SealBroken) or index.is_damage(error):
             index.discard_damaged(vault, error)
+        else:
+            index.mark_busy(vault)
         return None  # the caller scans: a damaged or busy table never hides a match
     finally:
         connection.close()
