@@ -112,8 +112,31 @@ def what_each_command_says(vault: Path, cache: bool = True) -> dict:
                 ),
             },
             "birthday": shown["birthday"],
+            "name": shown["name"],
         }
     return said
+
+
+def _cards_by_name(cards: str) -> dict[str, dict]:
+    """What `export vcard` says of each person, read by vobject as an address book would."""
+    import vobject
+
+    found = {}
+    for card in vobject.readComponents(cards):
+
+        def value(name, card=card):
+            line = card.contents.get(name)
+            if not line:
+                return None
+            value = line[0].value
+            return ";".join(value) if isinstance(value, list) else value
+
+        categories = card.contents.get("categories")
+        found[card.fn.value] = {
+            "org": value("org"), "title": value("title"),
+            "categories": sorted(categories[0].value) if categories else [],
+        }  # fmt: skip
+    return found
 
 
 def assert_agreement(said: dict, vault: Path) -> None:
@@ -123,7 +146,18 @@ def assert_agreement(said: dict, vault: Path) -> None:
     birthdays = {str(event["DESCRIPTION"]) for event in feed.walk("VEVENT")
                  if str(event["SUMMARY"]).endswith("'s birthday")}  # fmt: skip
     cards = run(vault, "export", "vcard")
+    card_of = _cards_by_name(cards)
+    stats = json.loads(run(vault, "stats", "--format", "json"))
+    never = [path for path, views in said.items() if views["list"][0] is None]
+    assert stats["states"]["never_logged"] == len(never)
+    for tag in {tag for views in said.values() for tag in views["list"][2]}:
+        tagged = sum(tag in views["list"][2] for views in said.values())
+        assert sum(stats["tags"][tag].values()) == tagged, tag
     for path, views in said.items():
+        card = card_of[views["name"]]
+        company, tags = views["list"][1], views["list"][2]
+        assert card["org"] == company and card["categories"] == tags, (path, card, views)
+        assert card["title"] == next(iter(views["role"])), (path, card)
         assert views["list"] == views["show"] == views["prep"], (path, views)
         assert len(views["role"]) == 1, (path, views["role"])
         digest_due = [entry for entry in views["due"]["digest"] if entry[0] != "birthday"]
