@@ -496,11 +496,10 @@ def show(ctx, name, output_format, everything) -> None:
     """
     from netnotes.app.views import contact_document, render_card
     from netnotes.core.render import render_json
-    from netnotes.store.loading import contact_with_sources
-    from netnotes.store.notes import find_target, readable_contact
+    from netnotes.store.notes import person_named
 
     vault = _vault(ctx)
-    contact = contact_with_sources(vault, readable_contact(find_target(vault, name)))
+    contact = person_named(vault, name)
     document = contact_document(contact, _today(), vault.config, everything=everything)
     if output_format == "json":
         click.echo(render_json(document), nl=False)
@@ -675,11 +674,10 @@ def prep(ctx, name, output_format) -> None:
     """
     from netnotes.app.prep import prep_document, render_prep
     from netnotes.core.render import render_json
-    from netnotes.store.loading import contact_with_sources
-    from netnotes.store.notes import find_target, readable_contact
+    from netnotes.store.notes import person_named
 
     vault = _vault(ctx)
-    contact = contact_with_sources(vault, readable_contact(find_target(vault, name)))
+    contact = person_named(vault, name)
     document = prep_document(vault, contact, _today())
     if output_format == "json":
         click.echo(render_json(document), nl=False)
@@ -702,11 +700,10 @@ def draft(ctx, name, kind) -> None:
     Example: netnotes draft dan --for reconnect
     """
     from netnotes.app.drafts import draft_message
-    from netnotes.store.loading import contact_with_sources
-    from netnotes.store.notes import find_target, readable_contact
+    from netnotes.store.notes import person_named
 
     vault = _vault(ctx)
-    contact = contact_with_sources(vault, readable_contact(find_target(vault, name)))
+    contact = person_named(vault, name)
     _say(draft_message(vault, contact, kind, _today()), nl=False)
 
 
@@ -755,7 +752,7 @@ def share(ctx, text, limit, output_format, log_names) -> None:
     import json
 
     from netnotes.app.share import rank, render_share
-    from netnotes.store.loading import contacts_with_sources, load_contacts
+    from netnotes.store.loading import people
 
     vault = _vault(ctx)
     if log_names:
@@ -766,8 +763,7 @@ def share(ctx, text, limit, output_format, log_names) -> None:
                                       direction="out")  # fmt: skip
             _say(f"{written.contact.path}:{written.line}: {written.summary}")
         return
-    contacts, _ = load_contacts(vault)
-    hits = rank(vault, contacts_with_sources(vault, contacts), text, _today(), limit)
+    hits = rank(vault, people(vault), text, _today(), limit)
     if output_format == "json":
         click.echo(json.dumps(hits, indent=2, ensure_ascii=False))
     elif hits:

@@ -12,7 +12,7 @@ from datetime import date
 
 from netnotes.core.dates import Duration
 from netnotes.core.model import Contact
-from netnotes.store.loading import contacts_with_sources, load_contacts
+from netnotes.store.loading import load_contacts, people
 from netnotes.store.output import write_output
 from netnotes.store.vault import Vault
 
@@ -37,8 +37,7 @@ def export_vcard(vault: Vault) -> str:
 
 
 def export_calendar(vault: Vault, today: date) -> bytes:
-    contacts, _ = load_contacts(vault)
-    return calendar_of(vault, contacts_with_sources(vault, contacts), today)
+    return calendar_of(vault, people(vault), today)
 
 
 def calendar_of(vault: Vault, contacts: list[Contact], today: date) -> bytes:

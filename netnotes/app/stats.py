@@ -44,10 +44,9 @@ def vault_stats(vault: Vault, today: date, tag: str | None = None) -> dict:
     """`network_stats` of the vault's contacts (those with `tag`, if given), meeting and
     daily notes counted."""
     from netnotes.core.names import fold
-    from netnotes.store.loading import contacts_with_sources, load_contacts
+    from netnotes.store.loading import people
 
-    contacts, _ = load_contacts(vault)
-    contacts = contacts_with_sources(vault, contacts)
+    contacts = people(vault)
     if tag:
         wanted = fold(tag.lstrip("#"))
         contacts = [c for c in contacts if wanted in {fold(t) for t in c.tags}]

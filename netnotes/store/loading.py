@@ -194,6 +194,13 @@ def contacts_with_sources(vault: Vault, contacts: list[Contact]) -> list[Contact
     return [with_sources(contact, external.get(contact.path, ())) for contact in contacts]
 
 
+def people(vault: Vault) -> list[Contact]:
+    """Every contact as every command sees it: its note, with what meeting and daily notes
+    credit it with (`stats`, `share`, the feed)."""
+    contacts, _ = load_contacts(vault)
+    return contacts_with_sources(vault, contacts)
+
+
 def summaries_with_sources(vault: Vault, summaries: list, listing=None) -> list:
     """Every contact's Summary with the days meeting and daily notes credit it with (`list`).
     `listing`: the contacts' walk the summaries came from; with it, what the source notes

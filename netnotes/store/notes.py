@@ -190,3 +190,11 @@ def write_note(vault: Vault, target: Target, edit) -> tuple[str, str]:
 
     index.note_written(vault, target.path)
     return written
+
+
+def person_named(vault: Vault, name: str) -> Contact:
+    """NAME → the contact as every command shows it (`show`, `prep`, `draft`): its note
+    read and parsed, with what meeting and daily notes credit it with."""
+    from netnotes.store.loading import contact_with_sources
+
+    return contact_with_sources(vault, readable_contact(find_target(vault, name)))
