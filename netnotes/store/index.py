@@ -557,9 +557,22 @@ def read_results(vault: Vault, key: str) -> dict:
         connection.close()
 
 
-def open_cache(vault: Vault) -> sqlite3.Connection | None:
-    """A connection to the index cache for a table of its own (search), or None."""
-    return _open(vault, LoadReport([]))
+def open_cache(vault: Vault, tables: str) -> sqlite3.Connection | None:
+    """A connection to the index cache for a store module's own tables, or None. `tables`:
+    the module's `CREATE ... IF NOT EXISTS` statements, run on each open (a no-op once
+    they exist): each module owns its tables' schema, and the cache's fingerprint (which
+    covers every module) throws them away when it changes."""
+    connection = _open(vault, LoadReport([]))
+    if connection is None:
+        return None
+    try:
+        connection.executescript(tables)
+    except CACHE_ERRORS as error:
+        connection.close()
+        if is_damage(error):
+            discard_damaged(vault, error)
+        return None
+    return connection
 
 
 # A cache found busy (another run holds it, each wait costing the 2 s timeout) is left
@@ -788,17 +801,8 @@ def _create(path: Path, reading: Reading) -> sqlite3.Connection | None:
             CREATE TABLE IF NOT EXISTS memo (
                 key TEXT PRIMARY KEY, written INTEGER NOT NULL, data BLOB NOT NULL
             );
-            -- find's full-text search (store/search.py): folded fields and text per note
-            CREATE VIRTUAL TABLE IF NOT EXISTS search
-                USING fts5(path UNINDEXED, fields, body, tokenize='trigram');
-            CREATE TABLE IF NOT EXISTS search_state (
-                path TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL
-            );
-            -- meeting and daily notes: each one's mentions (store/source_notes.py)
-            CREATE TABLE IF NOT EXISTS sources (
-                path TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL,
-                size INTEGER NOT NULL, data BLOB NOT NULL
-            );
+            -- find's full-text table and the meeting and daily notes' table belong to
+            -- store/search.py and store/source_notes.py, which make them (open_cache)
             CREATE TABLE IF NOT EXISTS results (
                 key TEXT PRIMARY KEY, written INTEGER NOT NULL, data BLOB NOT NULL
             );

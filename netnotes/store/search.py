@@ -25,6 +25,15 @@ from netnotes.store.notefile import NoteUnreadable, read_note_bytes
 from netnotes.store.vault import Vault
 
 TRIGRAM = 3
+# This module's tables in the index cache: each note's folded fields and text, and the
+# (mtime_ns, size) each was folded from.
+TABLES = """
+CREATE VIRTUAL TABLE IF NOT EXISTS search
+    USING fts5(path UNINDEXED, fields, body, tokenize='trigram');
+CREATE TABLE IF NOT EXISTS search_state (
+    path TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL
+);
+"""
 
 
 def searchable_fields(summary: Summary | None) -> str:
@@ -47,7 +56,7 @@ def matching_paths(vault: Vault, records: list, query: str) -> set[str] | None:
     wanted = fold(query)
     if len(wanted) < TRIGRAM or not vault.use_cache:
         return None
-    connection = index.open_cache(vault)
+    connection = index.open_cache(vault, TABLES)
     if connection is None:
         return None
     try:

@@ -38,12 +38,21 @@ def sources_signature(listing: SourceListing) -> str | None:
     return digest.hexdigest()
 
 
+# This module's table in the index cache: each meeting or daily note's mentions and
+# problems, with the (mtime_ns, size) they were read from.
+TABLES = """
+CREATE TABLE IF NOT EXISTS sources (
+    path TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL, data BLOB NOT NULL
+);
+"""
+
+
 def load_source_notes(vault: Vault, listing: SourceListing | None = None) -> list[SourceNote]:
     """Every source note's mentions and problems, reading only what the cache lacks."""
     if listing is None:
         listing = list_sources(vault)
     keys = vault.config.sources.people_keys
-    connection = index.open_cache(vault) if vault.use_cache else None
+    connection = index.open_cache(vault, TABLES) if vault.use_cache else None
     known: dict[str, tuple[int, int, bytes]] = {}
     if connection is not None:
         try:
