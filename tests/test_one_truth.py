@@ -48,6 +48,10 @@ def person(draw, stem: str, name: str) -> str:
         lines.append(f"{draw(st.sampled_from(_TAGS_KEYS))}: [{', '.join(tags)}]")
     if draw(st.booleans()):
         lines.append(f"cadence: {draw(st.sampled_from(['2 weeks', '1 month', '3 months']))}")
+    state = draw(st.sampled_from(["", "", "", "snooze: 2026-12-20", "snooze: 2026-11-01",
+                                  "archived: true"]))  # fmt: skip
+    if state:
+        lines.append(state)
     lines += ["---", f"# {name}", ""]
     for _ in range(draw(st.integers(0, 2))):
         lines.append(f"- [ ] task {draw(st.integers(1, 9))} 📅 {draw(_DAYS).isoformat()}")
@@ -100,6 +104,8 @@ def what_each_command_says(vault: Path, cache: bool = True) -> dict:
         prepared = json.loads(run(vault, "prep", path, "--format", "json", cache=cache))
         due = sorted((item["kind"], item["due"]) for item in digest["items"]
                      if item["path"] == path and item["kind"] != "reconnect")  # fmt: skip
+        cadence_status = [item["status"] for item in digest["items"]
+                          if item["path"] == path and item["kind"] == "cadence"]  # fmt: skip
         said[path] = {
             "list": (row["last_contact"], row["company"], sorted(row["tags"])),
             "show": (shown["last_contact"], shown["company"], sorted(shown["tags"])),
@@ -113,6 +119,10 @@ def what_each_command_says(vault: Path, cache: bool = True) -> dict:
             },
             "birthday": shown["birthday"],
             "name": shown["name"],
+            "archived": shown["front_matter"].get("archived") is True,
+            "snoozed": bool(shown["snooze"]) and shown["snooze"] > TODAY,
+            "overdue": cadence_status == ["overdue"],
+            "prep_cadence": prepared["cadence"],
         }
     return said
 
@@ -148,10 +158,20 @@ def assert_agreement(said: dict, vault: Path) -> None:
     cards = run(vault, "export", "vcard")
     card_of = _cards_by_name(cards)
     stats = json.loads(run(vault, "stats", "--format", "json"))
-    never = [path for path, views in said.items() if views["list"][0] is None]
+    # stats counts what the digest shows: not archived, snoozed apart, overdue as its items.
+    counted = {path: views for path, views in said.items() if not views["archived"]}
+    assert stats["contacts"] == len(counted)
+    snoozed = [path for path, views in counted.items() if views["snoozed"]]
+    assert stats["states"]["snoozed"] == len(snoozed)
+    awake = {path: views for path, views in counted.items() if not views["snoozed"]}
+    never = [path for path, views in awake.items() if views["list"][0] is None]
     assert stats["states"]["never_logged"] == len(never)
-    for tag in {tag for views in said.values() for tag in views["list"][2]}:
-        tagged = sum(tag in views["list"][2] for views in said.values())
+    assert stats["states"]["overdue"] == sum(views["overdue"] for views in awake.values())
+    for path in snoozed:
+        assert "snoozed until" in said[path]["prep_cadence"] or (
+            said[path]["prep_cadence"] == "no keep-in-touch cadence"), path  # fmt: skip
+    for tag in {tag for views in counted.values() for tag in views["list"][2]}:
+        tagged = sum(tag in views["list"][2] for views in counted.values())
         assert sum(stats["tags"][tag].values()) == tagged, tag
     for path, views in said.items():
         card = card_of[views["name"]]
@@ -163,7 +183,9 @@ def assert_agreement(said: dict, vault: Path) -> None:
         digest_due = [entry for entry in views["due"]["digest"] if entry[0] != "birthday"]
         show_due = [entry for entry in views["due"]["show"] if entry[0] != "birthday"]
         assert digest_due == show_due, (path, views["due"])
-        assert (views["birthday"] is not None) == (path in birthdays), path
+        # The feed, like the digest, asks nothing of an archived contact.
+        in_feed = views["birthday"] is not None and not views["archived"]
+        assert in_feed == (path in birthdays), path
         if views["birthday"]:
             bday = views["birthday"].replace("-", "") if views["birthday"][0] != "-" else (
                 "--" + views["birthday"][2:].replace("-", ""))  # fmt: skip
@@ -221,3 +243,17 @@ def test_show_says_every_field_by_its_meaning_whatever_its_spelling(vault):
     prepared = json.loads(run(vault, "prep", "ana", "--format", "json"))
     assert (prepared["company"], prepared["role"], prepared["met"]) == (
         "Acme Corp", "Head of Data", "2024-03-01")  # fmt: skip
+
+
+def test_a_snoozed_contact_is_snoozed_everywhere_not_overdue(vault):
+    # Before: the digest asked nothing of Sam (snoozed), but stats counted him overdue and
+    # prep said "overdue since 2026-10-01".
+    (vault / "contacts" / "sam.md").write_text(
+        "---\nname: Sam Ortiz\ncadence: 1 month\nsnooze: 2026-12-20\n---\n"
+        "## Log\n- 2026-09-01 call\n"
+    )
+    assert json.loads(run(vault, "digest", "--format", "json"))["items"] == []
+    states = json.loads(run(vault, "stats", "--format", "json"))["states"]
+    assert (states["overdue"], states["snoozed"]) == (0, 1)
+    prepared = json.loads(run(vault, "prep", "sam", "--format", "json"))
+    assert prepared["cadence"] == "every 1 month; snoozed until 2026-12-20"

@@ -112,7 +112,7 @@ def test_draft_fills_what_the_note_says_and_leaves_the_rest_visible(practice):
 
 def test_stats_counts_states_replies_and_thanks(practice):
     text = run(practice, "stats").stdout
-    assert text.splitlines()[:11] == [
+    assert text.splitlines()[:12] == [
         "Your network on 2026-11-21: 2 contacts",
         "",
         "  on track          2",
@@ -120,6 +120,7 @@ def test_stats_counts_states_replies_and_thanks(practice):
         "  overdue           0",
         "  dormant           0",
         "  never logged      0",
+        "  snoozed           0",
         "",
         "Outreach: 2 of 5 answered (40%)",
         "Thank-yous: 1 of 2 meetings (50%)",

@@ -14,7 +14,7 @@ from netnotes.core.config import Config
 from netnotes.core.fields import link_text, profile
 from netnotes.core.model import Contact, TaskState
 from netnotes.core.practice import outreach
-from netnotes.core.rules import effective_cadence, last_contact
+from netnotes.core.rules import keep_in_touch, last_contact, make_context
 from netnotes.core.safetext import markdown_text
 from netnotes.store.notefile import read_text_file
 from netnotes.store.vault import Vault
@@ -87,15 +87,19 @@ def prep_document(vault: Vault, contact: Contact, today: date) -> dict:
 
 
 def _cadence_state(contact: Contact, today: date, config: Config) -> str:
-    cadence, _ = effective_cadence(contact, config)
-    if not cadence:
+    """The keep-in-touch line, from the answer the digest gives (`rules.keep_in_touch`)."""
+    where = keep_in_touch(contact, make_context(today, config))
+    if not where.cadence:
         return "no keep-in-touch cadence"
-    last = last_contact(contact, today)
-    if last is None:
-        return f"every {cadence}; never logged: due now"
-    due_on = cadence.after(last)
-    state = "overdue since" if due_on < today else "due" if due_on == today else "next by"
-    return f"every {cadence}; {state} {due_on.isoformat()}"
+    every = f"every {where.cadence}"
+    if where.state == "archived":
+        return f"{every}; archived: never due"
+    if where.state == "snoozed":
+        return f"{every}; snoozed until {contact.snooze.isoformat()}"
+    if where.due is None:
+        return f"{every}; never logged: due now"
+    state = "overdue since" if where.due < today else "due" if where.due == today else "next by"
+    return f"{every}; {state} {where.due.isoformat()}"
 
 
 def read_me(vault: Vault) -> dict | None:

@@ -13,31 +13,17 @@ from datetime import date
 
 from netnotes.core.model import Contact, Direction
 from netnotes.core.practice import outreach, thanks
-from netnotes.core.rules import effective_cadence, last_contact, make_context
+from netnotes.core.rules import keep_in_touch, last_contact, make_context
 from netnotes.store.vault import Vault
 
-STATES = ("on_track", "due", "overdue", "dormant", "never_logged")
+STATES = ("on_track", "due", "overdue", "dormant", "never_logged", "snoozed")
 MONTHS = 24
 _SPARKS = "▁▂▃▄▅▆▇█"
 
 
 def state_of(contact: Contact, today: date, vault: Vault) -> str:
-    """never_logged, overdue or due (a keep-in-touch date passed, or within the horizon),
-    dormant (silent past reconnect_after), else on_track."""
-    config = vault.config
-    last = last_contact(contact, today)
-    if last is None:
-        return "never_logged"
-    cadence, _ = effective_cadence(contact, config)
-    if cadence:
-        due = cadence.after(last)
-        if due < today:
-            return "overdue"
-        if due <= make_context(today, config).horizon_end:
-            return "due"
-    if config.reconnect_after.after(last) <= today:
-        return "dormant"
-    return "on_track"
+    """Where the contact stands (`rules.keep_in_touch`, as the digest sees it)."""
+    return keep_in_touch(contact, make_context(today, vault.config)).state
 
 
 def vault_stats(vault: Vault, today: date, tag: str | None = None) -> dict:
@@ -136,7 +122,8 @@ def render_stats(document: dict) -> str:
     states = document["states"]
     lines = [f"Your network on {document['today']}: {document['contacts']} contacts", ""]
     labels = {"on_track": "on track", "due": "due soon", "overdue": "overdue",
-              "dormant": "dormant", "never_logged": "never logged"}  # fmt: skip
+              "dormant": "dormant", "never_logged": "never logged",
+              "snoozed": "snoozed"}  # fmt: skip
     width = max(len(label) for label in labels.values())
     for state, label in labels.items():
         lines.append(f"  {label.ljust(width)}  {states[state]:>5}")
@@ -176,7 +163,7 @@ def html_report(document: dict) -> str:
     is needed), no script, nothing loaded from anywhere."""
     from html import escape
 
-    labels = ["on track", "due soon", "overdue", "dormant", "never logged"]
+    labels = ["on track", "due soon", "overdue", "dormant", "never logged", "snoozed"]
     states = [document["states"][state] for state in STATES]
     months = [row["month"] for row in document["monthly"]]
     counts = [row["interactions"] for row in document["monthly"]]

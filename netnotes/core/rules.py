@@ -41,6 +41,45 @@ def make_context(today: date, config: Config) -> Context:
     return Context(today, config.horizon.after(today), config)
 
 
+@dataclass(frozen=True, slots=True)
+class KeepInTouch:
+    """Where a contact stands with keeping in touch: the one answer the digest's cadence
+    item, `stats`, `share` and `prep` all give.
+
+    `state`: archived, snoozed (until `snooze`: the digest asks nothing of them), never
+    logged, overdue (the keep-in-touch date `due` passed), due (it falls within the
+    horizon), dormant (silent past reconnect_after), or on track.
+    """
+
+    state: str
+    cadence: Duration | None
+    last: date | None
+    due: date | None
+
+
+def keep_in_touch(contact: Contact, context: Context) -> KeepInTouch:
+    cadence, _ = effective_cadence(contact, context.config)
+    last = last_contact(contact, context.today)
+    due = cadence.after(last) if cadence and last is not None else None
+
+    def stands(state: str) -> KeepInTouch:
+        return KeepInTouch(state, cadence, last, due)
+
+    if contact.archived:
+        return stands("archived")
+    if contact.snooze is not None and contact.snooze > context.today:
+        return stands("snoozed")
+    if last is None:
+        return stands("never_logged")
+    if due is not None and due < context.today:
+        return stands("overdue")
+    if due is not None and due <= context.horizon_end:
+        return stands("due")
+    if context.config.reconnect_after.after(last) <= context.today:
+        return stands("dormant")
+    return stands("on_track")
+
+
 def contact_items(contact: Contact, context: Context) -> tuple[list[Item], list[Item]]:
     """One contact's items, and its reconnect candidacy (chosen among all by `combine`).
 
