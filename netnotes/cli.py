@@ -31,6 +31,15 @@ class _NetnotesGroup(click.Group):
 
     def invoke(self, ctx: click.Context):
         try:
+            return self._invoke(ctx)
+        finally:
+            # The command's one connection to the cache ends with it (store/index.py).
+            index = sys.modules.get("netnotes.store.index")  # --help never loads it
+            if index is not None:
+                index.end_of_command()
+
+    def _invoke(self, ctx: click.Context):
+        try:
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise

@@ -38,6 +38,18 @@ def day(text: str) -> date:
     return date.fromisoformat(text)
 
 
+@pytest.fixture(autouse=True)
+def one_command_at_a_time():
+    """A test that calls use cases directly is one command: its connection to the cache
+    ends with it, as the CLI ends each command's (store/index.py)."""
+    yield
+    import sys
+
+    index = sys.modules.get("netnotes.store.index")
+    if index is not None:
+        index.end_of_command()
+
+
 @pytest.fixture
 def config() -> Config:
     return Config()

@@ -452,3 +452,25 @@ def shutil_rmtree(path):
     import shutil
 
     shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.mark.parametrize("command", [["digest"], ["list"], ["show", "raj"], ["find", "coffee"],
+                                     ["log", "raj", "hello", "--date", "2026-11-20"]])  # fmt: skip
+def test_a_command_opens_the_cache_once_and_leaves_no_log_behind(example_vault, monkeypatch,
+                                                                  command):  # fmt: skip
+    # Before: up to seven connections a command (about 0.5 ms each).
+    CliRunner().invoke(cli, ["--vault", str(example_vault), "digest"])  # the cache exists
+    opened = []
+    real = sqlite3.connect
+
+    def counting(*args, **options):
+        opened.append(args[0])
+        return real(*args, **options)
+
+    monkeypatch.setattr(sqlite3, "connect", counting)
+    result = CliRunner().invoke(cli, ["--vault", str(example_vault), *command],
+                                env={"NETNOTES_TODAY": "2026-11-21"})  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert len(opened) == 1, opened
+    # Closed at the end of the command: the write-ahead log is back in the file.
+    assert not (example_vault / ".netnotes" / "index.sqlite-wal").exists()

@@ -752,7 +752,7 @@ def _existing(vault: Vault) -> sqlite3.Connection | None:
         return None
     connection = None
     try:
-        connection = sqlite3.connect(path, timeout=2.0, isolation_level=None)
+        connection = _lend(path)
         row = connection.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
         if row is not None and row[0] == _fingerprint(vault.config.reading):
             return connection
@@ -763,7 +763,91 @@ def _existing(vault: Vault) -> sqlite3.Connection | None:
     return None
 
 
-def _connect(path: Path) -> sqlite3.Connection:
+# -- one connection per command ----------------------------------------------------------
+#
+# A command used to open the cache three to seven times (about 0.5 ms each). Now each
+# process and thread opens it once and lends that connection to every reader and writer;
+# their `close()` gives it back (rolling back a transaction left open). It is really
+# closed before a fork (the parse pool's workers never inherit it), when the cache is
+# rebuilt, and when the file on disk is no longer the one it opened (another run rebuilt
+# it: a long-running watcher then follows the new file).
+
+
+class _Lent:
+    """The shared connection, as lent: everything a connection does, but `close()`."""
+
+    __slots__ = ("_connection",)
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._connection = connection
+
+    def close(self) -> None:
+        # Already really closed (the cache was rebuilt meanwhile): nothing to give back.
+        with contextlib.suppress(*CACHE_ERRORS, sqlite3.ProgrammingError):
+            if self._connection.in_transaction:
+                self._connection.execute("ROLLBACK")
+
+    def __getattr__(self, name: str):
+        return getattr(self._connection, name)
+
+
+_shared: dict[tuple[str, int, int], tuple[sqlite3.Connection, int]] = {}
+
+
+def _shared_key(path: Path) -> tuple[str, int, int]:
+    import threading
+
+    return (str(path), os.getpid(), threading.get_ident())
+
+
+def _lend(path: Path):
+    """The process's connection to the cache at `path` (opened now if need be)."""
+    key = _shared_key(path)
+    held = _shared.get(key)
+    try:
+        inode = os.stat(path).st_ino
+    except OSError:
+        inode = None
+    if held is not None and held[1] == inode:
+        return _Lent(held[0])
+    if held is not None:
+        _forget(path)
+    connection = _connect_anew(path)
+    try:
+        inode = os.stat(path).st_ino
+    except OSError:
+        inode = -1
+    _shared[key] = (connection, inode)
+    return _Lent(connection)
+
+
+def _forget(path: Path) -> None:
+    """Really close this process's connections to the cache at `path`."""
+    for key in [key for key in _shared if key[0] == str(path)]:
+        connection, _ = _shared.pop(key)
+        with contextlib.suppress(*CACHE_ERRORS, sqlite3.ProgrammingError):
+            connection.close()
+
+
+def _forget_all() -> None:
+    for path in {key[0] for key in _shared}:
+        _forget(Path(path))
+
+
+def end_of_command() -> None:
+    """Close the command's connections: the last close checkpoints the write-ahead log
+    into the file, as each command's own connections used to."""
+    _forget_all()
+
+
+os.register_at_fork(before=_forget_all)
+
+
+def _connect(path: Path):
+    return _lend(path)
+
+
+def _connect_anew(path: Path) -> sqlite3.Connection:
     connection = sqlite3.connect(path, timeout=2.0, isolation_level=None)
     try:
         connection.execute("PRAGMA journal_mode=WAL")
@@ -826,6 +910,7 @@ def _rebuild(vault: Vault, report: LoadReport, error: Exception | None):
         notice = f"the index cache {path} was unreadable ({error}); rebuilt it"
         report.notices.append(notice)
         logging.getLogger("netnotes").warning(notice)
+    _forget(path)
     for suffix in ("", "-wal", "-shm"):
         try:
             os.unlink(f"{path}{suffix}")
