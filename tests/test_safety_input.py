@@ -3,6 +3,7 @@ and output that a note cannot turn into links, scripts or terminal escapes."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -254,19 +255,27 @@ def test_a_changed_byte_in_the_search_table_never_hides_a_match(example_vault):
     assert (again.exit_code, again.stdout, again.stderr) == (0, expected, "")
 
 
+@contextlib.contextmanager
+def another_run_holding(cache: Path, *statements: str):
+    """Another netnotes holding the cache's lock while the test runs a command."""
+    holder = sqlite3.connect(cache, isolation_level=None)
+    for statement in statements:
+        holder.execute(statement)
+    try:
+        yield
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+
+
 def test_a_busy_search_table_is_skipped_not_thrown_away(example_vault):
     args = ["--vault", str(example_vault), "find", "coffee"]
     expected = CliRunner().invoke(cli, args).stdout
     cache = example_vault / ".netnotes" / "index.sqlite"
     inode = cache.stat().st_ino
     (example_vault / "contacts" / "new.md").write_text("---\nname: New Coffee Friend\n---\n")
-    holder = sqlite3.connect(cache, isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")  # another run is writing the cache
-    try:
+    with another_run_holding(cache, "BEGIN IMMEDIATE"):  # writing the cache
         result = CliRunner().invoke(cli, args)
-    finally:
-        holder.execute("ROLLBACK")
-        holder.close()
     assert (result.exit_code, result.stderr) == (0, "")
     found = "contacts/new.md:2: New Coffee Friend: New Coffee Friend\n"
     assert sorted(result.stdout.splitlines(True)) == sorted([found, *expected.splitlines(True)])
@@ -279,14 +288,9 @@ def test_a_cache_another_run_holds_is_gone_without_not_thrown_away(example_vault
     expected = CliRunner().invoke(cli, args).stdout
     cache = example_vault / ".netnotes" / "index.sqlite"
     inode = cache.stat().st_ino
-    holder = sqlite3.connect(cache, isolation_level=None)
-    holder.execute("PRAGMA locking_mode=EXCLUSIVE")
-    holder.execute("BEGIN EXCLUSIVE")  # no other connection may even read
-    try:
+    # No other connection may even read.
+    with another_run_holding(cache, "PRAGMA locking_mode=EXCLUSIVE", "BEGIN EXCLUSIVE"):
         result = CliRunner().invoke(cli, args)
-    finally:
-        holder.execute("ROLLBACK")
-        holder.close()
     assert (result.exit_code, result.stdout, result.stderr) == (0, expected, "")
     assert cache.stat().st_ino == inode
 

@@ -22,6 +22,7 @@ import logging
 import os
 import sqlite3
 import stat
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -795,8 +796,6 @@ _shared: dict[tuple[str, int, int], tuple[sqlite3.Connection, int]] = {}
 
 
 def _shared_key(path: Path) -> tuple[str, int, int]:
-    import threading
-
     return (str(path), os.getpid(), threading.get_ident())
 
 
