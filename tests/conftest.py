@@ -55,12 +55,18 @@ def config() -> Config:
     return Config()
 
 
+def make_vault(folder: Path) -> Path:
+    """An empty vault in `folder`: netnotes.toml and contacts/ (for hypothesis tests,
+    which make one per example)."""
+    (folder / "netnotes.toml").write_text("")
+    (folder / "contacts").mkdir()
+    return folder
+
+
 @pytest.fixture
 def vault(tmp_path: Path) -> Path:
     """An empty vault: netnotes.toml and contacts/."""
-    (tmp_path / "netnotes.toml").write_text("")
-    (tmp_path / "contacts").mkdir()
-    return tmp_path
+    return make_vault(tmp_path)
 
 
 @pytest.fixture

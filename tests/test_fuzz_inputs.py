@@ -22,7 +22,7 @@ from netnotes.cli import cli
 from netnotes.core.model import Severity
 from netnotes.core.parse import parse_note
 
-from .conftest import SHARED_CORPUS
+from .conftest import SHARED_CORPUS, make_vault
 from .test_fuzz import notes
 
 EXAMPLES = int(os.environ.get("NETNOTES_FUZZ_EXAMPLES", "300")) // 3
@@ -91,13 +91,6 @@ def mutated(draw, seeds: list[bytes]) -> bytes:
     return bytes(data)
 
 
-def new_vault(tmp_path_factory) -> Path:
-    vault = tmp_path_factory.mktemp("v")
-    (vault / "netnotes.toml").write_text("")
-    (vault / "contacts").mkdir()
-    return vault
-
-
 def run(vault: Path, *args: str):
     return CliRunner().invoke(cli, ["--vault", str(vault), *args], env=TODAY)
 
@@ -131,7 +124,7 @@ def test_importing_a_mutated_export_never_fails_inside(tmp_path_factory, source)
     @FUZZ
     @given(data=mutated(SEEDS[source]), told=st.booleans())
     def check(data, told):
-        vault = new_vault(tmp_path_factory)
+        vault = make_vault(tmp_path_factory.mktemp("v"))
         file = vault / f"export.{'vcf' if source == 'vcard' else 'csv'}"
         file.write_bytes(data)
         how = ["--from", source] if told else []
@@ -196,7 +189,7 @@ def test_export_to_any_target_never_fails_inside_nor_touches_a_note(tmp_path_fac
     @FUZZ
     @given(kind=st.sampled_from(TARGETS), content=st.binary(max_size=2000))
     def check(kind, content):
-        vault = new_vault(tmp_path_factory)
+        vault = make_vault(tmp_path_factory.mktemp("v"))
         note = vault / "contacts" / "ann.md"
         note.write_text("---\nname: Ann Lee\ncadence: 1 week\nbirthday: 1990-11-25\n---\n")
         config = (vault / "netnotes.toml").read_bytes()
@@ -235,7 +228,7 @@ def templates():
 @FUZZ
 @given(template=st.one_of(templates(), st.binary(max_size=200)))
 def test_any_contact_template_makes_notes_that_parse_or_a_clear_refusal(tmp_path_factory, template):
-    vault = new_vault(tmp_path_factory)
+    vault = make_vault(tmp_path_factory.mktemp("v"))
     (vault / "templates").mkdir()
     (vault / "templates" / "contact.md").write_bytes(template)
     added = run(vault, "add", "Ann Lee", "--company", "Acme", "--tag", "vip", "--met", "2026-11-01")
@@ -255,7 +248,7 @@ def test_any_contact_template_makes_notes_that_parse_or_a_clear_refusal(tmp_path
        kind=st.sampled_from(["ask", "thanks", "update", "reconnect", "congrats"]))  # fmt: skip
 def test_any_message_template_and_me_note_give_a_draft_and_a_card(tmp_path_factory, message, me,
                                                                   kind):  # fmt: skip
-    vault = new_vault(tmp_path_factory)
+    vault = make_vault(tmp_path_factory.mktemp("v"))
     (vault / "contacts" / "ann.md").write_text(
         "---\nname: Ann Lee\ncompany: Acme\ncadence: 1 month\n---\n## Log\n- 2026-10-01 call\n"
     )

@@ -18,7 +18,7 @@ from netnotes.formats.people import Person, Skip
 from netnotes.formats.vcard import read_vcards
 from netnotes.store.vault import open_vault
 
-from .conftest import dedent
+from .conftest import dedent, make_vault
 
 TODAY = {"NETNOTES_TODAY": "2026-11-21"}
 
@@ -445,9 +445,7 @@ def test_every_new_note_reads_back_to_the_values_it_was_built_from(example_vault
 )
 @given(people=st.lists(_people, min_size=1, max_size=6))
 def test_importing_twice_changes_no_byte(tmp_path_factory, people):
-    root = tmp_path_factory.mktemp("vault")
-    (root / "netnotes.toml").write_text("")
-    (root / "contacts").mkdir()
+    root = make_vault(tmp_path_factory.mktemp("vault"))
     vault = open_vault(root)
     apply_import(vault, plan_import(vault, people, tag=None), date(2026, 11, 21))
     written = snapshot(root)

@@ -191,3 +191,17 @@ def test_only_a_real_name_that_is_not_utf8_is_reported_as_one(tmp_path):
     # A UTF-8 name that merely holds `\x` and is gone is a missing note, not a bad name.
     with pytest.raises(NoteUnreadable, match="cannot read: No such file or directory"):
         read_note_bytes(tmp_path / "b\\x41d.md")
+
+
+def test_check_does_not_hang_on_a_gitattributes_that_is_a_fifo(vault):
+    # Found in review: `check` read .gitattributes without the bounded reader.
+    subprocess.run(["git", "init", "-q", str(vault)], check=True)
+    os.mkfifo(vault / ".gitattributes")
+    (vault / "contacts" / "ann.md").write_text("---\nname: Ann Lee\n---\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "netnotes", "--vault", str(vault), "check"],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(".git/config: warning: this clone has no netnotes merge driver")
+    assert done.stderr.endswith("1 notes checked: 0 errors, 1 warning\n"), done.stderr

@@ -23,6 +23,8 @@ from netnotes.core.yamltext import yaml_scalar
 from netnotes.formats.people import Person
 from netnotes.store.vault import open_vault
 
+from .conftest import make_vault
+
 TODAY = {"NETNOTES_TODAY": "2026-11-21"}
 # Every code point a UTF-8 file can hold (surrogates cannot be encoded).
 ANY_TEXT = st.text(st.characters(codec="utf-8"), min_size=1)
@@ -70,9 +72,7 @@ def test_yaml_special_spellings_read_back_in_netnotes_and_in_pyyaml(value):
 def test_add_writes_any_value_that_reads_back(tmp_path_factory, company, role, tag):
     from netnotes.core.safetext import is_control
 
-    vault = tmp_path_factory.mktemp("v")
-    (vault / "netnotes.toml").write_text("")
-    (vault / "contacts").mkdir()
+    vault = make_vault(tmp_path_factory.mktemp("v"))
     result = run(vault, "add", "Ann Lee", "--company", company, "--role", role, "--tag", tag)
     if any(is_control(c) for c in company + role + tag) or "," in tag or not tag.strip():
         return  # refused with a message (control characters), or a tag list split on commas
@@ -88,9 +88,7 @@ def test_add_writes_any_value_that_reads_back(tmp_path_factory, company, role, t
 )
 @given(values=st.lists(ANY_TEXT, min_size=5, max_size=5))
 def test_a_new_imported_note_reads_back_to_every_value(tmp_path_factory, values):
-    vault = tmp_path_factory.mktemp("v")
-    (vault / "netnotes.toml").write_text("")
-    (vault / "contacts").mkdir()
+    vault = make_vault(tmp_path_factory.mktemp("v"))
     company, role, alias, tag, uid = values
     person = Person("Ann Lee", "test", company=company, role=role, aliases=(alias,), tags=(tag,),
                     uid=uid)  # fmt: skip
@@ -109,9 +107,7 @@ def test_a_new_imported_note_reads_back_to_every_value(tmp_path_factory, values)
 def test_merge_carries_every_value_of_remove_into_keep(tmp_path_factory, name, values):
     from netnotes.core.names import fold
 
-    vault = tmp_path_factory.mktemp("v")
-    (vault / "netnotes.toml").write_text("")
-    (vault / "contacts").mkdir()
+    vault = make_vault(tmp_path_factory.mktemp("v"))
     keep = vault / "contacts" / "keep.md"
     keep.write_text("---\nname: Ann Lee\ncadence: 1 month\n---\n## Log\n- 2026-10-01 call\n")
     company, role, alias, tag, hobby = values
@@ -151,9 +147,7 @@ def test_merge_carries_every_value_of_remove_into_keep(tmp_path_factory, name, v
 def test_the_import_command_writes_any_value_that_reads_back(tmp_path_factory, company, role):
     from netnotes.core.safetext import printable
 
-    vault = tmp_path_factory.mktemp("v")
-    (vault / "netnotes.toml").write_text("")
-    (vault / "contacts").mkdir()
+    vault = make_vault(tmp_path_factory.mktemp("v"))
     row = {"First Name": "Ann", "Last Name": "Lee", "Organization Name": company,
            "Organization Title": role, "E-mail 1 - Value": "ann@example.org"}  # fmt: skip
     (vault / "g.csv").write_text(google_csv([row]), encoding="utf-8")

@@ -29,7 +29,12 @@ from netnotes.store.edit import (
     set_key,
 )
 from netnotes.store.loading import load_contacts
-from netnotes.store.new_notes import DEFAULT_TEMPLATE, contact_template, note_from_template, slug
+from netnotes.store.new_notes import (
+    DEFAULT_TEMPLATE,
+    contact_template,
+    note_from_template,
+    note_paths,
+)
 from netnotes.store.notefile import read_text_file
 from netnotes.store.notes import find_target, write_note
 from netnotes.store.vault import CACHE_DIR, Vault
@@ -182,18 +187,15 @@ def add_contact(vault: Vault, new: NewContact, today: date) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     template = contact_template(vault)
     data = fill_template(template, new, today).encode("utf-8")
-    base = slug(new.name)
-    for counter in range(1, 1000):
-        path = folder / (f"{base}.md" if counter == 1 else f"{base}-{counter}.md")
+    for path in note_paths(folder, new.name):  # raises once all 999 names are taken
         if os.path.lexists(path):
             continue
         try:
             # atomic, and never over a file that appeared meanwhile
-            create_new(path, data, lock_dir=vault.root / CACHE_DIR / "locks")
+            create_new(path, data, lock_dir=vault.locks_dir)
         except FileExistsError:
             continue
         return path
-    raise NetnotesError(f"{folder}: too many notes named {base}-N.md")
 
 
 def split_tags(tags: tuple[str, ...]) -> tuple[str, ...]:

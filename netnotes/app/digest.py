@@ -203,11 +203,12 @@ def digest_output(
     """(the digest as Markdown or JSON, its summary line), from the memo when it can be.
 
     The memo is keyed on everything the output depends on: the day, the
-    settings, the format, the code that renders it, and the (path, mtime, size)
-    of every note. A vault where nothing changed answers from one row, after
-    the stat walk; a note saved in the last two seconds (whose change a coarse
-    clock could hide) makes the run compute the digest afresh. `listing`: the walk
-    of the contacts folder, when the caller made it.
+    settings, the format, and the (path, mtime, size) of every note; it lives in
+    the cache, which a new version of netnotes rebuilds (its fingerprint). A vault
+    where nothing changed answers from one row, after the stat walk; a note saved in
+    the last two seconds (whose change a coarse clock could hide) makes the run
+    compute the digest afresh. `listing`: the walk of the contacts folder, when the
+    caller made it.
     """
     from netnotes.store import index
     from netnotes.store.source_notes import list_sources, sources_signature
@@ -221,7 +222,7 @@ def digest_output(
     key = None
     if signature is not None and from_sources is not None:
         key = index.context_key("digest", output_format, today.toordinal(), config,
-                                vault.config_problems, index.code_signature(), signature,
+                                vault.config_problems, signature,
                                 from_sources)  # fmt: skip
         remembered = index.read_memo(vault, key)
         if remembered is not None:

@@ -19,7 +19,7 @@ from netnotes.core.model import Contact, Severity
 from netnotes.core.names import fold
 from netnotes.core.reading import KNOWN_KEYS
 from netnotes.store.loading import load_contacts
-from netnotes.store.vault import CACHE_DIR, Vault
+from netnotes.store.vault import Vault
 
 _LIST_KEYS = {"aliases", "tags", "emails", "phones", "interests", "links"}
 
@@ -93,7 +93,7 @@ def merge_contacts(vault: Vault, keep: str, remove: str) -> MergeReport:
     added_entries = [0]
     # REMOVE stays locked from its read to its deletion (another netnotes waits), and is
     # deleted only if it still holds the bytes that were merged (an editor takes no lock).
-    with note_lock(vault.root / CACHE_DIR / "locks", second.path):
+    with note_lock(vault.locks_dir, second.path):
         data = read_settled(second.path)
         refuse_shrunken(second, data)
         theirs, problems = parse_note(second.relative, data, reading=vault.config.reading)

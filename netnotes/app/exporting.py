@@ -17,7 +17,6 @@ from netnotes.store.output import write_output
 from netnotes.store.vault import Vault
 
 CALENDAR_REACH = Duration(days=366)  # how far ahead the feed holds the digest's items
-# The code the feed depends on beyond the parse (which the index's fingerprint covers).
 
 
 def contact_uid(contact: Contact) -> str:
@@ -73,9 +72,7 @@ def write_calendar(vault: Vault, today: date) -> bool | None:
         notes = index.listing_signature(index.list_notes(vault))
         sources = sources_signature(list_sources(vault))
         if notes is not None and sources is not None:
-            code = index.code_signature()
-            key = index.context_key("calendar", today.toordinal(), vault.config, notes, sources,
-                                    code)  # fmt: skip
+            key = index.context_key("calendar", today.toordinal(), vault.config, notes, sources)
     remembered = index.read_memo(vault, key) if key else None
     data = remembered[0] if remembered else export_calendar(vault, today)
     if key and not remembered:

@@ -5,10 +5,9 @@ exact (folded) name; a name that matches but whose e-mails conflict is a new
 person, reported. A matched note gains only what it lacks, through the same
 line-level edits the writing commands use: a key it does not have, a list item
 it does not hold. A value it holds differently is kept and reported. Records
-that match each other in one run are merged first. New notes are built from
-the vault's template with python-frontmatter (`Post` + `dumps`), the one
-place a whole note is made from values. docs/import-export.md says all this
-for users.
+that match each other in one run are merged first. New notes are made from
+the vault's template as `add` makes them (`store/new_notes.note_from_template`).
+docs/import-export.md says all this for users.
 """
 
 from __future__ import annotations
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from netnotes.core.errors import NetnotesError
+from netnotes.core.fields import field_text, profile
 from netnotes.core.identity import links_of, url_key
 from netnotes.core.model import Contact
 from netnotes.core.names import fold
@@ -86,11 +86,10 @@ def read_people(files: list[Path], source_format: str | None) -> list[Person | S
     """The records of every file, in order; a file of no known format is an error."""
     from netnotes.formats.csvfiles import detect, read_google, read_linkedin
     from netnotes.formats.vcard import read_vcards
+    from netnotes.store.notefile import NoteUnreadable, read_bounded
 
     readers = {"vcard": read_vcards, "linkedin": read_linkedin, "google": read_google}
     found: list[Person | Skip] = []
-    from netnotes.store.notefile import NoteUnreadable, read_bounded
-
     for path in files:
         try:
             data = read_bounded(path, MAX_IMPORT_BYTES, what="an export file")
@@ -195,7 +194,7 @@ class _Notes:
         self.by_key: dict[str, Contact] = {}
         self.by_name: dict[str, list[Contact]] = {}
         for contact in contacts:
-            uid = _field(contact, "uid")
+            uid = field_text(contact, "uid")
             if uid:
                 self.by_key.setdefault(f"uid:{uid}", contact)
             for email in contact.emails:
@@ -219,13 +218,6 @@ class _Notes:
                 return Match(namesake=named[0])
             return Match(named[0])
         return Match()
-
-
-def _field(contact: Contact, key: str) -> str | None:
-    for name, value in contact.fields.items():
-        if fold(str(name)) == key and value not in (None, ""):
-            return str(value).strip()
-    return None
 
 
 # -- planning -------------------------------------------------------------------------
@@ -294,11 +286,12 @@ def _changes(vault: Vault, contact: Contact, person: Person):
     reading = vault.config.reading
     changes: list[tuple[str, str, list[str] | str]] = []
     kept: list[str] = []
+    shown = profile(contact, reading)
     for key in _SCALARS:
         ours = getattr(person, key)
         if not ours:
             continue
-        theirs = _current(contact, key)
+        theirs = _current(shown, contact, key)
         if theirs is None:
             changes.append(("set", spelling_of(contact.fields, key, reading), ours))
         elif not _same(key, theirs, ours):
@@ -311,21 +304,12 @@ def _changes(vault: Vault, contact: Contact, person: Person):
     return changes, kept
 
 
-def _current(contact: Contact, key: str) -> str | None:
-    value = {
-        "company": contact.company,
-        "role": contact.role,
-        "birthday": contact.birthday,
-        "met": contact.met,
-    }.get(key)
+def _current(person: dict, contact: Contact, key: str) -> str | None:
+    """What the note says of `key`, as `show` says it (`person`: its profile); a met that
+    is no date ("PyCon 2019") is still a value."""
     if key in ("anniversary", "uid"):
-        return _field(contact, key)
-    if key == "birthday" and value is not None:
-        year = f"{value.year:04}" if value.year else "-"
-        return f"{year}-{value.month:02}-{value.day:02}"
-    if key == "met" and value is None:
-        return _field(contact, "met")  # "PyCon 2019": a met that is no date is still a value
-    return value.isoformat() if isinstance(value, date) else value
+        return field_text(contact, key)
+    return person[key]
 
 
 def _same(key: str, theirs: str, ours: str) -> bool:
@@ -347,14 +331,12 @@ def _comparable(key: str, value: str) -> str:
 
 
 def _new_path(vault: Vault, name: str, taken: set[str]) -> Path:
-    from netnotes.store.new_notes import slug
+    from netnotes.store.new_notes import note_paths
 
-    base = slug(name)
-    for counter in range(1, 1000):
-        path = vault.contacts_dir / (f"{base}.md" if counter == 1 else f"{base}-{counter}.md")
-        if vault.relative(path) not in taken and not path.exists():
-            return path
-    raise NetnotesError(f"too many notes named {base}-N.md")
+    return next(
+        path for path in note_paths(vault.contacts_dir, name)
+        if vault.relative(path) not in taken and not path.exists()
+    )  # fmt: skip
 
 
 # -- writing ----------------------------------------------------------------------------
@@ -363,10 +345,9 @@ def _new_path(vault: Vault, name: str, taken: set[str]) -> Path:
 def import_lock(vault: Vault):
     """One import at a time in a vault, from its plan to its last write: two imports of
     one file would each plan a note for the same person (and make it twice)."""
-    from netnotes.store.vault import CACHE_DIR
     from netnotes.store.writer import note_lock
 
-    return note_lock(vault.root / CACHE_DIR / "locks", vault.root / CACHE_DIR / "import")
+    return note_lock(vault.locks_dir, vault.root / CACHE_DIR / "import")
 
 
 def apply_import(vault: Vault, plan: ImportPlan, today: date, progress=None) -> None:
@@ -378,11 +359,12 @@ def apply_import(vault: Vault, plan: ImportPlan, today: date, progress=None) -> 
 
     done = 0
     total = len(plan.created) + len(plan.updated)
-    locks = vault.root / CACHE_DIR / "locks"
     for path, person in plan.created:
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            create_new(path, new_note(vault, person, today).encode("utf-8"), lock_dir=locks)
+            create_new(
+                path, new_note(vault, person, today).encode("utf-8"), lock_dir=vault.locks_dir
+            )
         except FileExistsError:
             raise NetnotesError(f"{vault.relative(path)} appeared meanwhile; run again") from None
         done += 1
@@ -402,7 +384,9 @@ def apply_import(vault: Vault, plan: ImportPlan, today: date, progress=None) -> 
             return text
 
         path = vault.root / contact.path
-        write_note(vault, Target(contact.path, path, contact, ()), edit)
+        # As planned: a note that lost its front matter since is caught mid-save.
+        target = Target(contact.path, path, contact, (), front_matter=bool(contact.fields))
+        write_note(vault, target, edit)
         done += 1
         if progress:
             progress(done, total)

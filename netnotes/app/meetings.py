@@ -15,7 +15,7 @@ from pathlib import Path
 
 from netnotes.core.errors import NetnotesError
 from netnotes.core.safetext import is_control
-from netnotes.core.yamltext import yaml_scalar
+from netnotes.core.yamltext import yaml_flow_list
 from netnotes.store.notefile import read_text_file
 from netnotes.store.vault import Vault
 from netnotes.store.writer import create_new
@@ -64,7 +64,7 @@ def create_meeting(
     text = (
         template.replace("{date}", on.isoformat())
         .replace("{title}", title)
-        .replace("{attendees}", "[" + ", ".join(yaml_scalar(link) for link in links) + "]")
+        .replace("{attendees}", yaml_flow_list(links))
         .replace("{people}", ", ".join(links))
     )
     folder = vault.root / MEETINGS_FOLDER

@@ -315,8 +315,6 @@ class Watcher:
     def _write_output(self, name: str, write) -> bool:
         """Run `write` for the output file `name`; a failure is logged once, naming that
         file, and the watcher goes on (it tries again on the next change)."""
-        from netnotes.core.errors import NetnotesError
-
         try:
             written = write()
         except (OSError, NetnotesError) as error:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 
+from netnotes.core.identity import links_of  # the profile URLs dupes and import match on
 from netnotes.core.model import Contact
-from netnotes.core.reading import DEFAULT_READING, KNOWN_KEYS, Reading
+from netnotes.core.reading import DEFAULT_READING, KNOWN_KEYS, Reading, fold_key
 
 _WIKILINKS = re.compile(r"\[\[([^\[\]|]*)(?:\|([^\[\]]*))?\]\]")
 
@@ -23,6 +24,16 @@ def link_text(text: str) -> str:
     if not _WIKILINKS.sub("", text).strip(" ,;"):
         return ", ".join(shown)
     return _WIKILINKS.sub(lambda m: (m.group(2) or m.group(1)).strip(), text)
+
+
+def field_text(contact: Contact, key: str) -> str | None:
+    """A front-matter key netnotes keeps as written and does not otherwise read (`uid`,
+    `anniversary`), however its case and separators are spelled, as stripped text; None
+    when it is missing or empty."""
+    for name, value in contact.fields.items():
+        if fold_key(str(name)) == key and value not in (None, "", []):
+            return str(value).strip()
+    return None
 
 
 def contact_field(
@@ -57,11 +68,6 @@ def profile(contact: Contact, reading: Reading = DEFAULT_READING) -> dict[str, o
         return (link_text(text).strip() or None) if text else None
 
     birthday = contact.birthday
-    links = next(
-        (value for key, value in contact.fields.items()
-         if reading.canonical(str(key), KNOWN_KEYS) == "links" and value),
-        [],
-    )  # fmt: skip
     return {
         "company": shown(contact.company),
         "role": shown(contact.role),
@@ -73,7 +79,7 @@ def profile(contact: Contact, reading: Reading = DEFAULT_READING) -> dict[str, o
         "location": contact_field(contact, "location", reading),
         "met_at": contact_field(contact, "met_at", reading),
         "introduced_by": contact_field(contact, "introduced_by", reading),
-        "links": words(links if isinstance(links, list) else [links]),
+        "links": words(links_of(contact)),
         "birthday": None if birthday is None else (
             f"{birthday.year:04}-{birthday.month:02}-{birthday.day:02}" if birthday.year
             else f"--{birthday.month:02}-{birthday.day:02}"),

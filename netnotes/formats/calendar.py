@@ -92,10 +92,9 @@ def _first_day(day, today: date) -> date:
 def _anniversary(contact: Contact):
     """The `anniversary:` key as a Birthday-like day (month, day, maybe year), or None."""
     from netnotes.core.dates import parse_birthday
+    from netnotes.core.fields import field_text
 
-    value = next(
-        (v for k, v in contact.fields.items() if str(k).casefold() == "anniversary" and v), None
-    )
+    value = field_text(contact, "anniversary")
     try:
         return parse_birthday(str(value)) if value is not None else None
     except ValueError:

@@ -264,9 +264,9 @@ def write_vcards(contacts, uid_of) -> str:
 
 
 def _anniversary(contact) -> str | None:
-    value = next(
-        (v for k, v in contact.fields.items() if str(k).casefold() == "anniversary" and v), None
-    )
+    from netnotes.core.fields import field_text
+
+    value = field_text(contact, "anniversary")
     if value is None:
         return None
     text, _ = birthday_text(str(value), "anniversary")

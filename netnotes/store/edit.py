@@ -130,15 +130,20 @@ def set_key(text: str, key: str, value: str | None, *, allow_flow: bool = False)
             note.replace(index, f"{match['head']} {value}{comment}")
         return note.text()
     if value is not None:
-        _refuse_a_null_document(note, start, end)
         note.lines.insert(end, f"{indent}{key}: {value}{note.eol}")
         _refuse_unless_the_key_reads(note, start, end + 1, key)
     return note.text()
 
 
+# A front matter of one `~` or `null` line reads as no keys: worth naming when a key
+# added after it does not read.
+_NULL_LINE = re.compile(r"(?:~|null|Null|NULL)\s*(?:#.*)?")
+
+
 def _refuse_unless_the_key_reads(note: Lines, start: int, end: int, key: str) -> None:
-    """A key added at the end of a front matter written in another shape (a flow mapping
-    such as `{a: 1}`) would break it: the new front matter must read, with the key."""
+    """A key added at the end of a front matter written in another shape (a lone `NULL`,
+    a flow mapping such as `{a: 1}`) would break it: the new front matter must read,
+    with the key."""
     from netnotes.core.frontmatter import load_front_matter_leniently
 
     text = "".join(note.lines[start + 1 : end])
@@ -146,25 +151,18 @@ def _refuse_unless_the_key_reads(note: Lines, start: int, end: int, key: str) ->
         data, _ = load_front_matter_leniently(text, start + 2)
     except FrontMatterError:
         data = None
-    if not isinstance(data, dict) or key not in map(str, data):
-        raise EditRefused(
-            f"line {end}: '{key}:' cannot be added to this front matter (it is not written "
-            "as `key: value` lines): fix the note first"
-        )
-
-
-# A front matter of one `~` or `null` line reads as no keys, and a key added after it
-# would not parse (`NULL` then `snooze: ...`).
-_NULL_LINE = re.compile(r"(?:~|null|Null|NULL)\s*(?:#.*)?")
-
-
-def _refuse_a_null_document(note: Lines, start: int, end: int) -> None:
-    for index in range(start + 1, end):
+    if isinstance(data, dict) and key in map(str, data):
+        return
+    for index in range(start + 1, end - 1):
         if _NULL_LINE.fullmatch(note.content(index)):
             raise EditRefused(
                 f"line {index + 1}: the front matter is '{note.content(index).strip()}', "
                 "not keys: delete that line or write `key: value` lines, then try again"
             )
+    raise EditRefused(
+        f"line {end}: '{key}:' cannot be added to this front matter (it is not written "
+        "as `key: value` lines): fix the note first"
+    )
 
 
 def add_to_list(text: str, key: str, values: list[str]) -> str:

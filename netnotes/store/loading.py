@@ -215,8 +215,7 @@ def summaries_with_sources(vault: Vault, summaries: list, listing=None) -> list:
     notes_signature = index.listing_signature(listing) if listing is not None else None
     sources_signed = sources_signature(sources)
     if vault.use_cache and notes_signature and sources_signed:
-        key = index.context_key("credits", vault.config, notes_signature, sources_signed,
-                                index.code_signature())  # fmt: skip
+        key = index.context_key("credits", vault.config, notes_signature, sources_signed)
     remembered = index.read_memo(vault, key) if key else None
     if remembered is not None:
         days = dict(remembered[0])

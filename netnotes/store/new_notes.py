@@ -4,7 +4,9 @@ attendees make a note (docs/safety.md, "One way to make a note"), and its file n
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 
 from netnotes.core.errors import NetnotesError
 from netnotes.core.model import Severity
@@ -44,13 +46,21 @@ def slug(name: str) -> str:
     return joined.strip("-") or "contact"
 
 
+def note_paths(folder: Path, name: str) -> Iterator[Path]:
+    """Where a new note for `name` may go, in order: `slug.md`, `slug-2.md`, ... `-999`;
+    then NetnotesError. The caller takes the first that is free."""
+    base = slug(name)
+    for counter in range(1, 1000):
+        yield folder / (f"{base}.md" if counter == 1 else f"{base}-{counter}.md")
+    raise NetnotesError(f"{folder}: too many notes named {base}-N.md")
+
+
 TEMPLATE_PATH = "templates/contact.md"
 
 
 def contact_template(vault: Vault) -> str:
     """The vault's `templates/contact.md`, or the built-in one when it has none."""
-    path = vault.root / "templates" / "contact.md"
-    text = read_text_file(path, "a template", shown="templates/contact.md")
+    text = read_text_file(vault.root / TEMPLATE_PATH, "a template", shown=TEMPLATE_PATH)
     return DEFAULT_TEMPLATE if text is None else text
 
 

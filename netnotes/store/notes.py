@@ -19,7 +19,7 @@ from netnotes.store import writer
 from netnotes.store.edit import EditRefused
 from netnotes.store.loading import load_notes
 from netnotes.store.state import looks_mid_save
-from netnotes.store.vault import CACHE_DIR, Vault
+from netnotes.store.vault import Vault
 from netnotes.store.writer import StaleNote, update_file
 
 
@@ -62,8 +62,9 @@ def find_target(vault: Vault, name: str) -> Target:
     path = (vault.root / note.path).resolve()
     if not path.is_relative_to(vault.root.resolve()):
         raise NetnotesError(f"{note.path} links outside the vault; not writing through it")
-    front_matter = note.contact is not None and bool(note.contact.fields)
-    return Target(note.path, path, note.contact, tuple(note.problems), note.size, front_matter)
+    return Target(
+        note.path, path, note.contact, tuple(note.problems), note.size, _keyed(note.contact)
+    )
 
 
 def _find_through_index(vault: Vault, query: str) -> Target | None:
@@ -98,9 +99,12 @@ def _find_through_index(vault: Vault, query: str) -> Target | None:
     resolved = path.resolve()
     if not resolved.is_relative_to(vault.root.resolve()):
         return None
-    return Target(
-        chosen.path, resolved, contact, tuple(problems), len(data), has_front_matter(data)
-    )
+    return Target(chosen.path, resolved, contact, tuple(problems), len(data), _keyed(contact))
+
+
+def _keyed(contact: Contact | None) -> bool:
+    """Whether the note as read has front matter with keys (`Target.front_matter`)."""
+    return contact is not None and bool(contact.fields)
 
 
 def _vault_relative(vault: Vault, name: str) -> str:
@@ -181,7 +185,7 @@ def write_note(vault: Vault, target: Target, edit) -> tuple[str, str]:
         written = update_file(
             target.path,
             lambda text: edit(fresh[0], text),
-            lock_dir=vault.root / CACHE_DIR / "locks",
+            lock_dir=vault.locks_dir,
             check=check,
         )
     except UnicodeDecodeError:

@@ -13,7 +13,7 @@ from netnotes.core.config import CONFIG_NAME, Config, ConfigError, load_config
 from netnotes.core.errors import NetnotesError
 from netnotes.core.model import Contact, Problem, Severity
 from netnotes.core.reading import DEFAULT_READING, Reading
-from netnotes.store.notefile import NAME_NOT_UTF8, printable_name
+from netnotes.store.notefile import NAME_NOT_UTF8, printable_name, read_text_file
 
 VAULT_ENV = "NETNOTES_VAULT"
 CACHE_DIR = ".netnotes"
@@ -41,6 +41,11 @@ class Vault:
     @property
     def digest_path(self) -> Path:
         return self.root / self.config.digest
+
+    @property
+    def locks_dir(self) -> Path:
+        """Where the note writer keeps its lock files (beside the cache, not the notes)."""
+        return self.root / CACHE_DIR / "locks"
 
     def relative(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
@@ -70,8 +75,6 @@ def find_vault_root(explicit: str | None, environ: Mapping[str, str], cwd: Path)
 
 def open_vault(root: Path) -> Vault:
     config_path = root / CONFIG_NAME
-    from netnotes.store.notefile import read_text_file
-
     try:
         text = read_text_file(config_path, "a settings file")
     except NetnotesError as error:

@@ -76,11 +76,14 @@ def attributes_lines(contacts: str, digest: str) -> list[str]:
 
 def attributes_line_number(root: Path) -> int | None:
     """The line of `.gitattributes` that names the driver, or None."""
-    try:
-        lines = (root / ".gitattributes").read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
+    from netnotes.core.errors import NetnotesError
+    from netnotes.store.notefile import read_text_file
+
+    try:  # through the bounded reader: `check` must not hang on a FIFO or /dev/zero
+        text = read_text_file(root / ".gitattributes", "a git settings file")
+    except NetnotesError:
         return None
-    for number, line in enumerate(lines, start=1):
+    for number, line in enumerate((text or "").splitlines(), start=1):
         if ATTRIBUTES_MARKER in line and not line.lstrip().startswith("#"):
             return number
     return None
