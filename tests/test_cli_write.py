@@ -96,7 +96,7 @@ def test_add_writes_a_note_from_the_template(vault):
     assert result.exit_code == 0, result.output
     assert result.stdout == "created contacts/jose-nunez.md\n"
     assert (vault / "contacts" / "jose-nunez.md").read_text() == (
-        '---\nname: José Núñez\ncompany: "Acme: Inc"\nrole:\nemails: [jose@x.example]\n'
+        '---\nname: José Núñez\ncompany: "Acme: Inc"\nemails: [jose@x.example]\n'
         "tags: [pr, data]\ncadence: 3 months\nbirthday: 04-17\nmet: 2026-11-20\n---\n\n"
         "# José Núñez\n\n## Next\n\n## Log\n"
     )

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from netnotes.app.importing import apply_import, new_note, plan_import
 from netnotes.cli import cli
+from netnotes.core.fields import profile
 from netnotes.core.parse import parse_note
 from netnotes.formats.csvfiles import read_google, read_linkedin
 from netnotes.formats.people import Person, Skip
@@ -92,12 +93,12 @@ def test_every_nickname_of_a_card_is_an_alias():
 
 def test_fixture_linkedin_layouts_keep_the_profile_and_when_the_tie_began():
     tomas, _, keiko = read(FIXTURES / "linkedin-2025.csv")
-    assert (tomas.name, tomas.company, tomas.role, tomas.emails, tomas.links, tomas.met) == (
+    assert (tomas.name, tomas.company, tomas.role, tomas.emails, tomas.links, tomas.connected) == (
         "Tomas Berg", "Umbrella, Ltd.", "Data Lead", ("tomas@example.com",),
         ("https://www.linkedin.com/in/tomasberg",), "2026-11-03",
     )  # fmt: skip
-    assert (keiko.emails, keiko.met) == ((), "2025-02-17")
-    assert [(p.name, p.met, p.links) for p in read(FIXTURES / "linkedin-2018.csv")] == [
+    assert (keiko.emails, keiko.connected) == ((), "2025-02-17")
+    assert [(p.name, p.connected, p.links) for p in read(FIXTURES / "linkedin-2018.csv")] == [
         ("Nadia Fofana", "2018-03-02", ()),
         ("Pavel Novak", "2017-12-30", ()),
     ]
@@ -120,12 +121,14 @@ def test_importing_the_fixture_exports_twice_changes_no_byte(vault):
     first = run(vault, "import", *files)
     assert first.exit_code == 0, first.output
     assert first.stderr.splitlines()[-1] == (
-        "6 created, 0 updated, 0 unchanged, 1 skipped: no name or e-mail (a member who left or hid)"
+        "7 records: 6 created, 0 updated, 0 unchanged, "
+        "1 skipped: no name or e-mail (a member who left or hid)"
     )
     written = snapshot(vault)
     again = run(vault, "import", *files)
     assert again.stderr.splitlines()[-1] == (
-        "0 created, 0 updated, 6 unchanged, 1 skipped: no name or e-mail (a member who left or hid)"
+        "7 records: 0 created, 0 updated, 6 unchanged, "
+        "1 skipped: no name or e-mail (a member who left or hid)"
     )
     assert snapshot(vault) == written
     assert (vault / "contacts" / "tomas-berg.md").read_text(encoding="utf-8") == dedent(
@@ -135,8 +138,7 @@ def test_importing_the_fixture_exports_twice_changes_no_byte(vault):
         company: "Umbrella, Ltd."
         role: Data Lead
         emails: [tomas@example.com]
-        tags: []
-        met: 2026-11-03
+        connected: 2026-11-03
         links: ["https://www.linkedin.com/in/tomasberg"]
         ---
 
@@ -158,7 +160,7 @@ def test_a_dry_run_of_a_fixture_says_what_would_happen_and_writes_nothing(vault)
         "would create contacts/nadia-fofana.md: Nadia Fofana (linkedin-2018.csv:2)\n"
         "would create contacts/pavel-novak.md: Pavel Novak (linkedin-2018.csv:3)\n"
     )
-    assert result.stderr == "dry run: 2 created, 0 updated, 0 unchanged\n"
+    assert result.stderr == "dry run: 2 records: 2 created, 0 updated, 0 unchanged\n"
     assert snapshot(vault) == before
 
 
@@ -216,11 +218,11 @@ def test_linkedin_layouts_keep_the_profile_and_when_the_tie_began(corpus):
     new = read(corpus / "exports" / "linkedin-connections-2025.csv")
     old = read(corpus / "exports" / "linkedin-connections-2018.csv")
     mateo = new[1]
-    assert (mateo.name, mateo.company, mateo.role, mateo.emails, mateo.links, mateo.met) == (
+    assert (mateo.name, mateo.company, mateo.role, mateo.emails, mateo.links, mateo.connected) == (
         "Mateo Silva", "Fabrikam, Inc.", "Staff Engineer", ("mateo.silva@example.com",),
         ("https://www.linkedin.com/in/mateosilva",), "2026-10-02",
     )  # fmt: skip
-    assert [(p.name, p.met, p.links) for p in old] == [
+    assert [(p.name, p.connected, p.links) for p in old] == [
         ("Amara Nwosu", "2018-01-08", ()),
         ("Lukas Becker", "2017-11-23", ()),
     ]
@@ -232,7 +234,7 @@ def test_linkedin_with_a_bom_german_headers_padding_and_member_ids():
         "  Jürgen ,Schmidt ,https://www.linkedin.com/in/js,urn:li:member:123,ACME,CTO,03 Mar 2025\n"
     )
     (person,) = read_linkedin(text, "c.csv")
-    assert (person.name, person.emails, person.company, person.met, person.origin) == (
+    assert (person.name, person.emails, person.company, person.connected, person.origin) == (
         "Jürgen Schmidt",
         (),
         "ACME",
@@ -269,12 +271,14 @@ def test_import_creates_notes_and_a_second_run_changes_no_byte(vault, corpus):
     first = run(vault, "import", *files)
     assert first.exit_code == 0, first.output
     assert first.stderr.splitlines()[-1] == (
-        "8 created, 0 updated, 0 unchanged, 1 skipped: no name or e-mail (a member who left or hid)"
+        "9 records: 8 created, 0 updated, 0 unchanged, "
+        "1 skipped: no name or e-mail (a member who left or hid)"
     )
     written = snapshot(vault)
     again = run(vault, "import", *files)
     assert again.stderr.splitlines()[-1] == (
-        "0 created, 0 updated, 8 unchanged, 1 skipped: no name or e-mail (a member who left or hid)"
+        "9 records: 0 created, 0 updated, 8 unchanged, "
+        "1 skipped: no name or e-mail (a member who left or hid)"
     )
     assert snapshot(vault) == written
     assert (vault / "contacts" / "mateo-silva.md").read_text(encoding="utf-8") == dedent(
@@ -284,8 +288,7 @@ def test_import_creates_notes_and_a_second_run_changes_no_byte(vault, corpus):
         company: "Fabrikam, Inc."
         role: Staff Engineer
         emails: [mateo.silva@example.com]
-        tags: []
-        met: 2026-10-02
+        connected: 2026-10-02
         links: ["https://www.linkedin.com/in/mateosilva"]
         ---
 
@@ -344,7 +347,8 @@ def test_a_matched_note_gains_only_what_it_lacks_and_keeps_every_line_written(va
         "## Log\r\n"
         "- 2026-11-02 coffee: robots\r\n"
     )
-    assert run(vault, "import", str(export)).stderr.endswith("0 created, 0 updated, 1 unchanged\n")
+    again = run(vault, "import", str(export)).stderr
+    assert again.endswith("1 record: 0 created, 0 updated, 1 unchanged\n")
 
 
 def test_dry_run_says_what_would_happen_and_writes_nothing(vault, corpus):
@@ -357,7 +361,7 @@ def test_dry_run_says_what_would_happen_and_writes_nothing(vault, corpus):
         "would create contacts/amara-nwosu.md: Amara Nwosu (linkedin-connections-2018.csv:2)\n"
         "would create contacts/lukas-becker.md: Lukas Becker (linkedin-connections-2018.csv:3)\n"
     )
-    assert result.stderr == "dry run: 2 created, 0 updated, 0 unchanged\n"
+    assert result.stderr == "dry run: 2 records: 2 created, 0 updated, 0 unchanged\n"
     assert snapshot(vault) == before
 
 
@@ -372,10 +376,13 @@ def test_records_of_one_run_merge_and_a_namesake_with_other_emails_is_someone_el
     )
     result = run(vault, "import", "--tag", "#press", str(export))
     assert result.exit_code == 0, result.output
-    assert result.stderr.endswith("2 created, 0 updated, 0 unchanged\n")
+    assert result.stderr.endswith(
+        "3 records: 2 created, 0 updated, 0 unchanged, "
+        "1 joined to another record of the same person\n"
+    )
     assert (
-        "note people.vcf, card 3: same name, other e-mails than contacts/sam.md: a new note\n"
-        in result.stdout
+        "note people.vcf, card 3: same name as contacts/sam.md, but another person "
+        "(other e-mail, profile or company): a new note\n" in result.stdout
     )
     ann = parse_note("contacts/ann-park.md", (vault / "contacts/ann-park.md").read_bytes())[0]
     assert (ann.role, ann.tags) == ("Editor", ("press",))
@@ -414,7 +421,7 @@ _people = st.builds(
     aliases=st.lists(_texts, max_size=2, unique_by=str.casefold).map(tuple),
     tags=st.lists(st.from_regex(r"[a-z][a-z0-9-]{0,8}", fullmatch=True), max_size=2,
                   unique=True).map(tuple),
-    met=st.none() | st.dates(date(2000, 1, 1), date(2026, 1, 1)).map(date.isoformat),
+    connected=st.none() | st.dates(date(2000, 1, 1), date(2026, 1, 1)).map(date.isoformat),
 )  # fmt: skip
 
 
@@ -434,7 +441,10 @@ def test_every_new_note_reads_back_to_the_values_it_was_built_from(example_vault
     assert contact.role == person.role
     assert contact.aliases == person.aliases
     assert contact.tags == person.tags
-    assert (contact.met.isoformat() if contact.met else None) == person.met
+    assert profile(contact)["connected"] == person.connected
+    assert contact.met is None  # a connection is no meeting
+    # A note holds only what is known: no `null`, `[]` or `""` keys.
+    assert [key for key, value in contact.fields.items() if value in (None, "", [])] == []
     if person.birthday:
         shown = f"{contact.birthday.year:04}" if contact.birthday.year else "-"
         assert f"{shown}-{contact.birthday.month:02}-{contact.birthday.day:02}" == person.birthday
@@ -548,3 +558,122 @@ def test_merge_keeps_the_other_note_when_it_changes_while_merged(example_vault, 
         "contacts/sam-o.md changed while it was merged into contacts/sam-ortiz.md" in result.output
     )
     assert other.read_bytes().endswith(b"- 2026-11-20 call: one more\r\n")  # kept, not deleted
+
+
+# -- imports never invent or merge a fact (issue 22) -------------------------------------------
+
+_HEADER = "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+
+
+def _summary_adds_up(line: str) -> None:
+    """`N records: a created, b updated, ...`: the counts after the colon add up to N."""
+    import re
+
+    total, counts = line.split(": ", 1)
+    found = [int(number) for number in re.findall(r"(?:^|, )(\d+) ", counts)]
+    assert sum(found) == int(total.split()[-2]), line
+
+
+def test_namesakes_with_other_profiles_and_companies_stay_seven_people(vault):
+    companies = ["Acme", "Globex", "Initech", "Hooli", "Umbrella", "Acme", "Globex"]
+    rows = "".join(
+        f"Anna,Ali,https://www.linkedin.com/in/anna-ali-{n},,{company},Engineer,0{n} Mar 2024\n"
+        for n, company in enumerate(companies, start=1)
+    )
+    export = vault / "Connections.csv"
+    export.write_text(_HEADER + rows, encoding="utf-8")
+    result = run(vault, "import", str(export))
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines()[-1] == "7 records: 7 created, 0 updated, 0 unchanged"
+    notes = ["anna-ali.md", *(f"anna-ali-{n}.md" for n in range(2, 8))]
+    assert sorted(p.name for p in (vault / "contacts").iterdir()) == sorted(notes)
+    for n, name in enumerate(notes, start=1):
+        text = (vault / "contacts" / name).read_text(encoding="utf-8")
+        assert text.count("linkedin.com/in/") == 1, text
+        assert f'anna-ali-{n}"' in text
+    again = run(vault, "import", str(export))
+    assert again.stderr.splitlines()[-1] == "7 records: 0 created, 0 updated, 7 unchanged"
+
+
+def test_a_namesake_at_another_company_is_not_merged_into_a_note(vault):
+    (vault / "contacts" / "anna.md").write_text("---\nname: Anna Ali\ncompany: Acme\n---\n")
+    export = vault / "c.csv"
+    export.write_text(_HEADER + "Anna,Ali,,,Globex,CFO,01 Mar 2024\n", encoding="utf-8")
+    result = run(vault, "import", str(export))
+    assert result.stdout.splitlines()[-1] == (
+        "note c.csv:2: same name as contacts/anna.md, but another person "
+        "(other e-mail, profile or company): a new note"
+    )
+    assert (
+        vault / "contacts" / "anna.md"
+    ).read_text() == "---\nname: Anna Ali\ncompany: Acme\n---\n"
+    assert (vault / "contacts" / "anna-ali.md").exists()
+
+
+def test_every_import_summary_adds_up_to_the_records_read(vault, corpus):
+    files = sorted(FIXTURES.iterdir()) + sorted((corpus / "exports").glob("*.csv"))
+    files += sorted((corpus / "vcards").glob("*.vcf"))
+    for path in files:
+        result = run(vault, "import", "--dry-run", str(path))
+        assert result.exit_code == 0, (path, result.output)
+        _summary_adds_up(result.stderr.splitlines()[-1].removeprefix("dry run: "))
+
+
+def test_connected_on_is_kept_but_never_moves_the_last_contact(vault):
+    note = vault / "contacts" / "tomas.md"
+    note.write_text(
+        "---\nname: Tomas Berg\ncompany: Umbrella\ncadence: 6 weeks\n---\n\n"
+        "## Log\n\n- 2026-10-01 coffee: roadmap\n",
+        encoding="utf-8",
+    )
+    before = run(vault, "digest", "--format", "json").stdout
+    export = vault / "Connections.csv"
+    export.write_text(
+        _HEADER + "Tomas,Berg,https://www.linkedin.com/in/tomasberg,,Umbrella,CTO,12 Nov 2026\n"
+        "Old,Friend,https://www.linkedin.com/in/oldfriend,,Initech,CEO,07 Jul 2019\n",
+        encoding="utf-8",
+    )
+    assert run(vault, "import", str(export)).exit_code == 0
+    assert "connected: 2026-11-12\n" in note.read_text(encoding="utf-8")
+    assert "met:" not in note.read_text(encoding="utf-8")
+    shown = run(vault, "show", "tomas")
+    assert "last contact: 2026-10-01" in shown.stdout
+    assert "connected: 2026-11-12" in shown.stdout
+    # The digest is the one before the import: the coffee keeps its reminder, and the
+    # stranger connected in 2019 is no reconnect suggestion.
+    assert run(vault, "digest", "--format", "json").stdout == before
+    assert run(vault, "find", "2019-07-07").stdout.startswith("contacts/old-friend.md")
+
+
+def test_a_decorated_name_is_the_name_with_the_original_as_an_alias(vault):
+    export = vault / "c.csv"
+    export.write_text(_HEADER + '🚀 Sofia,"Marino, PMP®",,,,,\n', encoding="utf-8")
+    assert run(vault, "import", str(export)).exit_code == 0
+    assert (vault / "contacts" / "sofia-marino.md").read_text(encoding="utf-8") == dedent(
+        """\
+        ---
+        name: Sofia Marino
+        aliases: ["🚀 Sofia Marino, PMP®"]
+        ---
+
+        # Sofia Marino
+
+        ## Next
+
+        ## Log
+        """
+    )
+
+
+def test_plain_names():
+    from netnotes.core.names import plain_name
+
+    assert {text: plain_name(text) for text in (
+        "🚀 Sofia Marino, PMP®", "Ana Lima (she/her)", "Ben Okoro | Helping founders scale",
+        "Martin Luther King, Jr.", "Amy Chen, PhD, MBA", "Tom (Tommy) Smith", "🚀", "李小龍",
+    )} == {
+        "🚀 Sofia Marino, PMP®": "Sofia Marino", "Ana Lima (she/her)": "Ana Lima",
+        "Ben Okoro | Helping founders scale": "Ben Okoro",
+        "Martin Luther King, Jr.": "Martin Luther King, Jr.", "Amy Chen, PhD, MBA": "Amy Chen",
+        "Tom (Tommy) Smith": "Tom (Tommy) Smith", "🚀": "🚀", "李小龍": "李小龍",
+    }  # fmt: skip

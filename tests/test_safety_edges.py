@@ -26,7 +26,7 @@ def test_import_dry_run_creates_nothing_not_even_the_cache(vault):
     (vault / "c.vcf").write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann Lee\r\nEND:VCARD\r\n")
     result = run(vault, "import", "--dry-run", str(vault / "c.vcf"))
     assert result.exit_code == 0
-    assert result.stderr.splitlines()[-1] == "dry run: 1 created, 0 updated, 0 unchanged"
+    assert result.stderr.splitlines()[-1] == "dry run: 1 record: 1 created, 0 updated, 0 unchanged"
     assert sorted(p.name for p in vault.iterdir()) == ["c.vcf", "contacts", "netnotes.toml"]
 
 

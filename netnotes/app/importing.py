@@ -1,8 +1,11 @@
 """`netnotes import`: people from vCard, LinkedIn and Google files, safe to run again.
 
 Each record is matched to a note by UID, then e-mail, then profile URL, then
-exact (folded) name; a name that matches but whose e-mails conflict is a new
-person, reported. A matched note gains only what it lacks, through the same
+exact (folded) name; a name that matches but whose e-mails, profile URLs or
+company differ is a namesake: a new person, reported. A name is the person's
+name: what decorates it (`🚀 Sofia Marino, PMP®`) is dropped and the full
+string kept as an alias. A LinkedIn `Connected On` is `connected:`, never a
+meeting. A matched note gains only what it lacks, through the same
 line-level edits the writing commands use: a key it does not have, a list item
 it does not hold. A value it holds differently is kept and reported. Records
 that match each other in one run are merged first. New notes are made from
@@ -35,6 +38,8 @@ FORMATS = ("vcard", "linkedin", "google")
 class ImportPlan:
     """What an import does (or, with --dry-run, would do)."""
 
+    records: int = 0  # every record read, so the summary adds up to it
+    joined: int = 0  # records that were another record of the same person
     created: list[tuple[Path, Person]] = field(default_factory=list)
     updated: list[tuple[Contact, Person, list[tuple[str, str, list[str] | str]]]] = field(
         default_factory=list
@@ -52,9 +57,11 @@ class ImportPlan:
             f"{len(self.created)} created",
             f"{len(self.updated)} updated",
             f"{self.unchanged} unchanged",
+            *([f"{self.joined} joined to another record of the same person"] * bool(self.joined)),
             *(f"{count} skipped: {reason}" for reason, count in reasons.items()),
         ]
-        return ", ".join(parts)
+        records = f"{self.records} record" + ("" if self.records == 1 else "s")
+        return f"{records}: " + ", ".join(parts)
 
 
 # 100,000 contacts with long notes: an export far larger is not one.
@@ -116,8 +123,9 @@ def _keys(person: Person) -> list[str]:
 
 
 def merge_records(people: list[Person]) -> list[Person]:
-    """Records that share a UID, an e-mail or a URL, or a name without conflicting
-    e-mails, are one person: merged in file order (the first value of each key wins)."""
+    """Records that share a UID, an e-mail or a URL, or a name with nothing that tells
+    them apart (`namesakes`), are one person: merged in file order (the first value of
+    each key wins)."""
     parent = list(range(len(people)))
 
     def root(index: int) -> int:
@@ -137,14 +145,13 @@ def merge_records(people: list[Person]) -> list[Person]:
     for index, person in enumerate(people):
         named.setdefault(fold(person.name), []).append(index)
 
-    def emails(group: int) -> set[str]:
-        return {e.lower() for i, p in enumerate(people) if root(i) == group for e in p.emails}
+    def facts(group: int) -> Facts:
+        return Facts.of(p for i, p in enumerate(people) if root(i) == group)
 
     for indices in named.values():
         for index in indices[1:]:
             first, other = root(indices[0]), root(index)
-            ours, theirs = emails(first), emails(other)
-            if first != other and not (ours and theirs and not ours & theirs):
+            if first != other and not namesakes(facts(first), facts(other)):
                 parent[other] = first
     groups: dict[int, list[Person]] = {}
     for index, person in enumerate(people):
@@ -172,15 +179,49 @@ def _merged(group: list[Person]) -> Person:
         links=joined("links"),
         **{
             n: scalar(n)
-            for n in ("company", "role", "birthday", "anniversary", "note", "uid", "met")
+            for n in ("company", "role", "birthday", "anniversary", "note", "uid", "connected")
         },
         warnings=tuple(w for p in group for w in p.warnings),
     )
 
 
+class Facts(NamedTuple):
+    """What tells two people of one name apart: e-mails, profile URLs, companies (folded)."""
+
+    emails: frozenset[str]
+    links: frozenset[str]
+    companies: frozenset[str]
+
+    @classmethod
+    def of(cls, people) -> Facts:
+        people = list(people)
+        return cls(
+            frozenset(email.lower() for person in people for email in person.emails),
+            frozenset(url_key(link) for person in people for link in person.links),
+            frozenset(fold(person.company) for person in people if person.company),
+        )
+
+    @classmethod
+    def of_contact(cls, contact: Contact) -> Facts:
+        return cls(
+            frozenset(email.lower() for email in contact.emails),
+            frozenset(url_key(link) for link in links_of(contact)),
+            frozenset([fold(contact.company)] if contact.company else []),
+        )
+
+
+def namesakes(ours: Facts, theirs: Facts) -> bool:
+    """Two people of one name are different people when both have e-mails and share none,
+    both have profile URLs and share none, or both name a company and no company is
+    the same: one LinkedIn "Anna Ali" at Acme and another at Globex are two people."""
+    return any(
+        mine and others and not mine & others for mine, others in zip(ours, theirs, strict=True)
+    )
+
+
 class Match(NamedTuple):
     """Where a record goes: a note (`contact`), a new note, or nowhere (`skipped`, why);
-    `namesake`: a note of the same name with other e-mails (the record is someone else)."""
+    `namesake`: a note of the same name that is someone else (`namesakes`)."""
 
     contact: Contact | None = None
     skipped: str | None = None
@@ -208,16 +249,14 @@ class _Notes:
             if key in self.by_key:
                 return Match(self.by_key[key])
         named = self.by_name.get(fold(person.name), [])
-        if len(named) > 1:
-            paths = ", ".join(contact.path for contact in named)
+        ours = Facts.of([person])
+        same = [contact for contact in named if not namesakes(ours, Facts.of_contact(contact))]
+        if len(same) > 1:
+            paths = ", ".join(contact.path for contact in same)
             return Match(skipped=f"its name matches several notes ({paths}); add an e-mail to one")
-        if named:
-            theirs = {email.lower() for email in named[0].emails}
-            ours = {email.lower() for email in person.emails}
-            if theirs and ours and not theirs & ours:
-                return Match(namesake=named[0])
-            return Match(named[0])
-        return Match()
+        if same:
+            return Match(same[0])
+        return Match(namesake=named[0] if named else None)
 
 
 # -- planning -------------------------------------------------------------------------
@@ -242,24 +281,37 @@ def _printable_record(person: Person) -> Person:
     return replace(person, **changed)
 
 
+def _plain_named(person: Person) -> Person:
+    """The person's name without its decorations; the name as written is an alias."""
+    from netnotes.core.names import plain_name
+
+    name = plain_name(person.name)
+    if name == person.name:
+        return person
+    return replace(person, name=name, aliases=unique([*person.aliases, person.name]))
+
+
 def plan_import(vault: Vault, records: list[Person | Skip], *, tag: str | None) -> ImportPlan:
-    plan = ImportPlan()
+    plan = ImportPlan(records=len(records))
     people = []
     for record in records:
         if isinstance(record, Skip):
             plan.skipped.append(record)
         else:
-            record = _printable_record(record)
+            record = _plain_named(_printable_record(record))
             people.append(replace(record, tags=unique([*record.tags, tag])) if tag else record)
     contacts, _ = load_contacts(vault)
     notes = _Notes(contacts)
     taken = {contact.path for contact in contacts}
-    for person in merge_records(people):
+    merged = merge_records(people)
+    plan.joined = len(people) - len(merged)
+    for person in merged:
         plan.warnings += [f"{person.origin}: {warning}" for warning in person.warnings]
         contact, why_not, namesake = notes.match(person)
         if namesake is not None:
             plan.kept.append(
-                f"{person.origin}: same name, other e-mails than {namesake.path}: a new note"
+                f"{person.origin}: same name as {namesake.path}, but another person "
+                "(other e-mail, profile or company): a new note"
             )
         if why_not:
             plan.skipped.append(Skip(person.origin, why_not))
@@ -277,7 +329,7 @@ def plan_import(vault: Vault, records: list[Person | Skip], *, tag: str | None) 
     return plan
 
 
-_SCALARS = ("company", "role", "birthday", "anniversary", "met", "uid")
+_SCALARS = ("company", "role", "birthday", "anniversary", "connected", "uid")
 _LISTS = ("emails", "aliases", "phones", "tags", "links")
 
 
@@ -411,7 +463,7 @@ def new_note(vault: Vault, person: Person, today: date) -> str:
         "tags": person.tags,
         "birthday": person.birthday,
         "anniversary": person.anniversary,
-        "met": person.met,
+        "connected": person.connected,
         "links": person.links,
         "uid": person.uid,
     }

@@ -51,7 +51,7 @@ def contact_field(
 # What every command says of a person, in this order, whatever the note's spelling.
 PROFILE_KEYS = (
     "company", "role", "emails", "phones", "tags", "aliases", "interests", "location",
-    "met_at", "introduced_by", "links", "birthday", "met",
+    "met_at", "introduced_by", "links", "birthday", "met", "connected",
 )  # fmt: skip
 
 
@@ -85,4 +85,7 @@ def profile(contact: Contact, reading: Reading = DEFAULT_READING) -> dict[str, o
             else f"--{birthday.month:02}-{birthday.day:02}"),
         # A `met` that is not a date (a problem of its own) is still shown as written.
         "met": contact.met.isoformat() if contact.met else contact_field(contact, "met", reading),
+        # When the tie began on a network (an import's `Connected On`): shown, never a
+        # conversation, so it moves no reminder.
+        "connected": contact_field(contact, "connected", reading),
     }  # fmt: skip

@@ -30,6 +30,7 @@ KNOWN_KEYS = (
     "cadence",
     "last_contact",
     "met",
+    "connected",
     "follow_up",
     "birthday",
     "snooze",
@@ -46,6 +47,7 @@ BUILT_IN_SYNONYMS: dict[str, tuple[str, ...]] = {
     "role": ("position", "job_title"),
     "aliases": ("alias",),
     "met": ("met_date", "first_met"),
+    "connected": ("connected_on", "linkedin_connected"),
     "last_contact": (
         "last_contacted",
         "lastcontact",

@@ -84,7 +84,7 @@ def read_linkedin(text: str, source: str) -> list[Person | Skip]:
         if not name and not email:
             found.append(Skip(origin, "no name or e-mail (a member who left or hid)"))
             continue
-        met, warning = _connected_on(cell("connected"))
+        connected, warning = _connected_on(cell("connected"))
         found.append(
             Person(
                 name=name or email,
@@ -93,7 +93,7 @@ def read_linkedin(text: str, source: str) -> list[Person | Skip]:
                 company=cell("company") or None,
                 role=cell("position") or None,
                 links=unique([cell("url")]),
-                met=met,
+                connected=connected,
                 warnings=(warning,) if warning else (),
             )
         )

@@ -26,7 +26,8 @@ class Person:
     note: str | None = None
     uid: str | None = None
     links: tuple[str, ...] = ()  # profile URLs
-    met: str | None = None  # when the tie began (LinkedIn's Connected On)
+    # When the tie began on a network (LinkedIn's Connected On): never a conversation.
+    connected: str | None = None
     warnings: tuple[str, ...] = field(default=(), compare=False)  # values left out, and why
 
 

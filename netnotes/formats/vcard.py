@@ -152,6 +152,12 @@ def _person(card, origin: str, nicknames: list[str]) -> Person | Skip:
         if warning:
             warnings.append(warning)
         break
+    connected = None
+    for line in _labelled(card, "x-abdate", "connected"):  # as netnotes exports it
+        connected, warning = _card_date(line, "connected")
+        if warning:
+            warnings.append(warning)
+        break
     nicknames = unique(nicknames)
     categories = unique(
         part
@@ -174,6 +180,7 @@ def _person(card, origin: str, nicknames: list[str]) -> Person | Skip:
         note=note or None,
         uid=uid,
         links=unique(_text(line.value) for line in _values(card, "url")),
+        connected=connected,
         warnings=tuple(warnings),
     )
 
@@ -225,7 +232,8 @@ def write_vcards(contacts, uid_of) -> str:
     """One vCard 4.0 per contact, in the order given; `uid_of(contact)` its stable UID.
 
     FN, N, NICKNAME, EMAIL, TEL, ORG, TITLE, BDAY (`--MMDD` without a year),
-    ANNIVERSARY, CATEGORIES, URL, UID, and a NOTE naming the note it came from.
+    ANNIVERSARY, CATEGORIES, URL, UID, `connected` as Apple's labelled X-ABDATE, and a
+    NOTE naming the note it came from.
     """
     import vobject
 
@@ -258,9 +266,26 @@ def write_vcards(contacts, uid_of) -> str:
             card.add("categories").value = list(contact.tags)
         for link in links_of(contact):
             card.add("url").value = link
+        connected = _connected(contact)
+        if connected:  # vCard has no such date: Apple's labelled one, which its apps show
+            line = card.add("x-abdate")
+            line.value, line.group = connected, "connected"
+            label = card.add("x-ablabel")
+            label.value, label.group = "connected", "connected"
         card.add("note").value = f"netnotes: {contact.path}"
         cards.append(card.serialize())
     return "".join(cards)
+
+
+def _connected(contact) -> str | None:
+    from netnotes.core.dates import parse_written_date
+    from netnotes.core.fields import field_text
+
+    value = field_text(contact, "connected")
+    try:
+        return parse_written_date(value).isoformat() if value else None
+    except ValueError:
+        return None
 
 
 def _anniversary(contact) -> str | None:

@@ -93,6 +93,13 @@ def front_matter_end(text: str) -> int:
     return len(note.bom) + sum(len(line) for line in note.lines[: span[1] + 1])
 
 
+def front_matter_text(text: str) -> str | None:
+    """The YAML between the fences (None when the note has no front matter)."""
+    note = Lines.of(text)
+    span = _front_matter_span(note)
+    return None if span is None else "".join(note.lines[span[0] + 1 : span[1]])
+
+
 def _front_matter_span(note: Lines) -> tuple[int, int] | None:
     """(index of the opening '---', index of the closing line), or None."""
     if not note.lines or not OPENING_FENCE.fullmatch(note.content(0)):

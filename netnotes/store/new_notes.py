@@ -12,7 +12,7 @@ from netnotes.core.errors import NetnotesError
 from netnotes.core.model import Severity
 from netnotes.core.names import fold
 from netnotes.core.yamltext import yaml_flow_list, yaml_scalar
-from netnotes.store.edit import EditRefused, front_matter_end, set_key
+from netnotes.store.edit import EditRefused, front_matter_end, front_matter_text, set_key
 from netnotes.store.notefile import read_text_file
 from netnotes.store.vault import Vault
 
@@ -72,8 +72,9 @@ def note_from_template(
     The template's text is kept as written (its comments, its Obsidian shapes such as
     `met: {{date}}` or `tags: [#person]`, its order); `{name}` and `{today}` are filled,
     then each value given is set on its key's line through the value emitter, so a
-    value always reads back to itself. A key the values leave empty keeps the template's
-    line as it is.
+    value always reads back to itself. A note holds only what is known: a key the
+    template leaves empty (`company:`, `emails: []`) and the values do not fill is not
+    written; the template gives the keys' order and spelling, not `null`s.
     """
     end = front_matter_end(template)
     head, body = template[:end], template[end:]
@@ -90,7 +91,25 @@ def note_from_template(
             text = set_key(text, key, spelled, allow_flow=True)
         except EditRefused as error:
             raise NetnotesError(f"{TEMPLATE_PATH}: {key}: {error}") from None
+    for key in _empty_keys(text):
+        text = set_key(text, key, None, allow_flow=True)
     return text
+
+
+def _empty_keys(text: str) -> list[str]:
+    """The front matter's top-level keys that hold nothing: null, `""`, `[]` or `{}`."""
+    from netnotes.core.frontmatter import FrontMatterError, load_front_matter_leniently
+
+    head = front_matter_text(text)
+    if head is None:
+        return []
+    try:
+        data, _ = load_front_matter_leniently(head, 2)
+    except FrontMatterError:
+        return []
+    if not isinstance(data, dict):
+        return []
+    return [str(key) for key, value in data.items() if value in (None, "", [], {})]
 
 
 # A name in a note's text is shown, never read: a leading date would make `# {name}` a
