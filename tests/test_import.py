@@ -677,3 +677,14 @@ def test_plain_names():
         "Martin Luther King, Jr.": "Martin Luther King, Jr.", "Amy Chen, PhD, MBA": "Amy Chen",
         "Tom (Tommy) Smith": "Tom (Tommy) Smith", "🚀": "🚀", "李小龍": "李小龍",
     }  # fmt: skip
+
+
+def test_connected_goes_out_in_a_vcard_and_comes_back(vault):
+    (vault / "contacts" / "tomas.md").write_text(
+        "---\nname: Tomas Berg\nconnected: 2026-11-12\n---\n"
+    )
+    card = run(vault, "export", "vcard").stdout
+    assert "connected.X-ABDATE:2026-11-12\n" in card
+    assert "connected.X-ABLABEL:connected\n" in card
+    (person,) = read_vcards(card, "all.vcf")
+    assert (person.name, person.connected) == ("Tomas Berg", "2026-11-12")
