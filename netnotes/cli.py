@@ -271,18 +271,24 @@ def _say(text: str, **options) -> None:
 @click.option(
     "--links", is_flag=True, help="Also list links in meeting and daily notes that name no contact."
 )
+@click.option(
+    "--all", "every_one", is_flag=True, help="List every problem, even a hundred of one kind."
+)
 @click.pass_context
-def check(ctx: click.Context, links: bool) -> None:
+def check(ctx: click.Context, links: bool, every_one: bool) -> None:
     """Validate every note: print `path:line: severity: message`; exit 1 on errors.
+
+    A kind of problem that more than three notes have is shown by its first three and
+    a count; --all lists every one.
 
     Example: netnotes check --links
     """
-    from netnotes.app.checks import check_vault
+    from netnotes.app.checks import check_vault, grouped
     from netnotes.core.model import Severity
 
     vault = _vault(ctx)
     report = check_vault(vault, links=links)
-    for problem in report.problems:
+    for problem in report.problems if every_one else grouped(report.problems):
         click.echo(problem.format())
     errors = sum(problem.severity is Severity.ERROR for problem in report.problems)
     warnings = sum(problem.severity is Severity.WARNING for problem in report.problems)

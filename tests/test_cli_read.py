@@ -286,3 +286,88 @@ def test_digest_takes_today_from_netnotes_today_like_every_dated_command(example
     pinned = run("--vault", str(example_vault), "digest", "--format", "json",
                  env={"NETNOTES_TODAY": "2026-11-21"})  # fmt: skip
     assert pinned.stdout == (GOLDEN / "digest.json").read_text(encoding="utf-8")
+
+
+# -- homonyms: two people of one name (issue 22) -------------------------------------------
+
+
+def test_notes_marked_as_different_people_are_no_duplicates(vault):
+    contacts = vault / "contacts"
+    (contacts / "anna-ali.md").write_text("---\nname: Anna Ali\ncompany: Acme\n---\n")
+    (contacts / "anna-ali-2.md").write_text(
+        "---\nname: Anna Ali\ncompany: Globex\nnot_same_as: [[anna-ali]]\n---\n"
+    )
+    (contacts / "bo.md").write_text("---\nname: Bo Ek\n---\n")
+    (contacts / "bo-2.md").write_text("---\nname: Bo Ek\n---\n")
+    check = run("--vault", str(vault), "check")
+    assert check.stdout == (
+        "contacts/bo.md:2: warning: same name as contacts/bo-2.md ('bo ek'): one person in two files?\n"
+    )
+    assert (
+        run("--vault", str(vault), "dupes").stdout
+        == "contacts/bo-2.md  contacts/bo.md  same name: bo ek\n"
+    )
+    (contacts / "bo.md").write_text("---\nname: Bo Ek\nnot_same_as: contacts/bo-2.md\n---\n")
+    assert run("--vault", str(vault), "check").stdout == ""
+    assert run("--vault", str(vault), "dupes").stdout == ""
+    assert (
+        json.loads(run("--vault", str(vault), "digest", "--format", "json").stdout)["problems"]
+        == []
+    )
+
+
+# -- warnings that do not drown the digest (issue 22) -----------------------------------------
+
+
+def test_notes_not_about_people_and_stub_contacts_raise_no_problem(vault):
+    reading = vault / "reading"
+    reading.mkdir()
+    for n in range(100):  # Readwise exports: YAML only Obsidian accepts, no date, no people
+        (reading / f"book-{n}.md").write_text(
+            f"---\ntitle: Book {n}\nauthor: @someone on Twitter\n---\n\n- a [[highlight {n}]]\n"
+        )
+    for n in range(40):  # stubs: a contact with no front matter
+        (vault / "contacts" / f"stub-{n}.md").write_text(f"# Stub Person {n}\n\nMet at PyCon.\n")
+    digest = json.loads(run("--vault", str(vault), "digest", "--format", "json").stdout)
+    assert digest["problems"] == []
+    assert run("--vault", str(vault), "check").stdout == ""
+    listed = run("--vault", str(vault), "list", "--format", "json").stdout
+    assert len(json.loads(listed)) == 40
+
+
+def test_a_meeting_note_whose_yaml_fails_is_still_reported(vault):
+    meetings = vault / "meetings"
+    meetings.mkdir()
+    (meetings / "2026-11-20 Coffee.md").write_text("---\nattendees: @ann\n---\n")
+    (vault / "reading.md").write_text("---\nauthor: @someone\n---\n")
+    result = run("--vault", str(vault), "check")
+    assert result.stdout == (
+        "meetings/2026-11-20 Coffee.md:2: warning: front matter: found character that cannot "
+        "start any token; its date and attendees are not read\n"
+    )
+
+
+def test_the_digest_counts_warnings_and_check_groups_them(vault):
+    for n in range(6):
+        (vault / "contacts" / f"p{n}.md").write_text(
+            f"---\nname: P{n}\nbrithday: 1990-01-0{n + 1}\n---\n"
+        )
+    (vault / "contacts" / "bad.md").write_text("---\nname: [Bad\n---\n")
+    (vault / "contacts" / "q.md").write_text("---\nname: P0\n---\n")
+    env = {"NETNOTES_TODAY": "2026-11-21"}
+    text = run("--vault", str(vault), "digest", "--format", "markdown", env=env).stdout
+    problems = text.split("## Problems\n\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert problems[1:] == [
+        "- 6 warnings: `netnotes check` lists them",
+        "- 1 note shares a name or e-mail with another: `netnotes dupes` lists them "
+        "(`not_same_as:` tells two people apart)",
+    ]
+    assert problems[0].startswith("- [contacts/bad.md:3](contacts/bad.md): error: front matter")
+    check = run("--vault", str(vault), "check").stdout.splitlines()
+    assert check[1:4] == [
+        "contacts/p0.md:3: warning: unknown key 'brithday': did you mean 'birthday'?",
+        "contacts/p1.md:3: warning: unknown key 'brithday': did you mean 'birthday'?",
+        "contacts/p2.md:3: warning: unknown key 'brithday': did you mean 'birthday'?",
+    ]
+    assert check[4] == "... and 3 more like it: unknown key …: did you mean …? (--all lists them)"
+    assert len(run("--vault", str(vault), "check", "--all").stdout.splitlines()) == 8

@@ -151,13 +151,13 @@ def test_empty_file_is_a_warning_not_a_contact():
     assert messages(problems) == [(None, "warning", "empty file: not a contact yet")]
 
 
-def test_no_front_matter_still_reads_the_note_with_a_warning():
+def test_no_front_matter_is_a_contact_named_by_its_heading_and_no_warning():
     contact, problems = parse("# Ana Lima\n\n## Log\n- 2026-01-05 call: hello\n", "contacts/al.md")
     assert contact.name == "Ana Lima"
     assert len(contact.interactions) == 1
-    assert messages(problems) == [
-        (1, "warning", "no front matter (the first line must be '---'); read as a note without keys"),
-    ]  # fmt: skip
+    assert messages(problems) == []
+    stub, problems = parse("Met at PyCon, works on compilers.\n", "contacts/lee-park.md")
+    assert (stub.name, messages(problems)) == ("lee-park", [])
 
 
 def test_name_comes_from_key_then_first_h1_then_file_name():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from dataclasses import dataclass
 
 from netnotes.core.model import Problem, Severity
@@ -32,6 +34,47 @@ def check_vault(vault: Vault, *, links: bool = False) -> CheckReport:
     shown = [link.problem() for link in unmatched] if links else []
     found = sorted([*problems, *shown, *git_problems(vault)], key=Problem.sort_key)
     return CheckReport(notes + len(sources), found, len(shown))
+
+
+@dataclass(frozen=True, slots=True)
+class MoreOfTheSame:
+    """Problems left out of `check`'s listing: `count` more of the one shown before."""
+
+    count: int
+    message: str
+
+    def format(self) -> str:
+        from netnotes.core.safetext import printable
+
+        return f"... and {self.count} more like it: {printable(self.message)} (--all lists them)"
+
+
+# More of one kind of problem than this are shown by their first few and a count.
+SHOWN_OF_A_KIND = 3
+_QUOTED = re.compile(r"'[^']*'|\S+\.md\b|\d+")
+
+
+def kind_of(problem: Problem) -> tuple[str, str]:
+    """Problems of one kind differ only in the values they quote, the notes they name and
+    their numbers: `same name as contacts/a.md ('ann')` and `... contacts/b.md ('bo')`."""
+    return str(problem.severity), _QUOTED.sub("…", problem.message)
+
+
+def grouped(problems: list[Problem]) -> list[Problem | MoreOfTheSame]:
+    """The problems in order, each kind of which more than SHOWN_OF_A_KIND notes have cut
+    to its first SHOWN_OF_A_KIND and a count: 135 reading notes with the same YAML
+    trouble are one finding, not 135. `check --all` lists every one."""
+    counts = Counter(kind_of(problem) for problem in problems)
+    shown: Counter = Counter()
+    listing: list[Problem | MoreOfTheSame] = []
+    for problem in problems:
+        kind = kind_of(problem)
+        shown[kind] += 1
+        if shown[kind] <= SHOWN_OF_A_KIND or counts[kind] == SHOWN_OF_A_KIND + 1:
+            listing.append(problem)
+        elif shown[kind] == SHOWN_OF_A_KIND + 1:
+            listing.append(MoreOfTheSame(counts[kind] - SHOWN_OF_A_KIND, kind[1]))
+    return listing
 
 
 def git_problems(vault: Vault) -> list[Problem]:

@@ -14,7 +14,7 @@ import os
 from dataclasses import dataclass
 
 from netnotes.core.errors import NetnotesError
-from netnotes.core.identity import links_of, url_key
+from netnotes.core.identity import identity_of, links_of, told_apart, url_key
 from netnotes.core.model import Contact, Severity
 from netnotes.core.names import fold
 from netnotes.core.reading import KNOWN_KEYS
@@ -32,7 +32,8 @@ class LikelyDuplicate:
 
 
 def likely_duplicates(vault: Vault) -> list[LikelyDuplicate]:
-    """Pairs of notes that share an e-mail, a profile URL, a name or an alias."""
+    """Pairs of notes that share an e-mail, a profile URL, a name or an alias, but for
+    those a note marks as someone else (`not_same_as:`)."""
     contacts, _ = load_contacts(vault)
     owners: dict[tuple[str, str], list[Contact]] = {}
     for contact in contacts:
@@ -45,6 +46,8 @@ def likely_duplicates(vault: Vault) -> list[LikelyDuplicate]:
     for (what, value), holders in sorted(owners.items()):
         for index, first in enumerate(holders):
             for second in holders[index + 1 :]:
+                if told_apart(identity_of(first), identity_of(second)):
+                    continue
                 pair = tuple(sorted((first.path, second.path)))
                 found.setdefault(pair, f"same {what}: {value}")
     return [LikelyDuplicate(a, b, reason) for (a, b), reason in sorted(found.items())]

@@ -19,12 +19,44 @@ class Identity(NamedTuple):
     emails: tuple[str, ...]
     name_line: int | None
     emails_line: int | None
+    # The notes this one says are someone else (`not_same_as:`), as `note_key`s.
+    not_same_as: tuple[str, ...] = ()
 
 
 def identity_of(contact: Contact) -> Identity:
     lines = contact.key_lines
     return Identity(contact.path, contact.name, contact.aliases, contact.emails,
-                    lines.get("name"), lines.get("emails"))  # fmt: skip
+                    lines.get("name"), lines.get("emails"), not_same_as(contact))  # fmt: skip
+
+
+def note_key(reference: str) -> str:
+    """A note as `not_same_as:` names it, folded to its file name without `.md`: a path
+    (`contacts/anna-ali-2.md`), a file name, or a wikilink (`[[anna-ali-2]]`, with an
+    alias or a heading after `|` or `#`) all name the same note."""
+    target = reference.strip().removeprefix("[[").removesuffix("]]")
+    target = target.split("|", 1)[0].split("#", 1)[0].strip()
+    return fold(target.rpartition("/")[2].removesuffix(".md"))
+
+
+def not_same_as(contact: Contact) -> tuple[str, ...]:
+    """The notes a contact's `not_same_as:` names: other people who share its name."""
+    for key, value in contact.fields.items():
+        if fold(str(key)).replace(" ", "_").replace("-", "_") == "not_same_as":
+            values = value if isinstance(value, list) else [value]
+            return tuple(note_key(_link(v)) for v in values if v)
+    return ()
+
+
+def _link(value: object) -> str:
+    # `[[anna-ali-2]]` unquoted is a list in a list to YAML.
+    while isinstance(value, list) and len(value) == 1:
+        value = value[0]
+    return str(value)
+
+
+def told_apart(one: Identity, other: Identity) -> bool:
+    """Whether either note says the other is someone else (a mark on one is enough)."""
+    return note_key(other.path) in one.not_same_as or note_key(one.path) in other.not_same_as
 
 
 def links_of(contact: Contact) -> list[str]:
@@ -50,15 +82,32 @@ def identity_keys(identity: Identity) -> tuple[tuple[str, str], ...]:
 
 
 def duplicate_problems(identities: list[Identity]) -> list[Problem]:
-    """A name, alias or email that two files share: one person, or a name to tell apart."""
-    first_owner: dict[tuple[str, str], Identity] = {}
-    problems: list[Problem] = []
+    """A name, alias or email that two files share: one person, or a name to tell apart.
+    Notes marked as different people (`not_same_as:`) are never reported together."""
+    owners: dict[tuple[str, str], list[Identity]] = {}
     for identity in identities:
-        for what, key in identity_keys(identity):
-            owner = first_owner.setdefault((what, key), identity)
-            if owner is not identity:
-                problems.append(duplicate_problem(identity, what, key, owner.path))
+        for key in identity_keys(identity):
+            owners.setdefault(key, []).append(identity)
+    return [
+        problem
+        for (what, key), holders in owners.items()
+        if len(holders) > 1
+        for problem in shared_key_problems(what, key, holders)
+    ]
+
+
+def shared_key_problems(what: str, key: str, holders: list[Identity]) -> list[Problem]:
+    """The problems of the notes that share one key, in the vault's order: each is told it
+    shares the key with the first note before it that it is not told apart from."""
+    problems = []
+    for index, identity in enumerate(holders):
+        owner = next((o for o in holders[:index] if not told_apart(o, identity)), None)
+        if owner is not None:
+            problems.append(duplicate_problem(identity, what, key, owner.path))
     return problems
+
+
+_ONE_PERSON_IN_TWO_FILES = "one person in two files?"
 
 
 def duplicate_problem(identity: Identity, what: str, key: str, owner_path: str) -> Problem:
@@ -68,7 +117,14 @@ def duplicate_problem(identity: Identity, what: str, key: str, owner_path: str) 
         identity.path,
         line,
         Severity.WARNING,
-        f"same {what} as {owner_path} ('{key}'): one person in two files?",
+        f"same {what} as {owner_path} ('{key}'): {_ONE_PERSON_IN_TWO_FILES}",
+    )
+
+
+def is_duplicate(problem: Problem) -> bool:
+    """A problem `duplicate_problem` made: `netnotes dupes` is where to look at them."""
+    return problem.message.endswith(_ONE_PERSON_IN_TWO_FILES) and problem.message.startswith(
+        "same "
     )
 
 
@@ -89,6 +145,7 @@ class Summary(NamedTuple):
     days: tuple[int, ...]  # every interaction's day, ascending
     name_line: int | None
     emails_line: int | None
+    not_same_as: tuple[str, ...] = ()
 
     def searchable(self) -> list[str]:
         """The fields `find` matches (the note's text aside)."""
@@ -97,7 +154,7 @@ class Summary(NamedTuple):
 
     def identity(self) -> Identity:
         return Identity(self.path, self.name, self.aliases, self.emails, self.name_line,
-                        self.emails_line)  # fmt: skip
+                        self.emails_line, self.not_same_as)  # fmt: skip
 
     def last_contact(self, today: date) -> date | None:
         """As rules.last_contact: the latest of the key, `met` and interactions up to today."""
@@ -118,5 +175,5 @@ def summary_of(contact: Contact) -> Summary:
         contact.company, contact.role, contact.interests, day(contact.last_contact),
         day(contact.met),
         tuple(entry.on.toordinal() for entry in contact.interactions),  # oldest first
-        contact.key_lines.get("name"), contact.key_lines.get("emails"),
+        contact.key_lines.get("name"), contact.key_lines.get("emails"), not_same_as(contact),
     )  # fmt: skip

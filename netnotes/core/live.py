@@ -16,7 +16,7 @@ from bisect import bisect_left, bisect_right, insort
 from dataclasses import dataclass
 from datetime import date
 
-from netnotes.core.identity import Identity, duplicate_problem, identity_keys
+from netnotes.core.identity import Identity, identity_keys, shared_key_problems
 from netnotes.core.model import Item, Problem
 from netnotes.core.rules import pick_from_rotation, rotation_key
 
@@ -97,10 +97,8 @@ class LiveDigest:
         """As `identity.duplicate_problems` finds them (in another order: callers sort)."""
         problems = []
         for what, key in self._shared:
-            first, *others = self._owners[(what, key)]
-            for path in others:
-                identity = self._parts[path].identity
-                problems.append(duplicate_problem(identity, what, key, first))
+            holders = [self._parts[path].identity for path in self._owners[(what, key)]]
+            problems += shared_key_problems(what, key, holders)
         return problems
 
     def _put_in(self, path: str, part: Part) -> None:

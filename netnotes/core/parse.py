@@ -282,10 +282,14 @@ class _NoteReader:
                 Severity.INFO,
             )
             return None
-        if split.yaml_text is None:
+        # No front matter is a contact named by its heading or file name (a stub note):
+        # nothing to report, unless the first line is a fence mistyped (`----`, `- - -`).
+        opening = text.split("\n", 1)[0].strip()
+        if split.yaml_text is None and opening.startswith(("--", "- -")):
             self.problem(
                 1,
-                "no front matter (the first line must be '---'); read as a note without keys",
+                f"the first line is '{opening[:20]}', not '---', so no key below it is read: "
+                "write '---' to open the front matter",
                 Severity.WARNING,
             )
         body = _Body(self, split.body, split.body_first_line)

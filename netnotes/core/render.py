@@ -16,6 +16,7 @@ from datetime import date
 from json.encoder import encode_basestring as _json_string
 from urllib.parse import quote
 
+from netnotes.core.identity import is_duplicate
 from netnotes.core.model import Item, Problem, Severity, Status
 from netnotes.core.safetext import markdown_text, printable, printable_path
 
@@ -59,6 +60,24 @@ class Digest:
         return " · ".join(parts)
 
 
+def at_a_glance(problems: Sequence[Problem]) -> tuple[list[Problem], list[str]]:
+    """What a person reading the digest is shown of the vault's problems: each error (a
+    note left out, a value not read) by itself, and the warnings as a count with the
+    command that lists them, so 150 of them never bury what is due. JSON keeps them all."""
+    errors = [problem for problem in problems if problem.severity is Severity.ERROR]
+    duplicates = sum(is_duplicate(p) for p in problems if p.severity is not Severity.ERROR)
+    others = len(problems) - len(errors) - duplicates
+    lines = []
+    if others:
+        lines.append(f"{others} warning{'' if others == 1 else 's'}: `netnotes check` lists them")
+    if duplicates:
+        lines.append(
+            f"{duplicates} note{' shares' if duplicates == 1 else 's share'} a name or e-mail "
+            "with another: `netnotes dupes` lists them (`not_same_as:` tells two people apart)"
+        )
+    return errors, lines
+
+
 def day_label(day: date, today: date) -> str:
     label = f"{WEEKDAYS[day.weekday()]} {day.isoformat()}"
     late = (today - day).days
@@ -84,11 +103,13 @@ def render_markdown(digest: Digest, link_from: str = "", memo: dict | None = Non
     lines = [f"# Due on {digest.today.isoformat()}", "", digest.summary(), ""]
     if digest.problems:
         lines += ["## Problems", ""]
-        for problem in digest.problems:
+        errors, counted = at_a_glance(digest.problems)
+        for problem in errors:
             where = printable_path(problem.path)
             where = where if problem.line is None else f"{where}:{problem.line}"
             message = markdown_text(problem.message)
             lines.append(f"- {link(where, problem.path)}: {problem.severity}: {message}")
+        lines += [f"- {line}" for line in counted]
         lines.append("")
     for title, members in digest.grouped():
         lines += [f"## {title}", ""]
@@ -135,9 +156,10 @@ def render_text(
     lines = [paint(f"Due on {digest.today.isoformat()}", bold=True) + f" — {digest.summary()}"]
     if digest.problems:
         lines += ["", paint("Problems", bold=True)]
-        for problem in digest.problems:
-            colour = "red" if problem.severity is Severity.ERROR else "yellow"
-            lines.append("  " + paint(_problem_line(problem), fg=colour))
+        errors, counted = at_a_glance(digest.problems)
+        for problem in errors:
+            lines.append("  " + paint(_problem_line(problem), fg="red"))
+        lines += ["  " + paint(line.replace("`", ""), fg="yellow") for line in counted]
     names = {id(item): printable(item.contact) for item in digest.items}
     name_width = max(map(len, names.values()), default=0)
     when_width = max((len(day_label(item.due, digest.today)) for item in digest.items), default=0)

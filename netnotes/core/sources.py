@@ -112,7 +112,8 @@ class _SourceReader:
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
-            self.problem(None, "not UTF-8 text: save the file as UTF-8")
+            if _FILE_DATE.match(posixpath.basename(self.path)):  # a meeting or daily note
+                self.problem(None, "not UTF-8 text: save the file as UTF-8")
             return []
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         split = split_front_matter(text)
@@ -123,7 +124,13 @@ class _SourceReader:
                 fields, _ = load_front_matter_leniently(split.yaml_text, split.yaml_first_line)
                 lines = key_lines(split.yaml_text, split.yaml_first_line)
             except FrontMatterError as error:
-                self.problem(error.line, f"{error.message}; its date and attendees are not read")
+                # Worth a word only in a note that is about a meeting: one with a date
+                # (`date:` or in its name) or a people key. A reading note's YAML that only
+                # Obsidian accepts (`author: @someone`) is none of netnotes' business.
+                if self.looks_like_a_meeting(split.yaml_text):
+                    self.problem(
+                        error.line, f"{error.message}; its date and attendees are not read"
+                    )
         day = self.note_date(fields, lines)
         title = self.title(fields, split.body)
         mentions = self.attendees(fields, lines, day, title)
@@ -132,6 +139,15 @@ class _SourceReader:
         return mentions
 
     # -- the note as a whole ---------------------------------------------------------
+
+    def looks_like_a_meeting(self, yaml_text: str) -> bool:
+        """A date in the file name, or a `date:` or people key among the front matter's
+        top-level lines (read without YAML, which could not read them)."""
+        if _FILE_DATE.match(posixpath.basename(self.path)):
+            return True
+        keys = {fold_key(line.split(":", 1)[0]) for line in yaml_text.split("\n")
+                if ":" in line and line[:1] not in " \t#-"}  # fmt: skip
+        return "date" in keys or not keys.isdisjoint(self.people_keys)
 
     def note_date(self, fields: dict, lines: dict[str, int]) -> date | None:
         """`date:` in the front matter, else a file name that starts with an ISO date."""
