@@ -656,17 +656,29 @@ def dupes(ctx) -> None:
 @cli.command()
 @click.argument("keep", shell_complete=lambda *a: _complete_names(*a))
 @click.argument("remove", shell_complete=lambda *a: _complete_names(*a))
+@click.option("--yes", "-y", "assume_yes", is_flag=True, help="Do not ask before deleting REMOVE.")
 @click.pass_context
-def merge(ctx, keep, remove) -> None:
-    """Merge the note REMOVE into KEEP, then delete REMOVE.
+def merge(ctx, keep, remove, assume_yes) -> None:
+    """Merge the note REMOVE into KEEP, then delete REMOVE (asked first; --yes not to).
 
     Lists are united, keys KEEP lacks are added, KEEP's values win (conflicts are said),
-    logs are united in date order, and the rest of REMOVE's text is kept in KEEP.
-    Example: netnotes merge "Sam Ortiz" contacts/sam-o.md
+    logs are united in date order, a section of REMOVE under a heading KEEP has joins
+    KEEP's, and the rest of REMOVE's text is kept in KEEP.
+    Example: netnotes merge "Sam Ortiz" contacts/sam-o.md --yes
     """
     from netnotes.app.duplicates import merge_contacts
 
-    report = merge_contacts(_vault(ctx), keep, remove)
+    def confirm(kept: str, removed: str) -> bool:
+        if assume_yes:
+            return True
+        if not sys.stdin.isatty():
+            raise click.UsageError(
+                f"merge deletes {removed} once it is in {kept}: there is no terminal to ask "
+                "on, so say --yes to go on; nothing was changed"
+            )
+        return click.confirm(f"Merge {removed} into {kept}, then delete {removed}?")
+
+    report = merge_contacts(_vault(ctx), keep, remove, confirm)
     for change in report.changes:
         _say(f"{report.kept}: {change}")
     for conflict in report.conflicts:

@@ -511,7 +511,7 @@ def test_merge_unites_lists_and_logs_keeps_our_values_and_removes_the_other(exam
     ours = example_vault / "contacts" / "sam-ortiz.md"
     before = ours.read_text(encoding="utf-8")
     (example_vault / "contacts" / "sam-o.md").write_bytes(SAM_O.encode())
-    result = run(example_vault, "merge", "sam-ortiz", "sam-o")
+    result = run(example_vault, "merge", "--yes", "sam-ortiz", "sam-o")
     assert result.exit_code == 0, result.output
     assert result.stdout == (
         "contacts/sam-ortiz.md: + aliases: Sam O.\n"
@@ -551,7 +551,7 @@ def test_merge_keeps_the_other_note_when_it_changes_while_merged(example_vault, 
 
     monkeypatch.setattr(actions, "write_note", write_then_an_editor_saves)
     result = CliRunner().invoke(
-        cli, ["--vault", str(example_vault), "merge", "sam-ortiz", "sam-o"], env=TODAY
+        cli, ["--vault", str(example_vault), "merge", "--yes", "sam-ortiz", "sam-o"], env=TODAY
     )
     assert result.exit_code == 1
     assert (
@@ -688,3 +688,71 @@ def test_connected_goes_out_in_a_vcard_and_comes_back(vault):
     assert "connected.X-ABLABEL:connected\n" in card
     (person,) = read_vcards(card, "all.vcf")
     assert (person.name, person.connected) == ("Tomas Berg", "2026-11-12")
+
+
+def test_merge_joins_sections_by_heading(vault):
+    keep = vault / "contacts" / "ann.md"
+    keep.write_text(
+        "---\nname: Ann Lee\n---\n\n# Ann Lee\n\n## Next\n\n- [ ] send the deck\n\n"
+        "## Log\n- 2026-11-01 call: intro\n"
+    )
+    (vault / "contacts" / "ann-2.md").write_text(
+        "---\nname: Ann L.\n---\n\n# Ann L.\n\nMet at PyCon.\n\n## Next\n\n"
+        "- [ ] ask about Q1\n- [ ] send the deck\n\n## Interests\n\nclimbing\n\n"
+        "## Log\n- 2026-11-05 coffee: roadmap\n"
+    )
+    result = run(vault, "merge", "--yes", "ann.md", "ann-2.md")
+    assert result.exit_code == 0, result.output
+    assert keep.read_text() == (
+        "---\nname: Ann Lee\naliases: [Ann L.]\n---\n\n# Ann Lee\n\n## Next\n\n"
+        "- [ ] send the deck\n- [ ] ask about Q1\n\n"
+        "## Log\n- 2026-11-05 coffee: roadmap\n- 2026-11-01 call: intro\n\n"
+        "## Merged from contacts/ann-2.md\n\nMet at PyCon.\n\n## Interests\n\nclimbing\n"
+    )
+
+
+def test_merge_asks_on_a_terminal_and_refuses_without_one(vault):
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    keep, other = vault / "contacts" / "ann.md", vault / "contacts" / "ann-2.md"
+    keep.write_text("---\nname: Ann Lee\n---\n")
+    other.write_text("---\nname: Ann L.\n---\n")
+    refused = run(vault, "merge", "ann.md", "ann-2.md")
+    assert refused.exit_code == 2
+    assert (
+        "merge deletes contacts/ann-2.md once it is in contacts/ann.md: there is no terminal "
+        "to ask on, so say --yes to go on; nothing was changed" in refused.output
+    )
+    assert other.exists() and keep.read_text() == "---\nname: Ann Lee\n---\n"
+
+    def on_a_terminal(answer: bytes) -> str:
+        main, child = pty.openpty()
+        command = [sys.executable, "-m", "netnotes", "--vault", str(vault), "merge", "ann", "ann-2"]
+        process = subprocess.Popen(command, stdin=child, stdout=child, stderr=child)
+        os.close(child)
+        os.write(main, answer)
+        output = b""
+        while True:
+            try:
+                chunk = os.read(main, 4096)
+            except OSError:  # the child closed the terminal
+                break
+            if not chunk:
+                break
+            output += chunk
+        process.wait(timeout=60)
+        os.close(main)
+        return output.decode()
+
+    said = on_a_terminal(b"n\n")
+    assert (
+        "Merge contacts/ann-2.md into contacts/ann.md, then delete contacts/ann-2.md? [y/N]" in said
+    )
+    assert "not merged: nothing was changed" in said
+    assert other.exists() and keep.read_text() == "---\nname: Ann Lee\n---\n"
+    said = on_a_terminal(b"y\n")
+    assert "removed contacts/ann-2.md" in said
+    assert not other.exists()

@@ -111,7 +111,7 @@ def test_merge_during_a_paused_save_of_remove_never_deletes_the_half_saved_note(
     os.utime(remove, (time.time() - 60, time.time() - 60))
     saver = save_in_place_with_a_pause(remove, text.encode(), 120, 0.6)
     time.sleep(0.05)
-    result = netnotes(vault, "merge", "ann.md", "ann-2.md")
+    result = netnotes(vault, "merge", "--yes", "ann.md", "ann-2.md")
     saver.join()
     if remove.exists():  # refused: nothing lost, both notes there
         assert remove.read_text() == text

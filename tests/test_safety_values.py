@@ -123,7 +123,7 @@ def test_merge_carries_every_value_of_remove_into_keep(tmp_path_factory, name, v
     their_name = parse_note("contacts/remove.md", remove.read_bytes())[0].name  # or the stem
     for note in (keep, remove):  # saved a while ago: merge need not wait for them to settle
         os.utime(note, (time.time() - 10, time.time() - 10))
-    result = run(vault, "merge", "contacts/keep.md", "contacts/remove.md")
+    result = run(vault, "merge", "--yes", "contacts/keep.md", "contacts/remove.md")
     assert result.exit_code == 0, result.output
     assert not remove.exists()
     ours = fields_of(keep, vault)
@@ -310,7 +310,7 @@ def test_merge_takes_keys_netnotes_does_not_know(vault, value, written):
     # Before: internal error (TypeError) whenever REMOVE had such a key.
     (vault / "contacts" / "a.md").write_text("---\nname: Ann Lee\n---\n# Ann Lee\n")
     (vault / "contacts" / "b.md").write_text(f"---\nname: Ann L\n{value}\n---\n# Ann L\n")
-    result = run(vault, "merge", "a.md", "b.md")
+    result = run(vault, "merge", "--yes", "a.md", "b.md")
     assert result.exit_code == 0, result.output
     text = (vault / "contacts" / "a.md").read_text()
     assert f"\n{written}\n" in text
@@ -321,7 +321,7 @@ def test_merge_refuses_a_link_and_never_deletes_its_target(vault):
     (vault / "contacts" / "a.md").write_text("---\nname: Ann Lee\n---\n# Ann Lee\n")
     (vault / "contacts" / "c.md").write_text("---\nname: Cy\n---\n# Cy\n")
     (vault / "contacts" / "link.md").symlink_to(vault / "contacts" / "c.md")
-    result = run(vault, "merge", "a.md", "link.md")
+    result = run(vault, "merge", "--yes", "a.md", "link.md")
     assert result.exit_code == 1
     assert "contacts/link.md is a symbolic link: merge the note it points to" in result.stderr
     assert (vault / "contacts" / "c.md").read_text() == "---\nname: Cy\n---\n# Cy\n"
@@ -332,10 +332,10 @@ def test_merging_again_after_an_interruption_adds_nothing_twice(vault):
     keep.write_text("---\nname: Ann Lee\n---\n# Ann Lee\n")
     remove_text = "---\nname: Ann L\n---\n# Ann L\n\nLoves chess.\n\n## Log\n- 2026-11-01 coffee\n"
     (vault / "contacts" / "b.md").write_text(remove_text)
-    assert run(vault, "merge", "a.md", "b.md").exit_code == 0
+    assert run(vault, "merge", "--yes", "a.md", "b.md").exit_code == 0
     merged = keep.read_text()
     (vault / "contacts" / "b.md").write_text(remove_text)  # as if the delete never happened
-    assert run(vault, "merge", "a.md", "b.md").exit_code == 0
+    assert run(vault, "merge", "--yes", "a.md", "b.md").exit_code == 0
     assert keep.read_text() == merged
     assert merged.count("Loves chess.") == 1
 

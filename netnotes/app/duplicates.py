@@ -11,6 +11,7 @@ interruption leaves both notes, never neither.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 
 from netnotes.core.errors import NetnotesError
@@ -62,8 +63,11 @@ class MergeReport:
     entries: int
 
 
-def merge_contacts(vault: Vault, keep: str, remove: str) -> MergeReport:
+def merge_contacts(vault: Vault, keep: str, remove: str, confirm=None) -> MergeReport:
     """Merge the note named `remove` into the one named `keep`, then delete it.
+
+    `confirm(kept, removed)`, given the two notes' paths once both are found, says
+    whether to go on; False changes nothing (NetnotesError).
 
     REMOVE is deleted only once KEEP was written, read back, and parses with every
     one of REMOVE's log entries in it; REMOVE is read as the note writer reads a note
@@ -91,6 +95,8 @@ def merge_contacts(vault: Vault, keep: str, remove: str) -> MergeReport:
             "the link yourself; nothing was changed"
         )
     readable_contact(first)
+    if confirm is not None and not confirm(first.relative, second.relative):
+        raise NetnotesError("not merged: nothing was changed")
     changes: list[str] = []
     conflicts: list[str] = []
     added_entries = [0]
@@ -186,19 +192,67 @@ def _yaml_value(value) -> str:
 
 
 def _merge_body(text: str, their_text: str, their_path: str, added: list[int]) -> str:
-    """Our note with their log entries, and what else their body says (notes, tasks)
-    under a heading of its own: their headings alone are not worth keeping."""
+    """Our note with their log entries, and what else their body says (notes, tasks):
+    a section of theirs under a heading ours has too (`## Next`) joins the end of ours,
+    one ours lacks is added at the end, and their text before any heading goes under
+    `## Merged from PATH`. A line our section already holds is not added again (a merge
+    interrupted before it removed the note, run again). Their empty headings go."""
     from netnotes.sync.gitmerge import add_log_entries
 
     crlf = "\r\n" in text
     merged, rest, added[0] = add_log_entries(text.replace("\r\n", "\n"), their_text)
-    kept = _without_empty_headings(rest.split("\n"))
-    heading = f"## Merged from {their_path}"
-    if kept and heading in merged.split("\n"):
-        kept = []  # merged before (a merge interrupted before it removed the note)
-    if kept:
-        merged = f"{merged.rstrip()}\n\n## Merged from {their_path}\n\n" + "\n".join(kept) + "\n"
+    lines = merged.rstrip("\n").split("\n")
+    preamble, sections = _sections(_without_empty_headings(rest.split("\n")))
+    if preamble:
+        sections.insert(0, (f"## Merged from {their_path}", preamble))
+    for heading, content in sections:
+        lines = _into_section(lines, heading, content)
+    merged = "\n".join(lines) + "\n"
     return merged.replace("\n", "\r\n") if crlf else merged
+
+
+def _sections(lines: list[str]) -> tuple[list[str], list[tuple[str, list[str]]]]:
+    """(the lines before the first heading, [(heading, the lines under it)]), each without
+    its blank lines at either end."""
+    preamble: list[str] = []
+    sections: list[tuple[str, list[str]]] = []
+    for line in lines:
+        if _HEADING.match(line):
+            sections.append((line.rstrip(), []))
+        else:
+            (sections[-1][1] if sections else preamble).append(line)
+    return _trimmed(preamble), [(heading, _trimmed(content)) for heading, content in sections]
+
+
+_HEADING = re.compile(r"#{1,6}\s")
+
+
+def _trimmed(lines: list[str]) -> list[str]:
+    start = next((i for i, line in enumerate(lines) if line.strip()), len(lines))
+    end = next((i for i in range(len(lines), 0, -1) if lines[i - 1].strip()), start)
+    return lines[start:end]
+
+
+def _into_section(lines: list[str], heading: str, content: list[str]) -> list[str]:
+    """`lines` with `content` at the end of the section under `heading` (the same level
+    and words, any case), or as a new section at the end."""
+    key = fold(heading)
+    level = len(heading) - len(heading.lstrip("#"))
+    start = next((i for i, line in enumerate(lines) if fold(line.rstrip()) == key), None)
+    if start is None:
+        return [*lines, "", heading, *(["", *content] if content else [])]
+    end = next(
+        (i for i in range(start + 1, len(lines))
+         if _HEADING.match(lines[i]) and len(lines[i]) - len(lines[i].lstrip("#")) <= level),
+        len(lines),
+    )  # fmt: skip
+    held = {line.strip() for line in lines[start + 1 : end] if line.strip()}
+    new = [line for line in content if line.strip() not in held or not line.strip()]
+    if not any(line.strip() for line in new):
+        return lines
+    last = next((i for i in range(end, start, -1) if lines[i - 1].strip()), start + 1)
+    gap = [""] if last == start + 1 else []
+    return [*lines[:last], *gap, *new, *lines[last:end], *lines[end:]]
 
 
 def _without_empty_headings(lines: list[str]) -> list[str]:
