@@ -286,7 +286,7 @@ def test_done_with_several_open_tasks_asks_which(example_vault):
 def test_done_with_the_only_open_task(example_vault):
     assert run(example_vault, "done", "jill").exit_code == 0
     assert (
-        "- [x] send the piece on ads without stereotypes 📅 2026-11-25 ✅ 2026-11-21\n"
+        "- [x] send the article on ads without stereotypes 📅 2026-11-25 ✅ 2026-11-21\n"
         in (example_vault / "contacts" / "jill-moreno.md").read_text()
     )
 

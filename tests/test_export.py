@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -248,6 +249,17 @@ def test_init_ci_writes_a_job_that_publishes_the_digest_and_the_feed(tmp_path, h
     ) if host == "github" else "\n".join(job["pages"]["script"])  # fmt: skip
     assert "netnotes digest --write" in commands
     assert "netnotes export ics -o public/due.ics" in commands
+    # No public index has netnotes: without NETNOTES_PACKAGE the job stops and says why.
+    if host == "github":
+        install = next(
+            step["run"] for step in job["jobs"]["digest"]["steps"]
+            if "NETNOTES_PACKAGE" in str(step.get("run", ""))
+        )  # fmt: skip
+    else:
+        install = next(line for line in job["pages"]["script"] if "NETNOTES_PACKAGE" in line)
+    ran = subprocess.run(["bash", "-c", install], capture_output=True, text=True, env={})
+    assert ran.returncode == 1
+    assert "Set the " in ran.stderr and "variable NETNOTES_PACKAGE to where netnotes" in ran.stderr
     (vault / target).write_text("# mine\n")
     again = CliRunner().invoke(cli, ["init", str(vault), "--no-git", "--ci", host])
     assert again.exit_code == 0

@@ -176,7 +176,7 @@ def test_a_task_checked_on_one_side_stays_checked(clones):
     commit_all(phone, "postpone")
     assert git(phone, "pull", "-q", check=False).returncode == 0
     text = note.read_text()
-    assert "- [x] send the piece on ads without stereotypes 📅 2026-11-25 ✅ 2026-11-21\n" in text
+    assert "- [x] send the article on ads without stereotypes 📅 2026-11-25 ✅ 2026-11-21\n" in text
     assert "- [ ]" not in text
 
 

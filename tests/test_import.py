@@ -639,6 +639,7 @@ def test_connected_on_is_kept_but_never_moves_the_last_contact(vault):
     shown = run(vault, "show", "tomas")
     assert "last contact: 2026-10-01" in shown.stdout
     assert "connected: 2026-11-12" in shown.stdout
+    assert "  connected: 2026-11-12\n" in run(vault, "prep", "tomas").stdout
     # The digest is the one before the import: the coffee keeps its reminder, and the
     # stranger connected in 2019 is no reconnect suggestion.
     assert run(vault, "digest", "--format", "json").stdout == before

@@ -182,6 +182,27 @@ def test_stats_html_is_one_self_contained_page(practice, tmp_path):
     assert again.stderr == f"{page}: unchanged\n"  # the same data, the same bytes
 
 
+def test_stats_html_without_matplotlib_says_how_to_get_it_and_writes_nothing(
+    practice, tmp_path, monkeypatch
+):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # as if it were not installed
+    page = tmp_path / "report.html"
+    result = CliRunner().invoke(
+        cli, ["--vault", str(practice), "stats", "--html", str(page)], env=TODAY
+    )
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: stats --html draws its charts with matplotlib, which is not installed: "
+        "pip install 'netnotes[report]' (or pip install matplotlib) and run it again; "
+        "stats without --html needs nothing more\n"
+    )
+    assert not page.exists()
+    plain = CliRunner().invoke(cli, ["--vault", str(practice), "stats"], env=TODAY)
+    assert plain.exit_code == 0 and "contacts" in plain.stdout
+
+
 def test_stats_html_renders_every_chart_in_chromium_with_no_network_request(practice, tmp_path):
     import subprocess
 

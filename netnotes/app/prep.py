@@ -36,7 +36,8 @@ AFTER = (
 
 
 # Of the person's fields (core/fields.profile), those a card before a meeting shows.
-_PREP_KEYS = ("company", "role", "location", "met", "met_at", "introduced_by", "interests", "tags")
+_PREP_KEYS = ("company", "role", "location", "met", "met_at", "introduced_by", "connected",
+              "interests", "tags")  # fmt: skip
 
 
 def prep_document(vault: Vault, contact: Contact, today: date) -> dict:
@@ -135,6 +136,7 @@ def render_prep(document: dict, markdown: bool = False) -> str:
         ("location", document["location"]),
         ("met", " ".join(v for v in (document["met"], _at(document["met_at"])) if v)),
         ("introduced by", document["introduced_by"]),
+        ("connected", document["connected"]),  # on LinkedIn, say: no meeting
         ("interests", ", ".join(document["interests"])),
         ("tags", ", ".join(document["tags"])),
     ]  # fmt: skip

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from netnotes.core.errors import NetnotesError
 from netnotes.core.model import Contact, Direction
 from netnotes.core.practice import outreach, thanks
 from netnotes.core.rules import keep_in_touch, last_contact, make_context
@@ -212,7 +213,14 @@ def _bar_chart(labels: list[str], values: list[int], colour: str, rotate: bool =
     same bytes (no date, fixed ids)."""
     import io
 
-    import matplotlib
+    try:
+        import matplotlib
+    except ImportError:
+        raise NetnotesError(
+            "stats --html draws its charts with matplotlib, which is not installed: "
+            "pip install 'netnotes[report]' (or pip install matplotlib) and run it again; "
+            "stats without --html needs nothing more"
+        ) from None
 
     matplotlib.use("Agg")
     from matplotlib import pyplot
