@@ -757,3 +757,17 @@ def test_merge_asks_on_a_terminal_and_refuses_without_one(vault):
     said = on_a_terminal(b"y\n")
     assert "removed contacts/ann-2.md" in said
     assert not other.exists()
+
+
+def test_a_name_holding_a_wikilink_is_found_again_on_a_rerun(vault):
+    # Found by the mutated-export fuzz test: `[[Acme]] Ann` reads back as `Acme Ann`, so a
+    # rerun matched nothing and made the note again.
+    export = vault / "c.csv"
+    export.write_text(_HEADER + "[[Acme]],Ann,,,,,\n", encoding="utf-8")
+    assert run(vault, "import", str(export)).stderr.endswith(
+        "1 record: 1 created, 0 updated, 0 unchanged\n"
+    )
+    assert "name: Acme Ann\n" in (vault / "contacts" / "acme-ann.md").read_text()
+    assert run(vault, "import", str(export)).stderr.endswith(
+        "1 record: 0 created, 0 updated, 1 unchanged\n"
+    )

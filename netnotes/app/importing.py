@@ -282,13 +282,17 @@ def _printable_record(person: Person) -> Person:
 
 
 def _plain_named(person: Person) -> Person:
-    """The person's name without its decorations; the name as written is an alias."""
+    """The person's name without its decorations; the name as written is an alias. A
+    wikilink in it is its words, as a note's `name:` reads (so a rerun finds the note)."""
+    from netnotes.core.fields import link_text
     from netnotes.core.names import plain_name
 
-    name = plain_name(person.name)
+    shown = link_text(person.name)
+    name = plain_name(shown)
     if name == person.name:
         return person
-    return replace(person, name=name, aliases=unique([*person.aliases, person.name]))
+    aliases = unique([*person.aliases, shown]) if name != shown else person.aliases
+    return replace(person, name=name, aliases=aliases)
 
 
 def plan_import(vault: Vault, records: list[Person | Skip], *, tag: str | None) -> ImportPlan:
