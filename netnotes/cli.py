@@ -608,6 +608,34 @@ def _import(vault: Vault, records, dry_run: bool, tag: str | None) -> None:
 
 
 @cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Say what would be written; write nothing.")
+@click.option("--since", type=DATE, help="Only mail from this day on (YYYY-MM-DD, ...).")
+@click.pass_context
+def capture(ctx, paths, dry_run, since) -> None:
+    """Log what your mail shows happened with your contacts: one line per conversation.
+
+    Reads the headers (never the bodies) of the Maildir folders and mbox files named,
+    else those of [mail] in netnotes.toml; safe to run again (docs/mail.md).
+
+    Example: netnotes capture ~/Mail --dry-run
+    """
+    from netnotes.app.capture import capture_mail
+
+    vault = _vault(ctx)
+    report = capture_mail(vault, list(paths), today=_today(), since=since, dry_run=dry_run)
+    verb = "would add" if dry_run else "added"
+    for where, why in report.skipped:
+        _say(f"skip {where}: {why}")
+    for path, line in report.written:
+        _say(f"{verb} {path}: {line}")
+    if dry_run and report.strangers:
+        shown = ", ".join(f"{address} ({count})" for address, count in report.strangers[:10])
+        _say(f"not in the vault, most written with: {shown}", err=True)
+    click.echo(("dry run: " if dry_run else "") + report.summary(), err=True)
+
+
+@cli.command()
 @click.argument("kind", type=click.Choice(["vcard", "ics"]))
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE, not stdout.")
 @click.option("--today", type=TODAY, help="The feed's day (ics; default: today).")

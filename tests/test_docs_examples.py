@@ -83,8 +83,19 @@ def bash(line: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProce
 
 
 def downloads(home: Path) -> None:
+    """What the docs assume the user has at home: a LinkedIn export, and mail in ~/Mail."""
+    import mailbox
+    from email.message import EmailMessage
+
     (home / "Downloads").mkdir(parents=True, exist_ok=True)
     shutil.copy(FIXTURES / "linkedin-2025.csv", home / "Downloads" / "Connections.csv")
+    (home / "Mail").mkdir()
+    inbox = mailbox.Maildir(home / "Mail" / "INBOX", create=True)
+    mail = EmailMessage()
+    mail["From"], mail["To"] = "Jill <jill@brightside.example>", "me@example.org"
+    mail["Subject"], mail["Date"] = "Berlin?", "Thu, 19 Nov 2026 09:00:00 +0100"
+    mail["Message-ID"] = "<berlin@brightside.example>"
+    inbox.add(mailbox.MaildirMessage(mail))
 
 
 def readme_walkthrough() -> list[str]:

@@ -611,6 +611,9 @@ def test_an_obsidian_vault_gives_exactly_the_items_its_owner_expects(obsidian_va
          "no reply to email sent 2026-10-02: sent the one-pager"),
         ("cadence", "overdue", "2026-11-02", "Sam Ortiz", sam, 7,
          "keep in touch every 1 month; last contact 2026-10-02"),
+        # Her e-mail is the last word in her log table: an answer is owed.
+        ("reply", "overdue", "2026-11-04", "Jill Moreno", jill, 14,
+         "reply to their email of 2026-11-01: thanked me for the intro"),
         ("cadence", "overdue", "2026-11-15", "Jill Moreno", jill, 5,
          "keep in touch every 2 weeks; last contact 2026-11-01"),
         ("task", "overdue", "2026-11-20", "Sam Ortiz", sam, 16, "task: send him the pitch deck"),

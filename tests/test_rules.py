@@ -218,9 +218,34 @@ def test_nudges_stop_when_the_outbound_run_reaches_max_nudges():
     assert kinds(note("company: X", three), config=Config(max_nudges=4))[0][0] == "waiting"
 
 
-def test_a_reply_ends_the_wait():
+def test_a_reply_ends_the_wait_and_the_last_word_theirs_is_yours_to_answer():
     ana = note("company: X", "## Log\n- 2026-11-06 <- email: sure!\n- 2026-11-01 -> email: hi\n")
-    assert kinds(ana) == []
+    assert items(ana) == [
+        ("reply", "overdue", "2026-11-09", 6, "reply to their email of 2026-11-06: sure!")
+    ]
+
+
+# -- reply: they wrote, you have not answered ------------------------------------
+
+
+def test_mail_from_them_asks_for_an_answer_after_reply_within():
+    asked = "## Log\n- 2026-11-19 <- email: Question about your team\n- 2026-10-01 call\n"
+    assert kinds(note("company: X", asked)) == []  # two days: not yet
+    assert kinds(note("company: X", asked), today=day("2026-11-22")) == [
+        ("reply", "today", "2026-11-22")
+    ]
+
+
+def test_no_reply_is_owed_once_you_wrote_talked_or_planned_to_meet():
+    for later in ("- 2026-11-12 -> email: sure", "- 2026-11-12 call: talked", "- 2026-11-30 lunch"):
+        ana = note("company: X", f"## Log\n{later}\n- 2026-11-10 <- email: lunch?\n")
+        assert "reply" not in [kind for kind, *_ in kinds(ana)], later
+
+
+def test_only_something_written_asks_for_a_reply_and_not_for_ever():
+    assert kinds(note("company: X", "## Log\n- 2026-11-10 <- call: rang me\n")) == []
+    old = note("company: X", "## Log\n- 2026-04-10 <- email: catching up?\n")
+    assert "reply" not in [kind for kind, *_ in kinds(old)]  # past reconnect_after (6 months)
 
 
 def test_two_entries_on_the_same_day_keep_the_order_they_were_written_in():
@@ -229,7 +254,7 @@ def test_two_entries_on_the_same_day_keep_the_order_they_were_written_in():
         "company: X",
         "## Log\n- 2026-11-10 <- email: yes\n- 2026-11-10 -> email: q\n- 2026-11-01 call\n",
     )
-    assert kinds(replied) == []
+    assert kinds(replied) == [("reply", "overdue", "2026-11-13")]  # their yes: the last word
     unanswered = note(
         "company: X",
         "## Log\n- 2026-11-10 -> email: q\n- 2026-11-10 <- email: hi\n- 2026-11-01 call\n",
@@ -240,7 +265,7 @@ def test_two_entries_on_the_same_day_keep_the_order_they_were_written_in():
         "company: X",
         "## Log\n- 2026-11-01 call\n- 2026-11-10 -> email: q\n- 2026-11-10 <- email: yes\n",
     )
-    assert kinds(oldest_first) == []
+    assert kinds(oldest_first) == [("reply", "overdue", "2026-11-13")]
 
 
 # -- thanks ----------------------------------------------------------------------

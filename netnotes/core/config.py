@@ -43,6 +43,23 @@ def _matches(pattern: str, path: str) -> bool:
 
 
 @dataclass(frozen=True, slots=True)
+class MailSettings:
+    """`[mail]`: where `netnotes capture` reads mail, and what counts as a conversation.
+
+    Paths are as written (`~` allowed): mail lives outside the vault. `imap` is the
+    table as written (host, user, password_cmd, folders); `ignore` holds address
+    patterns (fnmatch, any case) that are never people.
+    """
+
+    maildir: tuple[str, ...] = ()
+    mbox: tuple[str, ...] = ()
+    imap: dict | None = None
+    ignore: tuple[str, ...] = ()
+    reply_within: Duration = Duration(days=3)
+    max_recipients: int = 8  # a message to more people than this is not personal
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     contacts: str = "contacts"
     digest: str = "DUE.md"
@@ -58,6 +75,8 @@ class Config:
     calendar: str | None = None  # an iCalendar file `digest --write` keeps current too
     reading: Reading = DEFAULT_READING  # key spellings, log headings, exclude ([keys], [log])
     sources: SourceSettings = SourceSettings()  # meeting and daily notes ([sources])
+    me: tuple[str, ...] = ()  # my addresses, lower case: what I sent vs what I received
+    mail: MailSettings = MailSettings()  # `netnotes capture` ([mail])
 
 
 _TOP_KEYS = {
@@ -72,6 +91,8 @@ _TOP_KEYS = {
     "exclude",
     "sources",
     "calendar",
+    "me",
+    "mail",
 }
 _RULE_KEYS = {
     "nudge_after",
@@ -121,6 +142,8 @@ def load_config(text: str) -> tuple[Config, list[Problem]]:
         calendar=_folder(data["calendar"], "calendar") if "calendar" in data else None,
         reading=_reading(data, problems),
         sources=_sources(data, problems),
+        me=tuple(address.lower() for address in _texts(data.get("me", []), "me")),
+        mail=_mail(data, problems),
     )
     for key in ("digest", "calendar"):
         _refuse_output_over_notes(key, getattr(config, key), config.contacts)
@@ -158,6 +181,46 @@ def _sources(data: dict, problems: list[Problem]) -> SourceSettings:
     exclude = _texts(table.get("exclude", []), "sources.exclude")
     keys = _texts(table.get("people_keys", list(PEOPLE_KEYS)), "sources.people_keys")
     return SourceSettings(include, exclude, keys)
+
+
+_MAIL_KEYS = {"maildir", "mbox", "imap", "ignore", "reply_within", "max_recipients"}
+
+
+def _mail(data: dict, problems: list[Problem]) -> MailSettings:
+    table = _table(data, "mail")
+    problems += [
+        Problem(CONFIG_NAME, None, Severity.WARNING, f"unknown setting 'mail.{key}'")
+        for key in sorted(set(table) - _MAIL_KEYS)
+    ]
+    imap = table.get("imap")
+    if imap is not None:
+        if not isinstance(imap, dict) or not isinstance(imap.get("host"), str):
+            raise ConfigError(
+                f"{CONFIG_NAME}: mail.imap: must be a table with at least host "
+                '(imap = { host = "imap.example.org", user = "me", password_cmd = "..." })'
+            )
+        if "password" in imap:
+            raise ConfigError(
+                f"{CONFIG_NAME}: mail.imap: a password is never kept in the vault: give "
+                "password_cmd (a command that prints it, as mbsync's PassCmd: \"pass show "
+                'mail") or leave it out to use the system keyring'
+            )
+    defaults = MailSettings()
+    max_recipients = table.get("max_recipients", defaults.max_recipients)
+    if (
+        isinstance(max_recipients, bool)
+        or not isinstance(max_recipients, int)
+        or max_recipients < 1
+    ):
+        raise ConfigError(f"{CONFIG_NAME}: mail.max_recipients: must be a whole number, 1 or more")
+    return MailSettings(
+        maildir=_texts(table.get("maildir", []), "mail.maildir"),
+        mbox=_texts(table.get("mbox", []), "mail.mbox"),
+        imap=imap,
+        ignore=_texts(table.get("ignore", []), "mail.ignore"),
+        reply_within=_duration(table, "reply_within", defaults.reply_within, "mail."),
+        max_recipients=max_recipients,
+    )
 
 
 def _reading(data: dict, problems: list[Problem]) -> Reading:

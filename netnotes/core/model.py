@@ -154,6 +154,7 @@ class ItemKind(StrEnum):
     TASK = "task"
     BIRTHDAY = "birthday"
     WAITING = "waiting"
+    REPLY = "reply"
     THANKS = "thanks"
     MEETING = "meeting"
     RECONNECT = "reconnect"

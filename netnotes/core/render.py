@@ -176,7 +176,7 @@ def render_text(
                 text += f" ({printable(item.context)})"
             if width is not None:
                 room = width - len(head) - len(where) - 2
-                text = _shorten(text, max(room, 12))
+                text = _shorten(text, max(room, 1))  # the width is a promise: at worst, "…"
             lines.append(f"{head}{text}  " + paint(where, dim=True))
     if not digest.items:
         lines += ["", "Nothing due. Your network is in good shape."]

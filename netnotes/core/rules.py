@@ -262,6 +262,32 @@ def waiting_items(contact: Contact, context: Context) -> Iterator[Item]:
     yield _entry_item(ItemKind.WAITING, contact, due, sent, text, context.today)
 
 
+# Kinds of entry that are something written to you, which asks for an answer.
+_WRITTEN = frozenset({"email", "mail", "message", "text", "sms", "dm", "letter"})
+
+
+def reply_items(contact: Contact, context: Context) -> Iterator[Item]:
+    """They wrote to you (`<- email`, as `capture` logs mail), and you have not written or
+    talked to them since, nor planned to: after `reply_within`, answer them. Shown until
+    you do (or log any contact), for as long as `reconnect_after`; after that it is an
+    old tie's matter."""
+    past = past_interactions(contact, context.today)
+    if not past or past[-1].direction is not Direction.IN:
+        return
+    received = past[-1]
+    if (received.kind or "").lower() not in _WRITTEN:
+        return
+    if len(contact.interactions) > len(past):
+        return  # a meeting planned since: you did answer (the lunch they asked for)
+    due = context.config.mail.reply_within.after(received.on)
+    if due > context.today or context.config.reconnect_after.after(received.on) < context.today:
+        return
+    text = f"reply to their {received.kind.lower()} of {received.on.isoformat()}"
+    if received.text:
+        text += f": {received.text}"
+    yield _entry_item(ItemKind.REPLY, contact, due, received, text, context.today)
+
+
 def thanks_items(contact: Contact, context: Context) -> Iterator[Item]:
     past = past_interactions(contact, context.today)
     if not past or not past[-1].is_meeting:
@@ -335,6 +361,7 @@ _RULES: tuple[Callable[[Contact, Context], Iterator[Item]], ...] = (
     task_items,
     birthday_items,
     waiting_items,
+    reply_items,
     thanks_items,
     meeting_items,
 )

@@ -24,6 +24,7 @@ _FROM_ITEMS = {
     ItemKind.CADENCE: "Keep in touch",
     ItemKind.FOLLOW_UP: "Follow up",
     ItemKind.WAITING: "Nudge",
+    ItemKind.REPLY: "Reply",
     ItemKind.THANKS: "Thank",
     ItemKind.MEETING: "Meeting",
     ItemKind.TASK: "Task",

@@ -1,0 +1,212 @@
+"""`netnotes capture`: what mail shows happened, written into the contacts' notes.
+
+Messages come from the Maildir trees, mbox files (and IMAP folders) of `[mail]` in
+netnotes.toml, or the paths named on the command line (store/mailboxes.py); their
+envelopes become one log line per conversation, contact, day and direction
+(core/mail.py), written through the guarded note writer as `log` writes: `- 2026-11-02
+-> email: Could we talk about the data role?`.
+
+Safe to run again, on any clone: a line a note already holds is not written twice, and
+every message a line was written for is remembered in the vault's
+`netnotes-captured.txt` (a short hash of each Message-ID a line, synced with git and
+merged by git's `union` driver), so a line the user deleted or rewrote never comes
+back. docs/mail.md says all this for users.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from netnotes.core.errors import NetnotesError
+from netnotes.core.mail import CAPTURE_MEMORY, Capture, conversations, remembered
+from netnotes.core.model import Contact, Direction
+from netnotes.core.names import fold
+from netnotes.store.vault import Vault
+
+STATE_FILE = CAPTURE_MEMORY
+_STATE_HEADER = (
+    "# netnotes capture: one line per message already written into a note (a hash of its\n"
+    "# Message-ID). Keep it in git; delete a line to let capture write that message again.\n"
+)
+KIND = "email"
+
+
+@dataclass
+class CaptureReport:
+    messages: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (where, why)
+    written: list[tuple[str, str]] = field(default_factory=list)  # (note, its new line)
+    already: int = 0  # lines the notes held already (written by hand, or on another clone)
+    before: int = 0  # lines of messages captured by an earlier run: never written again
+    strangers: list[tuple[str, int]] = field(default_factory=list)  # most frequent first
+
+    def summary(self) -> str:
+        notes = len({path for path, _ in self.written})
+        parts = [
+            f"{self.messages} message{'' if self.messages == 1 else 's'} read"
+            + (f" ({len(self.skipped)} skipped)" if self.skipped else ""),
+            f"{len(self.written)} line{'' if len(self.written) == 1 else 's'} added to "
+            f"{notes} note{'' if notes == 1 else 's'}",
+        ]
+        if self.already:
+            parts.append(f"{self.already} already there")
+        if self.before:
+            parts.append(f"{self.before} captured before")
+        return ", ".join(parts)
+
+
+def mail_sources(vault: Vault, paths: list[Path]) -> tuple[list[Path], list[Path]]:
+    """(Maildir folders, mbox files): the paths named, else the ones `[mail]` names."""
+    if paths:
+        return [p for p in paths if p.is_dir()], [p for p in paths if not p.is_dir()]
+    mail = vault.config.mail
+    expand = [Path(os.path.expanduser(p)) for p in mail.maildir]
+    boxes = [Path(os.path.expanduser(p)) for p in mail.mbox]
+    if not expand and not boxes and not mail.imap:
+        raise NetnotesError(
+            "no mail to read: name Maildir folders or mbox files (netnotes capture ~/Mail), "
+            'or say where your mail is in netnotes.toml ([mail] maildir = ["~/Mail"]); '
+            "docs/mail.md shows how"
+        )
+    return expand, boxes
+
+
+def capture_mail(
+    vault: Vault, paths: list[Path], *, today: date, since: date | None, dry_run: bool
+) -> CaptureReport:
+    from netnotes.store.loading import load_summaries
+    from netnotes.store.mailboxes import read_mail
+
+    config = vault.config
+    if not config.me:
+        raise NetnotesError(
+            "say which addresses are yours first, so netnotes can tell what you sent from "
+            'what you received: me = ["you@example.org"] at the top of netnotes.toml'
+        )
+    maildirs, mboxes = mail_sources(vault, paths)
+    report = CaptureReport()
+    messages = read_mail(vault, maildirs, mboxes)
+    report.messages = len(messages)
+    report.skipped = [(m.where, m.skipped) for m in messages if m.envelope is None]
+    envelopes = [m.envelope for m in messages if m.envelope is not None]
+    future = [m for m in messages if m.envelope and m.envelope.day > today.toordinal()]
+    report.skipped += [(m.where, "dated after today: its clock is wrong") for m in future]
+    envelopes = [e for e in envelopes if e.day <= today.toordinal()]
+    summaries, _, _ = load_summaries(vault, vault_wide=False)
+    owners: dict[str, list[str]] = {}
+    for summary in summaries:
+        for email in summary.emails:
+            owners.setdefault(email.strip().lower(), []).append(summary.path)
+    found = conversations(
+        envelopes,
+        owners,
+        config.me,
+        ignore=config.mail.ignore,
+        max_recipients=config.mail.max_recipients,
+        since=since.toordinal() if since else None,
+    )
+    report.strangers = sorted(found.strangers.items(), key=lambda item: (-item[1], item[0]))
+    _write(vault, found.captures, report, dry_run)
+    return report
+
+
+def _write(vault: Vault, captures: list[Capture], report: CaptureReport, dry_run: bool) -> None:
+    from netnotes.store.writer import note_lock
+
+    state = vault.root / STATE_FILE
+    with note_lock(vault.locks_dir, state):
+        known = _remembered(state)
+        by_note: dict[str, list[Capture]] = {}
+        for capture in captures:
+            if all(remembered(m) in known for m in capture.message_ids):
+                # Written by a run before (the note is not even opened): if the user has
+                # deleted or rewritten the line since, that is their call.
+                report.before += 1
+            else:
+                by_note.setdefault(capture.path, []).append(capture)
+        for path in sorted(by_note):
+            _write_note(vault, path, by_note[path], report, dry_run)
+        ids = [remembered(m) for caps in by_note.values() for c in caps for m in c.message_ids]
+        new = [line for line in dict.fromkeys(ids) if line not in known]
+        if new and not dry_run:
+            _remember(vault, state, new)
+
+
+def _write_note(
+    vault: Vault, path: str, captures: list[Capture], report: CaptureReport, dry_run: bool
+) -> None:
+    from netnotes.store.edit import add_log_entry, format_entry
+    from netnotes.store.notes import find_target, write_note
+
+    target = find_target(vault, path)
+    if dry_run:
+        contact = target.contact
+        for capture in captures:
+            if contact is not None and _holds(contact, capture):
+                report.already += 1
+            else:
+                report.written.append((path, "- " + _entry(capture, format_entry)))
+        return
+    added: list[str] = []
+    held = [0]
+
+    def edit(contact: Contact, text: str) -> str:
+        added.clear()
+        held[0] = 0
+        for capture in captures:
+            if _holds(contact, capture):
+                held[0] += 1
+                continue
+            entry = _entry(capture, format_entry)
+            text, _ = add_log_entry(
+                text, date.fromordinal(capture.day), entry, reading=vault.config.reading
+            )
+            added.append("- " + entry)
+        return text
+
+    write_note(vault, target, edit)
+    report.already += held[0]
+    report.written += [(path, line) for line in added]
+
+
+def _entry(capture: Capture, format_entry) -> str:
+    return format_entry(date.fromordinal(capture.day), capture.topic, KIND, capture.direction)
+
+
+def _holds(contact: Contact, capture: Capture) -> bool:
+    """Whether the note already has this line (written by an earlier run, here or on
+    another clone, or by hand): the same day, direction, kind and words."""
+    direction = Direction.OUT if capture.direction == "out" else Direction.IN
+    topic = fold(capture.topic)
+    return any(
+        entry.on.toordinal() == capture.day
+        and entry.direction is direction
+        and (entry.kind or "").lower() == KIND
+        and fold(entry.text) == topic
+        for entry in contact.interactions
+    )
+
+
+def _remembered(state: Path) -> set[str]:
+    from netnotes.store.notefile import read_text_file
+
+    text = read_text_file(state, "netnotes' capture memory", limit=64 * 1024 * 1024)
+    if text is None:
+        return set()
+    return {line.strip() for line in text.splitlines() if line.strip() and line[0] != "#"}
+
+
+def _remember(vault: Vault, state: Path, new: list[str]) -> None:
+    """Append to the memory (one write of the whole file, atomic, through the output
+    writer): what was there stays in its order, so git's union merge keeps both sides."""
+    from netnotes.store.notefile import read_text_file
+    from netnotes.store.output import write_output
+
+    text = read_text_file(state, "netnotes' capture memory", limit=64 * 1024 * 1024)
+    text = text if text else _STATE_HEADER
+    if not text.endswith("\n"):
+        text += "\n"
+    write_output(vault, state, (text + "".join(f"{line}\n" for line in new)).encode())
