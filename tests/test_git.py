@@ -415,3 +415,43 @@ def test_a_merge_reported_clean_always_parses_without_an_error(
     if result.conflicts == 0:
         _, problems = parse_note("contacts/ana.md", result.text.encode())
         assert [p.message for p in problems if p.severity == "error"] == [], result.text
+
+
+def test_two_clones_that_capture_the_same_mail_merge_without_a_duplicate_line(clones, tmp_path):
+    """Laptop and phone both run `capture` on the same mail (each has its own copy),
+    then sync: the note holds each line once and the capture memory merges by union."""
+    import mailbox
+    from email.message import EmailMessage
+
+    def mail(sender: str, to: str, subject: str, date: str, mid: str) -> EmailMessage:
+        message = EmailMessage()
+        message["From"], message["To"], message["Subject"] = sender, to, subject
+        message["Date"], message["Message-ID"] = date, mid
+        return message
+
+    laptop, phone = clones
+    maildir = tmp_path / "Mail"
+    maildir.mkdir()
+    sent = mailbox.Maildir(maildir / "Sent", create=True)
+    sent.add(mail("me@example.org", "priya@lumen.example", "The Q1 plan",
+                  "Mon, 16 Nov 2026 09:00:00 +0000", "<q1@example.org>"))  # fmt: skip
+    for clone in (laptop, phone):
+        assert netnotes(clone, "capture", str(maildir)).exit_code == 0
+        git(clone, "add", "-A")
+        git(clone, "commit", "-qm", "capture")
+    git(laptop, "push", "-q")
+    inbox = mailbox.Maildir(maildir / "INBOX", create=True)  # the phone sees one more
+    inbox.add(mail("priya@lumen.example", "me@example.org", "Re: The Q1 plan",
+                   "Tue, 17 Nov 2026 09:00:00 +0000", "<re-q1@example.org>"))  # fmt: skip
+    assert netnotes(phone, "capture", str(maildir)).exit_code == 0
+    git(phone, "add", "-A")
+    git(phone, "commit", "-qm", "capture again")
+    pulled = git(phone, "pull", "-q", "--no-edit", check=False)
+    assert pulled.returncode == 0, pulled.stdout + pulled.stderr
+    note = (phone / "contacts" / "priya-shah.md").read_text(encoding="utf-8")
+    assert note.count("-> email: The Q1 plan") == 1
+    assert note.count("<- email: The Q1 plan") == 1
+    memory = (phone / "netnotes-captured.txt").read_text(encoding="utf-8")
+    assert "<<<<<<<" not in memory
+    assert len({line for line in memory.splitlines() if not line.startswith("#")}) == 2
+    assert netnotes(phone, "capture", str(maildir)).stdout == ""  # nothing new, nothing again

@@ -45,7 +45,7 @@ def find_target(vault: Vault, name: str) -> Target:
     a lookup that finds nothing is tried again for a little while.
     """
     query = _vault_relative(vault, name)
-    found = _find_through_index(vault, query)
+    found = _find_by_path(vault, query) or _find_through_index(vault, query)
     if found is not None:
         return found
     give_up = time.monotonic() + writer.READ_DEADLINE
@@ -67,6 +67,37 @@ def find_target(vault: Vault, name: str) -> Target:
     )
 
 
+def _find_by_path(vault: Vault, query: str) -> Target | None:
+    """A NAME that is the path of a contact note (`contacts/dana.md`, as `capture` and
+    `merge` name notes): that note read alone; None for anything else (the full listing
+    answers, as before). The same answer as the listing's: the path is one it lists."""
+    from netnotes.store.vault import is_contact_path
+
+    if not query.endswith(".md") or "/" not in query:
+        return None
+    path = vault.root / query
+    if not is_contact_path(vault, path) or not path.is_file():
+        return None
+    return _read_target(vault, query, path)
+
+
+def _read_target(vault: Vault, relative: str, path: Path) -> Target | None:
+    """The note at `path` read and parsed now, as a Target; None when it cannot be read
+    or lies outside the vault (then the full listing says why)."""
+    from netnotes.core.parse import parse_note
+    from netnotes.store.notefile import NoteUnreadable, read_note_bytes
+
+    try:
+        data = read_note_bytes(path)
+    except NoteUnreadable:
+        return None
+    contact, problems = parse_note(relative, data, reading=vault.config.reading)
+    resolved = path.resolve()
+    if not resolved.is_relative_to(vault.root.resolve()):
+        return None
+    return Target(relative, resolved, contact, tuple(problems), len(data), _keyed(contact))
+
+
 def _find_through_index(vault: Vault, query: str) -> Target | None:
     """NAME resolved from the index's names, reading only the note it names; None
     whenever the index cannot be sure (then the whole vault is read, as before).
@@ -75,12 +106,10 @@ def _find_through_index(vault: Vault, query: str) -> Target | None:
     NAME could start, `find_contact` chooses among them as it would among all,
     and the chosen note is read now and must still hold the name it was found by.
     """
-    from netnotes.core.parse import parse_note
     from netnotes.store import index
-    from netnotes.store.notefile import NoteUnreadable, read_note_bytes
 
     if "/" in query or query.endswith(".md"):
-        return None  # a path: the full listing says which note it is
+        return None  # a path: `_find_by_path`, else the full listing, says which note
     candidates = index.name_candidates(vault, query)
     if not candidates:
         return None
@@ -88,18 +117,12 @@ def _find_through_index(vault: Vault, query: str) -> Target | None:
         chosen = find_contact(query, candidates)
     except NetnotesError:
         return None  # ambiguous or unknown: the full read gives the fresh answer
-    path = vault.root / chosen.path
-    try:
-        data = read_note_bytes(path)
-    except NoteUnreadable:
+    found = _read_target(vault, chosen.path, vault.root / chosen.path)
+    if found is None or found.contact is None:
         return None
-    contact, problems = parse_note(chosen.path, data, reading=vault.config.reading)
-    if contact is None or (contact.name, contact.aliases) != (chosen.name, chosen.aliases):
+    if (found.contact.name, found.contact.aliases) != (chosen.name, chosen.aliases):
         return None  # edited since the index saw it
-    resolved = path.resolve()
-    if not resolved.is_relative_to(vault.root.resolve()):
-        return None
-    return Target(chosen.path, resolved, contact, tuple(problems), len(data), _keyed(contact))
+    return found
 
 
 def _keyed(contact: Contact | None) -> bool:

@@ -1,0 +1,132 @@
+"""What `netnotes capture` costs on a mailbox, first pass and after, in one run.
+
+    python -m bench.capture [--messages 20000 100000] [--contacts 2000] [--runs 3]
+
+For each size it writes a seeded Maildir (an INBOX and a Sent folder, messages of
+about 3 KB with a body, as mbsync leaves them: a third to or from contacts, the rest
+strangers, lists and newsletters) and a vault of `--contacts` notes with e-mails, then
+times, as separate processes (peak memory the maximum):
+
+- the first pass (no cache: every header block read and parsed), once per run, each
+  on a fresh copy of the vault, as messages a second;
+- a pass with nothing new (the median of `--runs`);
+- a pass after 100 new messages arrived (the median of `--runs`).
+
+mu indexes about 1,000 messages a second (issue 23's yardstick). The mailboxes and
+vaults live in temporary folders and are deleted afterwards.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import statistics
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from pathlib import Path
+
+from bench.run import NETNOTES, timed
+
+BODY = ("Thanks for the note. " * 8 + "\n") * 25  # ~4 KB that capture never reads
+
+
+def write_vault(root: Path, contacts: int) -> list[str]:
+    (root / "contacts").mkdir(parents=True)
+    (root / "netnotes.toml").write_text('me = ["me@example.org"]\n')
+    addresses = []
+    for number in range(contacts):
+        address = f"person{number}@example{number % 50}.org"
+        addresses.append(address)
+        (root / "contacts" / f"person-{number}.md").write_text(
+            f"---\nname: Person {number}\nemails: [{address}]\n---\n\n## Log\n"
+            f"- 2025-01-0{1 + number % 9} call: hello\n"
+        )
+    return addresses
+
+
+def write_message(folder: Path, number: int, rng: random.Random, people: list[str]) -> None:
+    when = datetime(2026, 11, 20, tzinfo=UTC) - timedelta(minutes=37 * number)
+    shape = rng.random()
+    extra = ""
+    if shape < 0.17:
+        sender, to = "me@example.org", rng.choice(people)
+    elif shape < 0.34:
+        sender, to = rng.choice(people), "me@example.org"
+    elif shape < 0.5:
+        sender, to = f"list{number % 7}@lists.example", "me@example.org"
+        extra = f"List-Id: <dev{number % 7}.lists.example>\nList-Unsubscribe: <mailto:x>\n"
+    else:
+        sender, to = f"stranger{rng.randrange(5000)}@else.example", "me@example.org"
+    subject = f"Re: Topic {rng.randrange(2000)} and what comes next"
+    text = (
+        f"Return-Path: <{sender}>\nReceived: from mx.example.org by mail.example.org\n"
+        f"From: Somebody <{sender}>\nTo: <{to}>\nSubject: {subject}\n"
+        f"Date: {format_datetime(when)}\nMessage-ID: <{number}.{rng.random()}@bench>\n"
+        f"MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n{extra}\n{BODY}"
+    )
+    (folder / f"{1700000000 + number}.{number}_0.bench:2,S").write_text(text)
+
+
+def write_maildir(root: Path, count: int, people: list[str], seed: int = 7) -> None:
+    rng = random.Random(seed)
+    for box in ("INBOX", "Sent"):
+        for sub in ("cur", "new", "tmp"):
+            (root / box / sub).mkdir(parents=True, exist_ok=True)
+    for number in range(count):
+        box = "Sent" if number % 3 == 0 else "INBOX"
+        write_message(root / box / "cur", number, rng, people)
+
+
+def bench(messages: int, contacts: int, runs: int) -> list[tuple[str, float, int]]:
+    with tempfile.TemporaryDirectory() as temporary:
+        base = Path(temporary)
+        vault = base / "vault"
+        people = write_vault(vault, contacts)
+        stamp = time.time() - 60  # notes saved a while ago, as in a vault kept for years
+        for note in (vault / "contacts").iterdir():
+            os.utime(note, (stamp, stamp))
+        mail = base / "Mail"
+        write_maildir(mail, messages, people)
+        first = []
+        for run in range(runs):
+            fresh = base / f"vault-{run}"
+            shutil.copytree(vault, fresh)  # copy2: the old mtimes come along
+            first.append(timed([*NETNOTES, "--vault", str(fresh), "capture", str(mail)]))
+            if run < runs - 1:
+                shutil.rmtree(fresh)
+        command = [*NETNOTES, "--vault", str(fresh), "capture", str(mail)]
+        again = [timed(command) for _ in range(runs)]
+        rng = random.Random(99)
+        newer = []
+        for run in range(runs):
+            for number in range(100):  # 100 new messages arrive between runs
+                write_message(mail / "INBOX" / "new", messages + run * 100 + number, rng, people)
+            newer.append(timed(command))
+        seconds = statistics.median(t for t, _ in first)
+        return [
+            (f"first pass ({messages / seconds:,.0f} messages/s)", seconds,
+             max(m for _, m in first)),
+            ("nothing new", statistics.median(t for t, _ in again), max(m for _, m in again)),
+            ("100 new messages", statistics.median(t for t, _ in newer),
+             max(m for _, m in newer)),
+        ]  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--messages", type=int, nargs="+", default=[20000])
+    parser.add_argument("--contacts", type=int, default=2000)
+    parser.add_argument("--runs", type=int, default=3)
+    options = parser.parse_args()
+    print(f"netnotes capture, {options.contacts} contacts; medians of {options.runs} runs")
+    for count in options.messages:
+        for label, seconds, peak in bench(count, options.contacts, options.runs):
+            print(f"  {count:>7} messages  {label:<36} {seconds:7.2f} s  {peak:5} MB")
+
+
+if __name__ == "__main__":
+    main()
