@@ -221,7 +221,7 @@ def test_every_message_of_the_real_corpus_reads_or_is_skipped_with_a_reason(tmp_
     from netnotes.store.vault import open_vault
 
     vault = open_vault(make_vault(tmp_path / "vault"))
-    found = read_mail(vault, [corpus / "mail"], [])
+    found = list(read_mail(vault, [corpus / "mail"], []))
     files = list(maildir_files(corpus / "mail"))
     assert len(found) == len(files) == 103
     skipped = {Path(m.where).name: m.skipped for m in found if m.envelope is None}
@@ -233,5 +233,5 @@ def test_every_message_of_the_real_corpus_reads_or_is_skipped_with_a_reason(tmp_
     duplicates = [m for m in found if "duplicate" in m.where]
     assert len({m.envelope.message_id for m in duplicates}) < len(duplicates)
     assert len(set(ids)) < len(ids)  # copies of one message: capture counts them once
-    again = read_mail(vault, [corpus / "mail"], [])  # from the cache: the same answer
+    again = list(read_mail(vault, [corpus / "mail"], []))  # from the cache: the same
     assert again == found

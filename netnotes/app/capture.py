@@ -58,10 +58,11 @@ class CaptureReport:
         return ", ".join(parts)
 
 
-def mail_sources(vault: Vault, paths: list[Path]) -> tuple[list[Path], list[Path]]:
-    """(Maildir folders, mbox files): the paths named, else the ones `[mail]` names."""
+def mail_sources(vault: Vault, paths: list[Path]) -> tuple[list[Path], list[Path], dict | None]:
+    """(Maildir folders, mbox files, IMAP settings): the paths named, else what `[mail]`
+    names."""
     if paths:
-        return [p for p in paths if p.is_dir()], [p for p in paths if not p.is_dir()]
+        return [p for p in paths if p.is_dir()], [p for p in paths if not p.is_dir()], None
     mail = vault.config.mail
     expand = [Path(os.path.expanduser(p)) for p in mail.maildir]
     boxes = [Path(os.path.expanduser(p)) for p in mail.mbox]
@@ -71,7 +72,7 @@ def mail_sources(vault: Vault, paths: list[Path]) -> tuple[list[Path], list[Path
             'or say where your mail is in netnotes.toml ([mail] maildir = ["~/Mail"]); '
             "docs/mail.md shows how"
         )
-    return expand, boxes
+    return expand, boxes, mail.imap
 
 
 def capture_mail(
@@ -86,22 +87,27 @@ def capture_mail(
             "say which addresses are yours first, so netnotes can tell what you sent from "
             'what you received: me = ["you@example.org"] at the top of netnotes.toml'
         )
-    maildirs, mboxes = mail_sources(vault, paths)
+    maildirs, mboxes, imap = mail_sources(vault, paths)
     report = CaptureReport()
-    messages = read_mail(vault, maildirs, mboxes)
-    report.messages = len(messages)
-    report.skipped = [(m.where, m.skipped) for m in messages if m.envelope is None]
-    envelopes = [m.envelope for m in messages if m.envelope is not None]
-    future = [m for m in messages if m.envelope and m.envelope.day > today.toordinal()]
-    report.skipped += [(m.where, "dated after today: its clock is wrong") for m in future]
-    envelopes = [e for e in envelopes if e.day <= today.toordinal()]
     summaries, _, _ = load_summaries(vault, vault_wide=False)
     owners: dict[str, list[str]] = {}
     for summary in summaries:
         for email in summary.emails:
             owners.setdefault(email.strip().lower(), []).append(summary.path)
+
+    def envelopes():
+        """The usable envelopes, one at a time (100,000 messages are never all held)."""
+        for message in read_mail(vault, maildirs, mboxes, imap):
+            report.messages += 1
+            if message.envelope is None:
+                report.skipped.append((message.where, message.skipped))
+            elif message.envelope.day > today.toordinal():
+                report.skipped.append((message.where, "dated after today: its clock is wrong"))
+            else:
+                yield message.envelope
+
     found = conversations(
-        envelopes,
+        envelopes(),
         owners,
         config.me,
         ignore=config.mail.ignore,

@@ -48,18 +48,25 @@ CREATE TABLE IF NOT EXISTS mail (key TEXT PRIMARY KEY, stamp TEXT NOT NULL, data
 """
 
 
-def read_mail(vault: Vault, maildirs: list[Path], mboxes: list[Path]) -> list[Message]:
-    """Every message of the Maildir trees and mbox files, from the cache where it can."""
+def read_mail(
+    vault: Vault, maildirs: list[Path], mboxes: list[Path], imap: dict | None = None
+) -> Iterator[Message]:
+    """Every message of the Maildir trees, mbox files and IMAP folders (`imap`: the
+    `[mail] imap` settings), from the cache where it can; one at a time, so that a
+    caller that keeps only what it needs holds 100,000 messages in little memory. The
+    cache is written once the last message is given."""
     connection = index.open_cache(vault, TABLES) if vault.use_cache else None
-    cache = _Cache(connection)
+    cache = MessageCache(connection)
     try:
-        found: list[Message] = []
         for folder in maildirs:
-            found += _maildir(folder, cache)
+            yield from _maildir(folder, cache)
         for path in mboxes:
-            found += _mbox(path, cache)
+            yield from _mbox(path, cache)
+        if imap:
+            from netnotes.store.imap import read_imap
+
+            yield from read_imap(imap, cache)
         cache.save()
-        return found
     finally:
         if connection is not None:
             connection.close()
@@ -68,39 +75,37 @@ def read_mail(vault: Vault, maildirs: list[Path], mboxes: list[Path]) -> list[Me
 # -- Maildir ---------------------------------------------------------------------------
 
 
-def maildir_files(folder: Path) -> Iterator[tuple[str, Path]]:
-    """(the message's key, its path) for every message file of a Maildir tree, in order."""
+def maildir_files(folder: Path) -> Iterator[tuple[str, str]]:
+    """(the message's key, its path) for every message file of a Maildir tree, in order.
+    Paths as text: a mailbox holds 100,000 of them, and Path objects cost a second."""
     if not folder.is_dir():
         raise NoteUnreadable(f"{folder}: not a folder (a Maildir is one)")
     for root, folders, files in os.walk(folder):
         folders[:] = sorted(f for f in folders if f != "tmp" and not f.startswith("."))
-        here = Path(root)
-        box = here.parent if here.name in ("cur", "new") else here
+        name_of_root = os.path.basename(root)
+        box = os.path.dirname(root) if name_of_root in ("cur", "new") else root
         for name in sorted(files):
             if name.startswith("."):
                 continue
             unique = name.split(":2,", 1)[0].split("!2,", 1)[0]
-            yield f"maildir:{box}/{unique}", here / name
+            yield f"maildir:{box}/{unique}", os.path.join(root, name)
 
 
-def _maildir(folder: Path, cache: _Cache) -> list[Message]:
-    found = []
+# A Maildir message file never changes once delivered (a flag or a move to cur/ changes
+# its name, not its key): a cached one is not even looked at again.
+_DELIVERED = "delivered"
+
+
+def _maildir(folder: Path, cache: MessageCache) -> Iterator[Message]:
     cache.read_from.append(f"maildir:{folder}/")
     for key, path in maildir_files(folder):
-        try:
-            info = path.stat()
-        except OSError as error:
-            found.append(Message(str(path), None, f"cannot read: {error.strerror}"))
-            continue
-        stamp = str(info.st_size)  # a message file never changes but for its name
-        cached = cache.get(key, stamp)
+        cached = cache.get(key, _DELIVERED)
         if cached is not None:
-            found.append(Message(str(path), *cached[0]))
+            yield Message(path, *cached[0])
             continue
-        message = _message(str(path), lambda path=path: _head_of_file(path))
-        cache.put(key, stamp, [(message.envelope, message.skipped)])
-        found.append(message)
-    return found
+        message = message_from_head(path, lambda path=path: _head_of_file(Path(path)))
+        cache.put(key, _DELIVERED, [(message.envelope, message.skipped)])
+        yield message
 
 
 def _head_of_file(path: Path) -> bytes:
@@ -113,7 +118,7 @@ def _head_of_file(path: Path) -> bytes:
 # -- mbox ------------------------------------------------------------------------------
 
 
-def _mbox(path: Path, cache: _Cache) -> list[Message]:
+def _mbox(path: Path, cache: MessageCache) -> list[Message]:
     import mailbox
 
     try:
@@ -137,7 +142,7 @@ def _mbox(path: Path, cache: _Cache) -> list[Message]:
                 with box.get_file(message_key) as handle:
                     return handle.read(HEADER_BYTES)
 
-            found.append(_message(f"{path}, message {number}", head))
+            found.append(message_from_head(f"{path}, message {number}", head))
     finally:
         box.close()
     cache.put(key, stamp, [(m.envelope, m.skipped) for m in found])
@@ -154,7 +159,7 @@ def _header_end(data: bytes) -> int:
     return min(ends) if ends else -1
 
 
-def _message(where: str, read_head) -> Message:
+def message_from_head(where: str, read_head) -> Message:
     """The envelope of one message; a message that cannot be read or used is skipped with
     the reason, never raised (one broken file never stops the others)."""
     try:
@@ -179,7 +184,7 @@ def _message(where: str, read_head) -> Message:
 # -- the cache -------------------------------------------------------------------------
 
 
-class _Cache:
+class MessageCache:
     """Envelopes by message key and stamp, read all at once and written once at the end;
     without a cache (none, busy, damaged) every message is read."""
 
@@ -187,7 +192,6 @@ class _Cache:
         self.connection = connection
         self.known: dict[str, tuple[str, str]] = {}
         self.fresh: list[tuple[str, str, str]] = []
-        self.seen: set[str] = set()
         self.read_from: list[str] = []  # the key prefixes of the sources read this run
         if connection is not None:
             try:
@@ -197,8 +201,7 @@ class _Cache:
                 self.connection = None
 
     def get(self, key: str, stamp: str) -> list[tuple[Envelope | None, str | None]] | None:
-        self.seen.add(key)
-        cached = self.known.get(key)
+        cached = self.known.pop(key, None)  # given once: let it go as the run goes on
         if cached is None or cached[0] != stamp:
             return None
         try:
@@ -217,7 +220,8 @@ class _Cache:
     def save(self) -> None:
         """Write what was read, and forget the messages gone from the sources read."""
         prefixes = tuple(self.read_from)
-        gone = [(key,) for key in self.known if key.startswith(prefixes) and key not in self.seen]
+        # What is left in `known` was never asked for: messages gone from the sources read.
+        gone = [(key,) for key in self.known if key.startswith(prefixes)]
         if self.connection is None or not (self.fresh or gone):
             return
         connection = self.connection
