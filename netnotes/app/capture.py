@@ -88,6 +88,13 @@ def capture_mail(
             'what you received: me = ["you@example.org"] at the top of netnotes.toml'
         )
     maildirs, mboxes, imap = mail_sources(vault, paths)
+    remote = None
+    if imap:
+        from netnotes.store.imap import read_imap
+
+        def remote(cache):
+            return read_imap(imap, cache)
+
     report = CaptureReport()
     summaries, _, _ = load_summaries(vault, vault_wide=False)
     owners: dict[str, list[str]] = {}
@@ -97,7 +104,7 @@ def capture_mail(
 
     def envelopes():
         """The usable envelopes, one at a time (100,000 messages are never all held)."""
-        for message in read_mail(vault, maildirs, mboxes, imap):
+        for message in read_mail(vault, maildirs, mboxes, remote):
             report.messages += 1
             if message.envelope is None:
                 report.skipped.append((message.where, message.skipped))

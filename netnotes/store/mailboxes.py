@@ -49,12 +49,12 @@ CREATE TABLE IF NOT EXISTS mail (key TEXT PRIMARY KEY, stamp TEXT NOT NULL, data
 
 
 def read_mail(
-    vault: Vault, maildirs: list[Path], mboxes: list[Path], imap: dict | None = None
+    vault: Vault, maildirs: list[Path], mboxes: list[Path], remote=None
 ) -> Iterator[Message]:
-    """Every message of the Maildir trees, mbox files and IMAP folders (`imap`: the
-    `[mail] imap` settings), from the cache where it can; one at a time, so that a
-    caller that keeps only what it needs holds 100,000 messages in little memory. The
-    cache is written once the last message is given."""
+    """Every message of the Maildir trees and mbox files, then those `remote(cache)`
+    gives (store/imap.py's `read_imap`), from the cache where it can; one at a time, so
+    that a caller that keeps only what it needs holds 100,000 messages in little
+    memory. The cache is written once the last message is given."""
     connection = index.open_cache(vault, TABLES) if vault.use_cache else None
     cache = MessageCache(connection)
     try:
@@ -62,10 +62,8 @@ def read_mail(
             yield from _maildir(folder, cache)
         for path in mboxes:
             yield from _mbox(path, cache)
-        if imap:
-            from netnotes.store.imap import read_imap
-
-            yield from read_imap(imap, cache)
+        if remote is not None:
+            yield from remote(cache)
         cache.save()
     finally:
         if connection is not None:
