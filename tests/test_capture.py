@@ -61,6 +61,15 @@ def make_vault(root: Path) -> Path:
     return root
 
 
+# What capture writes of `the_mail()`, from a Maildir, an mbox or IMAP alike.
+THE_LINES = (
+    "added contacts/ana.md: - 2026-11-12 <- email: Question about your team\n"
+    "added contacts/dana.md: - 2026-11-03 -> email: The data role\n"
+    "added contacts/dana.md: - 2026-11-05 <- email: The data role\n"
+    "added contacts/raj.md: - 2026-11-02 -> email: Could we talk?\n"
+)
+
+
 def maildir_of(root: Path, folders: dict[str, list[EmailMessage]]) -> Path:
     """A Maildir tree as mbsync writes one: a folder per mailbox, each with cur/new/tmp."""
     root.mkdir(parents=True, exist_ok=True)
@@ -99,12 +108,7 @@ def test_capture_writes_what_happened_and_the_digest_says_both_ways(tmp_path):
     mail = maildir_of(tmp_path / "Mail", the_mail())
     result = run(vault, "capture", str(mail))
     assert result.exit_code == 0, result.output
-    assert result.stdout == (
-        "added contacts/ana.md: - 2026-11-12 <- email: Question about your team\n"
-        "added contacts/dana.md: - 2026-11-03 -> email: The data role\n"
-        "added contacts/dana.md: - 2026-11-05 <- email: The data role\n"
-        "added contacts/raj.md: - 2026-11-02 -> email: Could we talk?\n"
-    )
+    assert result.stdout == THE_LINES
     assert result.stderr == "8 messages read, 4 lines added to 3 notes\n"
     assert (vault / "contacts" / "dana.md").read_text() == dedent(
         """\
