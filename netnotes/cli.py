@@ -613,10 +613,12 @@ def _import(vault: Vault, records, dry_run: bool, tag: str | None) -> None:
 @click.option("--since", type=DATE, help="Only mail from this day on (YYYY-MM-DD, ...).")
 @click.pass_context
 def capture(ctx, paths, dry_run, since) -> None:
-    """Log what your mail shows happened with your contacts: one line per conversation.
+    """Log what your mail and calendars show happened with your contacts.
 
     Reads the headers (never the bodies) of the Maildir folders and mbox files named,
-    else those of [mail] in netnotes.toml; safe to run again (docs/mail.md).
+    and the events of the ICS files and vdir folders named, else what [mail] and
+    [calendars] in netnotes.toml name; safe to run again (docs/mail.md,
+    docs/calendars.md).
 
     Example: netnotes capture ~/Mail --dry-run
     """

@@ -21,6 +21,7 @@ from datetime import date
 from pathlib import Path
 
 from netnotes.core.errors import NetnotesError
+from netnotes.core.events import Owners, event_captures
 from netnotes.core.mail import CAPTURE_MEMORY, Capture, conversations, remembered
 from netnotes.core.model import Contact, Direction
 from netnotes.core.names import fold
@@ -31,7 +32,6 @@ _STATE_HEADER = (
     "# netnotes capture: one line per message already written into a note (a hash of its\n"
     "# Message-ID). Keep it in git; delete a line to let capture write that message again.\n"
 )
-KIND = "email"
 
 
 @dataclass
@@ -42,12 +42,23 @@ class CaptureReport:
     already: int = 0  # lines the notes held already (written by hand, or on another clone)
     before: int = 0  # lines of messages captured by an earlier run: never written again
     strangers: list[tuple[str, int]] = field(default_factory=list)  # most frequent first
+    calendars: int = 0  # calendar files read (None read: not said)
+    events: int = 0  # their event occurrences in the window
 
     def summary(self) -> str:
         notes = len({path for path, _ in self.written})
+        read = [f"{self.messages} message{'' if self.messages == 1 else 's'} read"] * bool(
+            self.messages or not self.calendars
+        )
+        if self.calendars:
+            read.append(
+                f"{self.calendars} calendar file{'' if self.calendars == 1 else 's'} read "
+                f"({self.events} event{'' if self.events == 1 else 's'})"
+            )
+        if self.skipped:
+            read[-1] += f" ({len(self.skipped)} skipped)"
         parts = [
-            f"{self.messages} message{'' if self.messages == 1 else 's'} read"
-            + (f" ({len(self.skipped)} skipped)" if self.skipped else ""),
+            *read,
             f"{len(self.written)} line{'' if len(self.written) == 1 else 's'} added to "
             f"{notes} note{'' if notes == 1 else 's'}",
         ]
@@ -58,24 +69,50 @@ class CaptureReport:
         return ", ".join(parts)
 
 
-def mail_sources(vault: Vault, paths: list[Path]) -> tuple[list[Path], list[Path], dict | None]:
-    """(Maildir folders, mbox files, IMAP settings): the paths named, else what `[mail]`
-    names."""
+@dataclass
+class Sources:
+    maildirs: list[Path] = field(default_factory=list)
+    mboxes: list[Path] = field(default_factory=list)
+    imap: dict | None = None
+    calendars: list[Path] = field(default_factory=list)  # ICS files and vdir folders
+    caldav: dict | None = None
+
+
+def _is_calendar(path: Path) -> bool:
+    """An ICS file, or a vdir folder (`.ics` files, no Maildir's cur/ or new/)."""
+    if not path.is_dir():
+        return path.suffix.lower() in (".ics", ".ical", ".ifb")
+    if (path / "cur").is_dir() or (path / "new").is_dir():
+        return False
+    return any(child.suffix.lower() == ".ics" for child in path.iterdir())
+
+
+def sources(vault: Vault, paths: list[Path]) -> Sources:
+    """What capture reads: the paths named (Maildir and vdir folders, mbox and ICS files),
+    else what `[mail]` and `[calendars]` name."""
     if paths:
-        return [p for p in paths if p.is_dir()], [p for p in paths if not p.is_dir()], None
-    mail = vault.config.mail
-    expand = [Path(os.path.expanduser(p)) for p in mail.maildir]
-    boxes = [Path(os.path.expanduser(p)) for p in mail.mbox]
-    if not expand and not boxes and not mail.imap:
+        calendars = [p for p in paths if _is_calendar(p)]
+        rest = [p for p in paths if p not in calendars]
+        return Sources([p for p in rest if p.is_dir()], [p for p in rest if not p.is_dir()],
+                       None, calendars)  # fmt: skip
+
+    def expanded(values) -> list[Path]:
+        return [Path(os.path.expanduser(value)) for value in values]
+
+    mail, calendars = vault.config.mail, vault.config.calendars
+    found = Sources(expanded(mail.maildir), expanded(mail.mbox), mail.imap,
+                    expanded(calendars.files), calendars.caldav)  # fmt: skip
+    if not (found.maildirs or found.mboxes or found.imap or found.calendars or found.caldav):
         raise NetnotesError(
-            "no mail to read: name Maildir folders or mbox files (netnotes capture ~/Mail), "
-            'or say where your mail is in netnotes.toml ([mail] maildir = ["~/Mail"]); '
-            "docs/mail.md shows how"
+            "no mail or calendar to read: name Maildir folders, mbox or ICS files "
+            "(netnotes capture ~/Mail), or say where they are in netnotes.toml "
+            '([mail] maildir = ["~/Mail"], [calendars] files = ["~/cal/work.ics"]); '
+            "docs/mail.md and docs/calendars.md show how"
         )
-    return expand, boxes, mail.imap
+    return found
 
 
-def capture_mail(
+def capture_mail(  # and calendars: everything capture reads
     vault: Vault, paths: list[Path], *, today: date, since: date | None, dry_run: bool
 ) -> CaptureReport:
     from netnotes.store.loading import load_summaries
@@ -87,7 +124,8 @@ def capture_mail(
             "say which addresses are yours first, so netnotes can tell what you sent from "
             'what you received: me = ["you@example.org"] at the top of netnotes.toml'
         )
-    maildirs, mboxes, imap = mail_sources(vault, paths)
+    found_in = sources(vault, paths)
+    maildirs, mboxes, imap = found_in.maildirs, found_in.mboxes, found_in.imap
     remote = None
     if imap:
         from netnotes.store.imap import read_imap
@@ -98,9 +136,12 @@ def capture_mail(
     report = CaptureReport()
     summaries, _, _ = load_summaries(vault, vault_wide=False)
     owners: dict[str, list[str]] = {}
+    named: dict[str, list[str]] = {}
     for summary in summaries:
         for email in summary.emails:
             owners.setdefault(email.strip().lower(), []).append(summary.path)
+        for name in (summary.name, *summary.aliases):
+            named.setdefault(fold(name), []).append(summary.path)
 
     def envelopes():
         """The usable envelopes, one at a time (100,000 messages are never all held)."""
@@ -122,8 +163,38 @@ def capture_mail(
         since=since.toordinal() if since else None,
     )
     report.strangers = sorted(found.strangers.items(), key=lambda item: (-item[1], item[0]))
-    _write(vault, found.captures, report, dry_run)
+    captures = found.captures
+    if found_in.calendars or found_in.caldav:
+        captures += _event_captures(vault, found_in, Owners(owners, named), report, today, since)
+    _write(vault, captures, report, dry_run)
     return report
+
+
+def _event_captures(vault, found_in: Sources, owners, report, today: date, since) -> list:
+    """The lines the calendars give, for capture_mail to write with the mail's."""
+    from datetime import timedelta
+
+    from netnotes.store.calendars import read_calendars
+
+    config = vault.config
+    start = since or today - timedelta(days=365)
+    until = config.horizon.after(today)
+    read = read_calendars(found_in.calendars, start, until + timedelta(days=1), config.me)
+    occurrences = read.occurrences
+    if found_in.caldav:
+        from netnotes.store.caldav import read_caldav
+
+        remote = read_caldav(vault, found_in.caldav, start, until + timedelta(days=1), config.me)
+        occurrences += remote.occurrences
+        read.problems.extend(remote.problems)
+    report.calendars += read.files
+    report.events += len(occurrences)
+    report.skipped += read.problems
+    return event_captures(
+        occurrences, owners, config.me, today=today.toordinal(), until=until.toordinal(),
+        since=since.toordinal() if since else None,
+        max_attendees=config.calendars.max_attendees,
+    )  # fmt: skip
 
 
 def _write(vault: Vault, captures: list[Capture], report: CaptureReport, dry_run: bool) -> None:
@@ -186,18 +257,19 @@ def _write_note(
 
 
 def _entry(capture: Capture, format_entry) -> str:
-    return format_entry(date.fromordinal(capture.day), capture.topic, KIND, capture.direction)
+    direction = "" if capture.direction == "both" else capture.direction
+    return format_entry(date.fromordinal(capture.day), capture.topic, capture.kind, direction)
 
 
 def _holds(contact: Contact, capture: Capture) -> bool:
     """Whether the note already has this line (written by an earlier run, here or on
     another clone, or by hand): the same day, direction, kind and words."""
-    direction = Direction.OUT if capture.direction == "out" else Direction.IN
+    direction = {"out": Direction.OUT, "in": Direction.IN}.get(capture.direction, Direction.BOTH)
     topic = fold(capture.topic)
     return any(
         entry.on.toordinal() == capture.day
         and entry.direction is direction
-        and (entry.kind or "").lower() == KIND
+        and (entry.kind or "").lower() == capture.kind
         and fold(entry.text) == topic
         for entry in contact.interactions
     )

@@ -60,6 +60,15 @@ class MailSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class CalendarSettings:
+    """`[calendars]`: ICS files or vdir folders, a CalDAV collection, what is personal."""
+
+    files: tuple[str, ...] = ()
+    caldav: dict | None = None
+    max_attendees: int = 8  # an event with more people than this is not personal contact
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     contacts: str = "contacts"
     digest: str = "DUE.md"
@@ -77,6 +86,7 @@ class Config:
     sources: SourceSettings = SourceSettings()  # meeting and daily notes ([sources])
     me: tuple[str, ...] = ()  # my addresses, lower case: what I sent vs what I received
     mail: MailSettings = MailSettings()  # `netnotes capture` ([mail])
+    calendars: CalendarSettings = CalendarSettings()  # `netnotes capture` ([calendars])
 
 
 _TOP_KEYS = {
@@ -93,6 +103,7 @@ _TOP_KEYS = {
     "calendar",
     "me",
     "mail",
+    "calendars",
 }
 _RULE_KEYS = {
     "nudge_after",
@@ -144,6 +155,7 @@ def load_config(text: str) -> tuple[Config, list[Problem]]:
         sources=_sources(data, problems),
         me=tuple(address.lower() for address in _texts(data.get("me", []), "me")),
         mail=_mail(data, problems),
+        calendars=_calendars(data, problems),
     )
     for key in ("digest", "calendar"):
         _refuse_output_over_notes(key, getattr(config, key), config.contacts)
@@ -194,17 +206,7 @@ def _mail(data: dict, problems: list[Problem]) -> MailSettings:
     ]
     imap = table.get("imap")
     if imap is not None:
-        if not isinstance(imap, dict) or not isinstance(imap.get("host"), str):
-            raise ConfigError(
-                f"{CONFIG_NAME}: mail.imap: must be a table with at least host "
-                '(imap = { host = "imap.example.org", user = "me", password_cmd = "..." })'
-            )
-        if "password" in imap:
-            raise ConfigError(
-                f"{CONFIG_NAME}: mail.imap: a password is never kept in the vault: give "
-                "password_cmd (a command that prints it, as mbsync's PassCmd: \"pass show "
-                'mail") or leave it out to use the system keyring'
-            )
+        _refuse_a_password(imap, "mail.imap", "host")
     defaults = MailSettings()
     max_recipients = table.get("max_recipients", defaults.max_recipients)
     if (
@@ -221,6 +223,34 @@ def _mail(data: dict, problems: list[Problem]) -> MailSettings:
         reply_within=_duration(table, "reply_within", defaults.reply_within, "mail."),
         max_recipients=max_recipients,
     )
+
+
+def _calendars(data: dict, problems: list[Problem]) -> CalendarSettings:
+    table = _table(data, "calendars")
+    problems += [
+        Problem(CONFIG_NAME, None, Severity.WARNING, f"unknown setting 'calendars.{key}'")
+        for key in sorted(set(table) - {"files", "caldav", "max_attendees"})
+    ]
+    caldav = table.get("caldav")
+    if caldav is not None:
+        _refuse_a_password(caldav, "calendars.caldav", "url")
+    most = table.get("max_attendees", CalendarSettings().max_attendees)
+    if isinstance(most, bool) or not isinstance(most, int) or most < 1:
+        raise ConfigError(
+            f"{CONFIG_NAME}: calendars.max_attendees: must be a whole number, 1 or more"
+        )
+    return CalendarSettings(_texts(table.get("files", []), "calendars.files"), caldav, most)
+
+
+def _refuse_a_password(table: object, label: str, required: str) -> None:
+    if not isinstance(table, dict) or not isinstance(table.get(required), str):
+        raise ConfigError(f"{CONFIG_NAME}: {label}: must be a table with at least {required}")
+    if "password" in table:
+        raise ConfigError(
+            f"{CONFIG_NAME}: {label}: a password is never kept in the vault: give "
+            "password_cmd (a command that prints it, as mbsync's PassCmd: \"pass show "
+            'mail") or leave it out to use the system keyring'
+        )
 
 
 def _reading(data: dict, problems: list[Problem]) -> Reading:

@@ -113,13 +113,15 @@ def _text(value) -> str:
 
 
 class Capture(NamedTuple):
-    """One log line capture writes: a conversation with a contact on a day, one way."""
+    """One log line capture writes: a conversation with a contact on a day, one way (mail),
+    or a meeting (a calendar's event: core/events.py)."""
 
     path: str  # the contact's note
     day: int  # ordinal
-    direction: str  # "out" (I wrote) or "in" (they wrote)
-    topic: str  # the conversation's subject, without Re:/Fwd:
-    message_ids: tuple[str, ...]  # every message the line stands for
+    direction: str  # "out" (I wrote), "in" (they wrote) or "both" (we met)
+    topic: str  # the conversation's subject without Re:/Fwd:, or the event's title
+    message_ids: tuple[str, ...]  # every message (or event occurrence) the line stands for
+    kind: str = "email"
 
 
 class Reading(NamedTuple):

@@ -1,0 +1,87 @@
+"""A CalDAV calendar → event occurrences, read-only and incremental (the caldav library).
+
+The collection's objects are fetched with a sync-collection report (RFC 6578): the first
+run gets every object, later runs only those added, changed or deleted since the sync
+token the last run kept (servers without sync tokens get everything, as the library
+falls back). The objects' iCalendar text and the token are cached in the index, and
+expanded as a calendar file is (store/calendars.py). Nothing is ever written to the
+server. The password comes from `password_cmd` or the keyring, as for IMAP.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from datetime import date
+
+from netnotes.core.errors import NetnotesError
+from netnotes.store import index
+from netnotes.store.calendars import CalendarRead, calendar_occurrences
+from netnotes.store.imap import password
+from netnotes.store.vault import Vault
+
+TABLES = """
+CREATE TABLE IF NOT EXISTS caldav (url TEXT PRIMARY KEY, data TEXT NOT NULL);
+"""
+
+
+def read_caldav(
+    vault: Vault, settings: dict, start: date, end: date, me: tuple[str, ...]
+) -> CalendarRead:
+    import caldav
+    from caldav.lib.error import DAVError
+
+    url = settings["url"]
+    connection = index.open_cache(vault, TABLES) if vault.use_cache else None
+    held = _held(connection, url)
+    try:
+        secret = password(settings) if settings.get("user") else None
+        client = caldav.DAVClient(url=url, username=settings.get("user"), password=secret)
+        calendar = client.calendar(url=url)
+        changes = calendar.get_objects_by_sync_token(
+            sync_token=held.get("token"), load_objects=True
+        )
+    except (DAVError, OSError) as error:
+        raise NetnotesError(f"{url}: cannot read the calendar: {error}") from None
+    objects: dict[str, str] = held.get("objects", {}) if held.get("token") else {}
+    for item in changes:
+        data = getattr(item, "data", None)
+        if data:
+            objects[str(item.url)] = data if isinstance(data, str) else data.decode()
+        else:
+            objects.pop(str(item.url), None)  # deleted on the server
+    _keep(connection, url, {"token": str(changes.sync_token or ""), "objects": objects})
+    occurrences, problems = [], []
+    for href, text in sorted(objects.items()):
+        try:
+            occurrences += calendar_occurrences(text.encode("utf-8"), start, end, me)
+        except Exception as error:  # one broken object never stops the others
+            problems.append((href, f"not readable as iCalendar ({type(error).__name__})"))
+    return CalendarRead(occurrences, problems, 0)
+
+
+def _held(connection, url: str) -> dict:
+    if connection is None:
+        return {}
+    try:
+        row = connection.execute("SELECT data FROM caldav WHERE url = ?", (url,)).fetchone()
+        return json.loads(row[0]) if row else {}
+    except (*index.CACHE_ERRORS, ValueError):
+        return {}
+
+
+def _keep(connection, url: str, state: dict) -> None:
+    if connection is None:
+        return
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+        connection.execute(
+            "INSERT OR REPLACE INTO caldav (url, data) VALUES (?, ?)", (url, json.dumps(state))
+        )
+        connection.execute("COMMIT")
+    except index.CACHE_ERRORS:  # best effort: the next run fetches everything again
+        with contextlib.suppress(*index.CACHE_ERRORS):
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+    finally:
+        connection.close()
