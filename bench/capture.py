@@ -116,16 +116,67 @@ def bench(messages: int, contacts: int, runs: int) -> list[tuple[str, float, int
         ]  # fmt: skip
 
 
+def write_calendar(path: Path, count: int, people: list[str], seed: int = 7) -> None:
+    """`count` events over three years to 2026-11-20, one in ten a weekly series for all
+    of them (a 1:1), most with a contact among two to five attendees."""
+    rng = random.Random(seed)
+    start = datetime(2023, 11, 20, 9, tzinfo=UTC)
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//netnotes bench//EN"]
+    for number in range(count):
+        weekly = number % 10 == 0
+        when = start + timedelta(days=0 if weekly else rng.randrange(3 * 365), hours=number % 8)
+        lines += [
+            "BEGIN:VEVENT", f"UID:event-{number}@bench",
+            f"DTSTAMP:{when:%Y%m%dT%H%M%SZ}", f"DTSTART:{when:%Y%m%dT%H%M%SZ}",
+            f"DTEND:{when + timedelta(minutes=30):%Y%m%dT%H%M%SZ}",
+            f"SUMMARY:{'1:1' if weekly else rng.choice(['Coffee', 'Review', 'Lunch'])} {number}",
+            "ORGANIZER:mailto:me@example.org",
+            *(f"ATTENDEE;CN=Person:mailto:{rng.choice(people)}"
+              for _ in range(rng.randrange(1, 5))),
+            *(["RRULE:FREQ=WEEKLY;COUNT=156"] if weekly else []),
+            "END:VEVENT",
+        ]  # fmt: skip
+    lines.append("END:VCALENDAR")
+    path.write_text("\r\n".join(lines) + "\r\n")
+
+
+def bench_calendar(events: int, contacts: int, runs: int) -> list[tuple[str, float, int]]:
+    with tempfile.TemporaryDirectory() as temporary:
+        base = Path(temporary)
+        vault = base / "vault"
+        people = write_vault(vault, contacts)
+        stamp = time.time() - 60
+        for note in (vault / "contacts").iterdir():
+            os.utime(note, (stamp, stamp))
+        calendar = base / "work.ics"
+        write_calendar(calendar, events, people)
+        first = []
+        for run in range(runs):
+            fresh = base / f"vault-{run}"
+            shutil.copytree(vault, fresh)
+            command = [*NETNOTES, "--vault", str(fresh), "capture", str(calendar)]
+            first.append(timed(command))
+        again = [timed(command) for _ in range(runs)]
+        return [
+            ("first pass", statistics.median(t for t, _ in first), max(m for _, m in first)),
+            ("nothing new", statistics.median(t for t, _ in again), max(m for _, m in again)),
+        ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--messages", type=int, nargs="+", default=[20000])
+    parser.add_argument("--messages", type=int, nargs="*", default=[20000])
     parser.add_argument("--contacts", type=int, default=2000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--events", type=int, nargs="*", default=[10000])
     options = parser.parse_args()
     print(f"netnotes capture, {options.contacts} contacts; medians of {options.runs} runs")
     for count in options.messages:
         for label, seconds, peak in bench(count, options.contacts, options.runs):
             print(f"  {count:>7} messages  {label:<36} {seconds:7.2f} s  {peak:5} MB")
+    for count in options.events:
+        for label, seconds, peak in bench_calendar(count, options.contacts, options.runs):
+            print(f"  {count:>7} events    {label:<36} {seconds:7.2f} s  {peak:5} MB")
 
 
 if __name__ == "__main__":

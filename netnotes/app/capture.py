@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from netnotes.core.errors import NetnotesError
@@ -170,16 +170,19 @@ def capture_mail(  # and calendars: everything capture reads
     return report
 
 
+# How far back a calendar is read unless --since says: a quarter of meetings gives each
+# contact their last contact; a longer history is one `capture --since DATE` away.
+CALENDAR_PAST = timedelta(days=92)
+
+
 def _event_captures(vault, found_in: Sources, owners, report, today: date, since) -> list:
     """The lines the calendars give, for capture_mail to write with the mail's."""
-    from datetime import timedelta
-
     from netnotes.store.calendars import read_calendars
 
     config = vault.config
-    start = since or today - timedelta(days=365)
+    start = since or today - CALENDAR_PAST
     until = config.horizon.after(today)
-    read = read_calendars(found_in.calendars, start, until + timedelta(days=1), config.me)
+    read = read_calendars(found_in.calendars, start, until + timedelta(days=1), config.me, vault)
     occurrences = read.occurrences
     if found_in.caldav:
         from netnotes.store.caldav import read_caldav

@@ -10,12 +10,16 @@ error that stops the others.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import contextlib
+import json
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import NamedTuple
 
 from netnotes.core.events import Occurrence
+from netnotes.store import index
 from netnotes.store.notefile import NoteUnreadable, read_bounded
+from netnotes.store.vault import Vault
 
 MAX_CALENDAR_BYTES = 256 * 1024 * 1024
 
@@ -37,22 +41,86 @@ def calendar_files(paths: list[Path]) -> list[Path]:
     return found
 
 
-def read_calendars(paths: list[Path], start: date, end: date, me: tuple[str, ...]) -> CalendarRead:
+# A file's occurrences are cached for a window this much wider than asked, so the runs
+# of the weeks that follow find them without parsing or expanding the file again.
+MARGIN = timedelta(days=28)
+
+TABLES = """
+CREATE TABLE IF NOT EXISTS calendars (
+    path TEXT PRIMARY KEY, stamp TEXT NOT NULL, start TEXT NOT NULL, end_ TEXT NOT NULL,
+    data TEXT NOT NULL
+);
+"""
+
+
+def read_calendars(
+    paths: list[Path], start: date, end: date, me: tuple[str, ...], vault: Vault | None = None
+) -> CalendarRead:
+    """Every occurrence between `start` and `end` of the calendars at `paths`; with a
+    `vault`, from its index when the file is unchanged and the window was covered."""
+    connection = index.open_cache(vault, TABLES) if vault and vault.use_cache else None
     occurrences: list[Occurrence] = []
     problems: list[tuple[str, str]] = []
     files = calendar_files(paths)
+    fresh = []
+    first, last = start.toordinal(), end.toordinal()
     for path in files:
         try:
-            data = read_bounded(path, MAX_CALENDAR_BYTES, what="a calendar")
-            occurrences += calendar_occurrences(data, start, end, me)
+            info = path.stat()
+            stamp = f"{info.st_size}:{info.st_mtime_ns}:{','.join(me)}"
+            cached = _cached(connection, path, stamp, start, end)
+            if cached is None:
+                data = read_bounded(path, MAX_CALENDAR_BYTES, what="a calendar")
+                cached = calendar_occurrences(data, start - MARGIN, end + MARGIN, me)
+                fresh.append((str(path.resolve()), stamp, start - MARGIN, end + MARGIN, cached))
+            occurrences += [o for o in cached if first <= o.day < last]
         except NoteUnreadable as error:
             problems.append((str(path), str(error)))
+        except OSError as error:
+            problems.append((str(path), f"cannot read: {error.strerror or error}"))
         except Exception as error:  # icalendar or the expansion on a file no RFC foresaw
             reason = " ".join(str(error).split())[:160]
             problems.append(
                 (str(path), f"not readable as iCalendar ({type(error).__name__}: {reason})")
             )
+    _store(connection, fresh)
     return CalendarRead(occurrences, problems, len(files))
+
+
+def _cached(connection, path: Path, stamp: str, start: date, end: date):
+    if connection is None:
+        return None
+    try:
+        row = connection.execute(
+            "SELECT stamp, start, end_, data FROM calendars WHERE path = ?", (str(path.resolve()),)
+        ).fetchone()
+        if row is None or row[0] != stamp:
+            return None
+        if not (row[1] <= start.isoformat() and end.isoformat() <= row[2]):
+            return None
+        return [Occurrence(o[0], o[1], o[2], o[3], tuple(map(tuple, o[4])), *o[5:])
+                for o in json.loads(row[3])]  # fmt: skip
+    except (*index.CACHE_ERRORS, ValueError, TypeError):
+        return None
+
+
+def _store(connection, fresh) -> None:
+    if connection is None:
+        return
+    try:
+        if fresh:
+            connection.execute("BEGIN IMMEDIATE")
+            connection.executemany(
+                "INSERT OR REPLACE INTO calendars VALUES (?, ?, ?, ?, ?)",
+                [(p, s, a.isoformat(), b.isoformat(), json.dumps(o)) for p, s, a, b, o in fresh],
+            )
+            connection.execute("COMMIT")
+    except index.CACHE_ERRORS:  # best effort: the next run reads the file again
+        with contextlib.suppress(*index.CACHE_ERRORS):
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+    finally:
+        connection.close()
 
 
 def calendar_occurrences(
