@@ -237,6 +237,7 @@ def test_the_same_calendar_over_caldav_gives_the_same_lines(tmp_path, radicale, 
         + "".join("BEGIN:VEVENT" + e.split("END:VCALENDAR")[0] for e in series)
         + "END:VCALENDAR\n"
     )
+    client.close()  # and its HTTP session's threads: a test leaves none behind
     vault = make_vault(tmp_path / "vault")
     config = vault / "netnotes.toml"
     config.write_text(

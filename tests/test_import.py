@@ -771,3 +771,11 @@ def test_a_name_holding_a_wikilink_is_found_again_on_a_rerun(vault):
     assert run(vault, "import", str(export)).stderr.endswith(
         "1 record: 0 created, 0 updated, 1 unchanged\n"
     )
+
+
+def test_a_linkedin_header_that_is_not_csv_is_a_reported_skip():
+    # Found by the mutated-export fuzz test: a carriage return inside the header row made
+    # the csv module refuse the first row, and an IndexError followed.
+    text = '"Notes:"\n\nFirst Name\rLast Name,URL,Email Address\nAnn,Lee,,ann@example.org\n'
+    (skip,) = read_linkedin(text, "c.csv")
+    assert isinstance(skip, Skip) and skip.reason.startswith("not readable as CSV: ")

@@ -64,6 +64,8 @@ def read_linkedin(text: str, source: str) -> list[Person | Skip]:
             ended = reader.line_num
     except csv.Error as error:  # the rows before it still count
         broken = Skip(f"{source}:{start + reader.line_num}", f"not readable as CSV: {error}")
+    if not rows:  # the header itself is not CSV (a stray carriage return in it)
+        return [broken or Skip(source, "no LinkedIn header row could be read")]
     header = [cell.strip().casefold() for cell in rows[0]]
     column = {
         meaning: next((header.index(n) for n in names if n in header), None)

@@ -34,15 +34,17 @@ def read_caldav(
     url = settings["url"]
     connection = index.open_cache(vault, TABLES) if vault.use_cache else None
     held = _held(connection, url)
+    secret = password(settings) if settings.get("user") else None
+    client = caldav.DAVClient(url=url, username=settings.get("user"), password=secret)
     try:
-        secret = password(settings) if settings.get("user") else None
-        client = caldav.DAVClient(url=url, username=settings.get("user"), password=secret)
         calendar = client.calendar(url=url)
         changes = calendar.get_objects_by_sync_token(
             sync_token=held.get("token"), load_objects=True
         )
     except (DAVError, OSError) as error:
         raise NetnotesError(f"{url}: cannot read the calendar: {error}") from None
+    finally:
+        client.close()  # its HTTP session's threads end with it
     objects: dict[str, str] = held.get("objects", {}) if held.get("token") else {}
     for item in changes:
         data = getattr(item, "data", None)
