@@ -71,6 +71,9 @@ def test_keys_match_without_regard_to_case():
 )
 def test_every_built_in_spelling_is_read_as_its_key(spelling, canonical):
     values = {
+        "name": ("Ana Lima", "Ana Lima"),
+        "tags": ("founder", ("founder",)),
+        "follow_up": ("2026-12-01", date(2026, 12, 1)),
         "birthday": ("11-24", Birthday(11, 24)),
         "emails": ("a@x.example", ("a@x.example",)),
         "phones": ("+1 555 0100", ("+1 555 0100",)),
@@ -83,7 +86,8 @@ def test_every_built_in_spelling_is_read_as_its_key(spelling, canonical):
         "cadence": ("3 months", Duration(months=3)),
     }
     written, expected = values[canonical]
-    contact, problems = parse(f"---\nname: A\n{spelling}: {written}\n---\n")
+    named = "" if canonical == "name" else "name: A\n"  # the spelling names the person
+    contact, problems = parse(f"---\n{named}{spelling}: {written}\n---\n")
     # `connected` is kept as written (it is no date netnotes counts): shown by the profile.
     read = profile(contact)[canonical] if canonical == "connected" else getattr(contact, canonical)
     assert read == expected
@@ -116,19 +120,24 @@ def test_a_key_held_twice_under_two_spellings_is_a_warning_and_the_first_counts(
         """
         ---
         name: A
+        company: First
+        Organization: Second
         email: first@x.example
         E-mail: second@x.example
         ---
         """
     )
-    assert contact.emails == ("first@x.example",)
+    assert contact.company == "First"
     assert said(problems) == [
         (
             4,
             "warning",
-            "'E-mail' and 'email' (line 3) are both the emails: netnotes reads 'email'; delete one",
+            "'Organization' and 'company' (line 3) are both the company: netnotes reads "
+            "'company'; delete one",
         )
     ]
+    # A list under two spellings is one list (`EMAIL[HOME]` and `EMAIL[WORK]` too).
+    assert contact.emails == ("first@x.example", "second@x.example")
 
 
 def test_typo_warnings_still_catch_real_typos_but_not_understood_spellings():
@@ -766,3 +775,50 @@ def test_a_rule_netnotes_cannot_compute_changes_nothing_and_says_what_to_do(vaul
         "Friday'" in result.stderr
     )
     assert note.read_text(encoding="utf-8") == text
+
+
+# -- round two of the vaults people keep (issue 25) ------------------------------------------
+
+
+def test_a_markdown_crm_templates_keys_are_read():
+    contact, problems = parse(
+        """\
+        ---
+        FN: Ana Lima
+        "EMAIL[HOME]": ana@home.example
+        "EMAIL[WORK]": ana@lumen.example
+        crm_tags: [founder]
+        CATEGORIES: friends
+        contact_cadence: 30
+        next_contact_due: 2026-12-01
+        ---
+        """
+    )
+    assert (contact.name, contact.emails, contact.tags) == (
+        "Ana Lima", ("ana@home.example", "ana@lumen.example"), ("founder", "friends"))  # fmt: skip
+    assert (contact.cadence, contact.follow_up) == (Duration(days=30), date(2026, 12, 1))
+    assert problems == []
+
+
+def test_a_known_field_in_another_spelling_is_one_hint_not_silence():
+    _, problems = parse(
+        "---\nname: A\ncontact_email: a@x.example\ncompany_size: 40\nlast_name: L\n---\n"
+    )
+    assert [p.message for p in problems] == [
+        "'contact_email' is not read; if it is the emails, say so in netnotes.toml: "
+        '[keys] emails = ["contact_email"]'
+    ]
+
+
+def test_tags_on_a_line_of_their_own_at_the_top_of_the_body_are_read():
+    contact, problems = parse("---\nname: A\n---\n#person #founder\n\nWorks at X. #mentor\n")
+    assert (contact.tags, problems) == (("person", "founder", "mentor"), [])
+
+
+@pytest.mark.parametrize("kind", ["org", "location", "group", "Org"])
+def test_a_vcard_kind_that_is_no_person_is_not_a_contact(kind):
+    contact, problems = parse(f"---\nKIND: {kind}\nFN: Acme\nbirthday: 2000-01-01\n---\n")
+    assert contact is None
+    assert [(p.severity.value, p.message) for p in problems] == [
+        ("info", f"not read as a contact: its type is '{kind.lower()}', not a person")
+    ]

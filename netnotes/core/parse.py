@@ -135,6 +135,7 @@ _PLACEHOLDER = re.compile(r"\s*(?:\{\{.*\}\}|<%.*%>)\s*", re.DOTALL)
 # `_`, `-`, `/`, at least one of them not a digit (`#1` is not a tag).
 _INLINE_TAG = re.compile(r"(?:^|(?<=\s))#([\w/-]*[^\W\d][\w/-]*)")
 _CODE_SPAN = re.compile(r"(`+).*?\1")
+_HEADING_START = re.compile(r"#{1,6}(?:[ \t]|$)")
 
 
 def parse_note(
@@ -383,6 +384,14 @@ class _NoteReader:
             if canonical is None:
                 self.warn_unknown_key(key, lines.get(key))
                 continue
+            if canonical in values and canonical in _LIST_KEYS:
+                # `EMAIL[HOME]` and `EMAIL[WORK]`, `tags` and `categories`: one list.
+                more = _plain_value(value)
+                if more is not None:
+                    held = values[canonical]
+                    values[canonical] = [*(held if isinstance(held, list) else [held]),
+                                         *(more if isinstance(more, list) else [more])]  # fmt: skip
+                continue
             if canonical in values:
                 first = spelled[canonical]
                 self.problem(
@@ -438,6 +447,20 @@ class _NoteReader:
         guess = difflib.get_close_matches(folded, _KNOWN_SPELLINGS, n=1, cutoff=0.75)
         if guess:
             self.problem(line, f"unknown key '{key}': did you mean '{guess[0]}'?", Severity.WARNING)
+            return
+        # A known field in another spelling (`contact_email`, `crm_birthday`): one hint.
+        # Its last word says what it is (`company_size` is no company; `last_name` is
+        # half a name, not one).
+        words = [w for w in folded.split("_") if w]
+        meant = self.reading.canonical(words[-1], KNOWN_KEYS) if len(words) > 1 else None
+        meant = None if meant == "name" else meant
+        if meant:
+            self.problem(
+                line,
+                f"'{key}' is not read; if it is the {meant}, say so in netnotes.toml: "
+                f'[keys] {meant} = ["{key}"]',
+                Severity.WARNING,
+            )
 
     def text_value(self, fields: dict, lines: dict[str, int], key: str) -> str | None:
         value = fields.get(key)
@@ -499,6 +522,7 @@ class _NoteReader:
 
 
 _KNOWN_SPELLINGS = tuple(KNOWN_KEYS)
+_LIST_KEYS = frozenset({"aliases", "tags", "emails", "phones", "interests", "links"})
 _SWALLOWED = re.compile(r"(?:(?P<key>[^\s#'\"-][^:]*):|[ \t]*-)[ \t]+#(?P<tag>[\w/-]+)")
 
 
@@ -806,8 +830,8 @@ class _Body:
             if index in self.untagged or "#" not in line:
                 continue
             stripped = line.lstrip(" >")
-            if stripped.startswith("    ") or stripped.startswith("#"):
-                continue  # indented code, or a heading inside a quote
+            if stripped.startswith("    ") or _HEADING_START.match(stripped):
+                continue  # indented code, or a heading inside a quote (`#tag` is no heading)
             for tag in _INLINE_TAG.findall(_CODE_SPAN.sub("", line)):
                 self.inline_tags.append(tag.rstrip("/"))
 

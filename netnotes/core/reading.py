@@ -40,8 +40,13 @@ KNOWN_KEYS = (
 # Canonical key ← the other spellings read as it. `title` is left out on purpose:
 # many vaults use it for the page's title, not a job title.
 BUILT_IN_SYNONYMS: dict[str, tuple[str, ...]] = {
+    # `FN` as vCard names it (the VCF Contacts plugin writes vCard's keys).
+    "name": ("fn", "full_name"),
     "birthday": ("bday", "birthdate", "date_of_birth", "dob"),
+    # `EMAIL[HOME]`, `EMAIL[WORK]` are `email` qualified (see `canonical`): one list.
     "emails": ("email", "e-mail", "mail"),
+    "tags": ("crm_tags", "categories"),
+    "follow_up": ("next_contact_due", "next_contact", "follow_up_on"),
     "phones": ("phone", "tel", "mobile"),
     "company": ("organization", "org", "employer"),
     "role": ("position", "job_title"),
@@ -55,7 +60,7 @@ BUILT_IN_SYNONYMS: dict[str, tuple[str, ...]] = {
         "last_chatted",
         "last_touch",
     ),
-    "cadence": ("frequency", "contact_frequency", "keep_in_touch", "interval"),
+    "cadence": ("frequency", "contact_frequency", "contact_cadence", "keep_in_touch", "interval"),
 }
 
 # A heading is a log heading when its words include one of these (or a phrase of them).
@@ -70,10 +75,15 @@ BUILT_IN_LOG_WORDS = (
 )
 
 # `type:` / `kind:` values that say a note in the people folder is not a person.
-NOT_PEOPLE_TYPES = frozenset({"organization", "organisation", "company", "template", "place"})
+# vCard's KIND (RFC 6350: individual, group, org, location), as the VCF Contacts plugin
+# writes it, says so too.
+NOT_PEOPLE_TYPES = frozenset(
+    {"organization", "organisation", "company", "template", "place", "org", "group", "location"}
+)
 
 
 _WORDS = re.compile(r"[^\W_]+")
+_QUALIFIER = re.compile(r"(?:\[[^\]]*\]|;.*)$")
 
 
 def fold_key(key: str) -> str:
@@ -103,7 +113,8 @@ class Reading:
         remembered = (key, known)
         if remembered in self._seen_keys:
             return self._seen_keys[remembered]
-        folded = fold_key(key)
+        # A qualified key (`EMAIL[WORK]`, `TEL;TYPE=cell`) is the key it qualifies.
+        folded = _QUALIFIER.sub("", fold_key(key)) or fold_key(key)
         answer = folded if folded in known else self._canonical.get(folded)
         if len(self._seen_keys) < 10_000:  # bounded: keys are few, but a vault is not trusted
             self._seen_keys[remembered] = answer
