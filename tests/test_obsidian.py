@@ -822,3 +822,37 @@ def test_a_vcard_kind_that_is_no_person_is_not_a_contact(kind):
     assert [(p.severity.value, p.message) for p in problems] == [
         ("info", f"not read as a contact: its type is '{kind.lower()}', not a person")
     ]
+
+
+def test_a_crm_templates_dated_headings_keep_their_direction_and_kind():
+    """`### DATE — Email` with `**Direction:** Outbound`: an outreach, not a meeting."""
+    contact, problems = parse(
+        """\
+        ---
+        name: Dana
+        ---
+        ## Interactions
+
+        ### 2026-11-02 — Email
+
+        **Direction:** Outbound
+        **Summary:** Asked about the data role
+
+        ### 2026-10-20 — Meeting
+
+        **Direction:** Both
+        **Summary:** Coffee near her office
+        """
+    )
+    assert problems == []
+    assert [(str(i.on), i.direction.value, i.kind, i.text, i.is_meeting)
+            for i in contact.interactions] == [
+        ("2026-10-20", "both", "meeting", "Coffee near her office", True),
+        ("2026-11-02", "out", "email", "Asked about the data role", False),
+    ]  # fmt: skip
+    from netnotes.core.config import Config
+    from netnotes.core.rules import due_items
+
+    found = [(i.kind.value, i.status.value, i.due.isoformat())
+             for i in due_items([contact], date(2026, 11, 21), Config())]  # fmt: skip
+    assert found == [("waiting", "overdue", "2026-11-09")]  # a nudge, no thank-you

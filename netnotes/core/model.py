@@ -58,6 +58,8 @@ class Direction(StrEnum):
 # How a log line says who wrote to whom: `->` you reached out, `<-` they did.
 ARROWS = {"->": Direction.OUT, "→": Direction.OUT, "<-": Direction.IN, "←": Direction.IN}
 
+# Kinds of entry that are something written: never a meeting that asks for thanks.
+WRITTEN_KINDS = frozenset({"email", "mail", "message", "text", "sms", "dm", "letter"})
 MEETING_KINDS = frozenset(
     {"coffee", "meeting", "lunch", "dinner", "breakfast", "drinks", "interview"}
 )
@@ -88,9 +90,11 @@ class Interaction(NamedTuple):
 
     @property
     def is_meeting(self) -> bool:
-        return self.from_heading or (
-            self.direction is Direction.BOTH and self.kind in MEETING_KINDS
-        )
+        """A two-way meeting of a meeting's kind, or a dated heading that is no message
+        (`### 2026-06-12 — Email` is an e-mail, outbound or not)."""
+        if self.direction is not Direction.BOTH:
+            return False
+        return self.kind in MEETING_KINDS or (self.from_heading and self.kind not in WRITTEN_KINDS)
 
 
 class TaskState(StrEnum):

@@ -136,6 +136,16 @@ _PLACEHOLDER = re.compile(r"\s*(?:\{\{.*\}\}|<%.*%>)\s*", re.DOTALL)
 _INLINE_TAG = re.compile(r"(?:^|(?<=\s))#([\w/-]*[^\W\d][\w/-]*)")
 _CODE_SPAN = re.compile(r"(`+).*?\1")
 _HEADING_START = re.compile(r"#{1,6}(?:[ \t]|$)")
+# `**Direction:** Outbound`, `- Summary: ...` under a dated heading (a CRM template's).
+_HEADING_FIELD = re.compile(
+    r"\s*(?:[-*+]\s+)?\*{0,2}(?P<name>direction|summary)\*{0,2}\s*:\s*\*{0,2}(?P<value>.*)",
+    re.IGNORECASE,
+)
+_DIRECTIONS = {
+    "outbound": Direction.OUT, "out": Direction.OUT, "sent": Direction.OUT,
+    "inbound": Direction.IN, "in": Direction.IN, "received": Direction.IN,
+    "both": Direction.BOTH, "two-way": Direction.BOTH,
+}  # fmt: skip
 
 
 def parse_note(
@@ -779,8 +789,29 @@ class _Body:
         except ValueError as error:
             self.reader.problem(line, f"heading: {error}; meeting skipped")
             return
-        entry = _LogEntry(on, Direction.BOTH, "meeting", _one_line(match["text"]), line, True)
-        self.headings.append(entry)
+        self.headings.append(self.heading_entry(on, _one_line(match["text"]), line))
+
+    def heading_entry(self, on: date, title: str, line: int) -> _LogEntry:
+        """A dated heading's entry: a meeting, unless its title is one word that names the
+        kind (`### 2026-06-12 — Email`, as a Markdown CRM template writes it), whose block
+        may say the way (`**Direction:** Outbound`) and what it was about (`**Summary:**`)."""
+        words = title.strip(" -–—:|").split()
+        if len(words) != 1 or not words[0].isalpha():
+            return _LogEntry(on, Direction.BOTH, "meeting", title, line, True)
+        kind, direction, text = words[0].casefold(), Direction.BOTH, words[0]
+        start = line - self.offset + 1  # the block under the heading, up to the next one
+        for raw in self.lines[start : start + 20]:
+            if _HEADING_START.match(raw.lstrip()):
+                break
+            field = _HEADING_FIELD.match(raw)
+            if field is None:
+                continue
+            name, value = field["name"].casefold(), _one_line(field["value"].strip(" *"))
+            if name == "direction":
+                direction = _DIRECTIONS.get(value.casefold().split(" ")[0], direction)
+            elif name == "summary" and value:
+                text = value
+        return _LogEntry(on, direction, kind, text, line, True)
 
     def read_task(self, match: re.Match[str], line: int) -> None:
         text = match["text"]

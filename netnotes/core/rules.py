@@ -14,7 +14,16 @@ from datetime import date
 from netnotes.core.config import Config
 from netnotes.core.dates import Duration, add_days
 from netnotes.core.fields import contact_field, link_text
-from netnotes.core.model import Contact, Direction, Interaction, Item, ItemKind, Status, TaskState
+from netnotes.core.model import (
+    WRITTEN_KINDS,
+    Contact,
+    Direction,
+    Interaction,
+    Item,
+    ItemKind,
+    Status,
+    TaskState,
+)
 
 # Not strftime: the digest must not change with the machine's locale.
 MONTH_NAMES = (
@@ -262,10 +271,6 @@ def waiting_items(contact: Contact, context: Context) -> Iterator[Item]:
     yield _entry_item(ItemKind.WAITING, contact, due, sent, text, context.today)
 
 
-# Kinds of entry that are something written to you, which asks for an answer.
-_WRITTEN = frozenset({"email", "mail", "message", "text", "sms", "dm", "letter"})
-
-
 def reply_items(contact: Contact, context: Context) -> Iterator[Item]:
     """They wrote to you (`<- email`, as `capture` logs mail), and you have not written or
     talked to them since, nor planned to: after `reply_within`, answer them. Shown until
@@ -275,7 +280,7 @@ def reply_items(contact: Contact, context: Context) -> Iterator[Item]:
     if not past or past[-1].direction is not Direction.IN:
         return
     received = past[-1]
-    if (received.kind or "").lower() not in _WRITTEN:
+    if (received.kind or "").lower() not in WRITTEN_KINDS:
         return
     if len(contact.interactions) > len(past):
         return  # a meeting planned since: you did answer (the lunch they asked for)
