@@ -387,3 +387,30 @@ def test_reading_a_source_note_never_raises_and_every_mention_is_named(data):
     note = parse_source("daily/2026-11-12.md", b"---\ndate: 2026-11-12\n---\n" + data)
     assert all(mention.target for mention in note.mentions)
     assert all(problem.path == "daily/2026-11-12.md" for problem in note.problems)
+
+
+# -- a mention is not a meeting (issue 25) -------------------------------------------------
+
+
+def test_a_link_in_a_daily_note_is_contact_only_where_the_line_says_so():
+    note = dedent(
+        """\
+        # 2026-11-12
+
+        - Read an essay by [[Lily Scott]]
+        - [ ] Check in with [[Sarah Chen]]
+        - [x] Dinner w/ [[Marcus]] ✅ 2026-11-13
+        - Had coffee with [[Ana Lima]]
+        - Ran into [[Dan]] at the meetup
+        - ![[Ben Okoro]]
+        - 2026-11-10 -> email: [[Priya]] about the deck
+        """
+    )
+    found = parse_source("daily/2026-11-12.md", note.encode())
+    assert [(m.target, date.fromordinal(m.on).isoformat(), m.direction) for m in found.mentions] == [
+        ("Marcus", "2026-11-13", "both"),  # a done task: on the day it was done
+        ("Ana Lima", "2026-11-12", "both"),
+        ("Dan", "2026-11-12", "both"),
+        ("Priya", "2026-11-10", "out"),  # a log line: its own date and way
+    ]
+    assert found.problems == ()

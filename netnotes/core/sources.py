@@ -47,6 +47,7 @@ _WIKILINK = re.compile(r"(?<!!)\[\[([^\[\]|#^]*)(?:[#^][^\[\]|]*)?(?:\|([^\[\]]*
 _NOTE_LINK = re.compile(r"(?<!!)\[([^\[\]]*)\]\(<?([^()<>\s]+\.md)(?:#[^()\s]*)?>?\)")
 _CODE_SPAN = re.compile(r"(`+).*?\1")
 _TASK = re.compile(r"\[[^\[\]\n]\](?:[ \t]|$)")
+_DONE_ON = re.compile(r"✅\s*(\d{4}-\d{2}-\d{2})")
 # A list item that starts with its own date, as a log line does.
 _OWN_DATE = re.compile(
     r"(?:\[\[(?P<link>\d{4}-\d{2}-\d{2})(?:\|[^\[\]]*)?\]\]|\*\*(?P<bold>\d{4}-\d{2}-\d{2})\*\*"
@@ -231,8 +232,13 @@ class _SourceReader:
         return found
 
     def item_mentions(self, content: str, line: int, day: date | None) -> list[Mention]:
-        if _TASK.match(content):
-            return []  # a task is something to do, not something that happened
+        task = _TASK.match(content)
+        if task:
+            done = _DONE_ON.search(content)
+            if content[1] not in "xX" or not done:
+                return []  # a task to do, or done on no day said: not something that happened
+            day = date.fromisoformat(done.group(1)) if _valid(done.group(1)) else None
+            content = _DONE_ON.sub("", content[task.end() :]).strip()
         plain = _CODE_SPAN.sub("", content)
         targets = [(target.strip(), False) for target, _ in _WIKILINK.findall(plain)]
         targets += [(self.link_path(dest), True) for _, dest in _NOTE_LINK.findall(plain)]
@@ -253,6 +259,8 @@ class _SourceReader:
             return []  # an undated note's items count only with their own date
         parts = _ARROW_KIND.match(rest)
         arrow, kind, words = parts["arrow"], parts["kind"], parts["text"]
+        if not (own or arrow or kind or task or said_contact(words)):
+            return []  # a mention (`Read an essay by [[Lily]]`) is no meeting
         direction = ARROWS[arrow].value if arrow else Direction.BOTH.value
         text = _one_line(_shown(words))
         seen: set[tuple[str, bool]] = set()
@@ -277,6 +285,35 @@ class _SourceReader:
             joined = posixpath.join(posixpath.dirname(self.path), target)
         normal = posixpath.normpath(joined)
         return "" if normal.startswith("..") else normal
+
+
+# Words that say a line of a daily note is contact with whom it links (`Lunch with
+# [[Benny]]`, `Talked to [[Sam]]`), in a few languages; a line without one is a mention.
+CONTACT_WORDS = frozenset({
+    "met", "meet", "meeting", "meetings", "talked", "talk", "talking", "spoke", "speak",
+    "chat", "chatted", "call", "called", "calls", "phoned", "rang", "wrote", "write",
+    "emailed", "email", "mailed", "messaged", "texted", "dm", "dmed", "coffee", "lunch",
+    "dinner", "breakfast", "drinks", "brunch", "1:1", "catch-up", "caught", "interview",
+    "interviewed", "visited", "visit", "saw", "seen", "ran", "bumped", "with", "w/", "zoom",
+    "hangout",
+    "getroffen", "treffen", "telefoniert", "gesprochen", "kaffee", "mittagessen", "abendessen",
+    "rencontré", "appelé", "parlé", "déjeuner", "dîner", "café",
+    "reunión", "llamé", "hablé", "almuerzo", "cena",
+})  # fmt: skip
+_CONTACT_WORD = re.compile(r"[\w:/-]+")
+
+
+def said_contact(text: str) -> bool:
+    """Whether a line's words say it was contact: met, talked, called, wrote, a meal..."""
+    return any(word in CONTACT_WORDS for word in _CONTACT_WORD.findall(_shown(text).casefold()))
+
+
+def _valid(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _meeting_kind(fields: dict) -> str:
