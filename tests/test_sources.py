@@ -407,10 +407,35 @@ def test_a_link_in_a_daily_note_is_contact_only_where_the_line_says_so():
         """
     )
     found = parse_source("daily/2026-11-12.md", note.encode())
-    assert [(m.target, date.fromordinal(m.on).isoformat(), m.direction) for m in found.mentions] == [
+    assert [
+        (m.target, date.fromordinal(m.on).isoformat(), m.direction) for m in found.mentions
+    ] == [
         ("Marcus", "2026-11-13", "both"),  # a done task: on the day it was done
         ("Ana Lima", "2026-11-12", "both"),
         ("Dan", "2026-11-12", "both"),
         ("Priya", "2026-11-10", "out"),  # a log line: its own date and way
     ]
     assert found.problems == ()
+
+
+def test_a_daily_note_named_by_a_spoken_date_with_links_in_prose_is_read():
+    note = dedent(
+        """\
+        ---
+        aliases: [2022-07-10]
+        ---
+        Talked to [[Sam Ortiz]] about the move. Read a book by [[Ana Lima]].
+
+        - Lunch with [[Jill]]
+        """
+    )
+    found = parse_source("daily/July 10th, 2022, Sunday.md", note.encode())
+    assert [(m.target, date.fromordinal(m.on).isoformat()) for m in found.mentions] == [
+        ("Sam Ortiz", "2022-07-10"),
+        ("Jill", "2022-07-10"),
+    ]
+    # Without the alias, the name says the date.
+    bare = parse_source("daily/July 11th, 2022, Monday.md", b"Met [[Sam Ortiz]] for coffee.\n")
+    assert [(m.target, date.fromordinal(m.on).isoformat()) for m in bare.mentions] == [
+        ("Sam Ortiz", "2022-07-11")
+    ]

@@ -342,3 +342,27 @@ def _birthday_parts(raw: str) -> tuple[int | None, int, int] | None:
             return None
         day, month_name, year = match.groups()
     return (int(year) if year else None), _MONTHS[month_name.casefold()], int(day)
+
+
+_WEEKDAY_NAMES = "|".join(
+    name for number in range(7) for name in (calendar.day_name[number], calendar.day_abbr[number])
+)
+_SPOKEN_WEEKDAY = re.compile(rf"\s*,?\s*(?:{_WEEKDAY_NAMES})\b\.?\s*,?\s*", re.IGNORECASE)
+
+
+def spoken_date(text: str) -> date | None:
+    """A full date as a daily note's name may say it, weekday or not: `July 10th, 2022,
+    Sunday`, `Sunday, July 10th, 2022`, `10 July 2022`; None for anything else (a year
+    is needed: a name is no birthday)."""
+    words = _SPOKEN_WEEKDAY.sub(" ", f" {text} ").strip(" ,")
+    for pattern, month_group, day_group in ((_NAMED_MONTH_FIRST, 1, 2), (_NAMED_DAY_FIRST, 2, 1)):
+        match = pattern.fullmatch(words)
+        if match and match.group(3):
+            month = _MONTHS.get(match.group(month_group).casefold())
+            if month is None:
+                return None
+            try:
+                return date(int(match.group(3)), month, int(match.group(day_group)))
+            except ValueError:
+                return None
+    return None

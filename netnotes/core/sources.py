@@ -17,6 +17,7 @@ they are.
 
 from __future__ import annotations
 
+import contextlib
 import posixpath
 import re
 from collections.abc import Iterable
@@ -26,7 +27,7 @@ from typing import NamedTuple
 from urllib.parse import unquote
 
 from netnotes.core.config import PEOPLE_KEYS
-from netnotes.core.dates import parse_written_date
+from netnotes.core.dates import parse_written_date, spoken_date
 from netnotes.core.model import (
     ARROWS,
     MEETING_KINDS,
@@ -151,7 +152,9 @@ class _SourceReader:
         return "date" in keys or not keys.isdisjoint(self.people_keys)
 
     def note_date(self, fields: dict, lines: dict[str, int]) -> date | None:
-        """`date:` in the front matter, else a file name that starts with an ISO date."""
+        """`date:` in the front matter, else a file name that starts with an ISO date, else
+        an ISO date among the `aliases:`, else a file name that says a date in words
+        (`July 10th, 2022, Sunday.md`, as Roam and Logseq exports name daily notes)."""
         for key, value in fields.items():
             if fold_key(key) == "date" and value not in (None, ""):
                 try:
@@ -166,7 +169,13 @@ class _SourceReader:
                 return date.fromisoformat(match.group(1))
             except ValueError:
                 self.problem(None, f"the file name's date '{match.group(1)}' is not a date")
-        return None
+            return None
+        for key, value in fields.items():
+            if fold_key(key) in ("aliases", "alias"):
+                for alias in value if isinstance(value, list) else [value]:
+                    with contextlib.suppress(ValueError):
+                        return date.fromisoformat(str(alias).strip())
+        return spoken_date(stem.removesuffix(".md"))
 
     def title(self, fields: dict, body: str) -> str:
         """`title:`, else the first `# heading`, else the file name without its date."""
@@ -205,6 +214,8 @@ class _SourceReader:
         body_lines = body.split("\n")
         hidden = commented_lines(body_lines) if "%%" in body else frozenset()
         blocks = fast_blocks(body_lines)
+        if blocks is not None and _links_outside(blocks, body_lines):
+            blocks = None  # a link in a paragraph: the tokens say where paragraphs are
         if blocks is not None:  # a plain body (flat lists, no quote or code): no tokens needed
             found_fast: list[Mention] = []
             for kind, start, _, content in blocks:
@@ -219,6 +230,18 @@ class _SourceReader:
                 quotes += 1
             elif token.type == "blockquote_close":
                 quotes -= 1
+            elif (
+                token.type == "paragraph_open"
+                and token.level == 0  # prose of its own: not in a list, a quote or a callout
+                and token.map
+                and token.map[0] not in hidden
+            ):
+                # Prose (`July 10th, 2022.md`: "Talked to [[Sam]] about the move. Read a book
+                # by [[Ana]]."): each sentence is read as an item would be.
+                start = token.map[0]
+                for sentence in _SENTENCE_END.split(tokens[index + 1].content):
+                    if "[[" in sentence or "](" in sentence:
+                        found += self.item_mentions(sentence, first_line + start, day)
             elif (
                 token.type == "list_item_open"
                 and not quotes  # quotes and callouts quote others: no contact of ours
@@ -306,6 +329,17 @@ _CONTACT_WORD = re.compile(r"[\w:/-]+")
 def said_contact(text: str) -> bool:
     """Whether a line's words say it was contact: met, talked, called, wrote, a meal..."""
     return any(word in CONTACT_WORDS for word in _CONTACT_WORD.findall(_shown(text).casefold()))
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n")
+
+
+def _links_outside(blocks: list[tuple], lines: list[str]) -> bool:
+    """Whether a line that is in no heading or item holds a link (prose to read)."""
+    covered = {line for _, first, end, _ in blocks for line in range(first, end)}
+    return any(
+        ("[[" in line or "](" in line) and index not in covered for index, line in enumerate(lines)
+    )
 
 
 def _valid(text: str) -> bool:
