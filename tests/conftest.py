@@ -82,3 +82,21 @@ def corpus() -> Path:
     if not SHARED_CORPUS.is_dir():
         pytest.skip(f"the shared corpus is not beside the project ({SHARED_CORPUS})")
     return SHARED_CORPUS
+
+
+def server_listening(server, port: int, deadline: float = 20.0) -> str | None:
+    """Wait for a server a test started to listen on 127.0.0.1:`port`: None once it does,
+    else what it said before it ended or the deadline passed (for the skip or failure)."""
+    import socket
+    import time
+
+    end = time.monotonic() + deadline
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return None
+        except OSError:
+            if server.poll() is not None or time.monotonic() > end:
+                said = server.stdout.read() if server.stdout and server.poll() is not None else b""
+                return said.decode(errors="replace").strip()[:300] or "no word from it"
+            time.sleep(0.05)  # polling for the port, with a deadline

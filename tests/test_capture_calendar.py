@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import server_listening
 from .test_capture import make_vault, run
 
 CALENDAR = """\
@@ -204,15 +205,9 @@ def radicale(tmp_path):
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )  # fmt: skip
     try:
-        end = time.monotonic() + DEADLINE
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > end:
-                    pytest.fail(f"Radicale did not start: {server.stdout.read()[:500]!r}")
-                time.sleep(0.05)  # polling for the port, with a deadline
+        failed = server_listening(server, port)
+        if failed:
+            pytest.fail(f"Radicale did not start: {failed}")
         yield f"http://127.0.0.1:{port}"
     finally:
         server.terminate()

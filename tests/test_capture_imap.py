@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import server_listening
 from .test_capture import THE_LINES, make_vault, run, the_mail
 
 DEADLINE = 20.0
@@ -97,16 +98,9 @@ service imap-login {{
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )  # fmt: skip
     try:
-        end = time.monotonic() + DEADLINE
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > end:
-                    said = server.stdout.read().decode(errors="replace") if server.stdout else ""
-                    pytest.skip(f"Dovecot did not start here: {said.strip()[:300]}")
-                time.sleep(0.05)  # polling for the port, with a deadline
+        failed = server_listening(server, port)
+        if failed:
+            pytest.skip(f"Dovecot did not start here: {failed}")
         yield port, home / "Maildir", base / "dovecot.log", owner
     finally:
         server.terminate()

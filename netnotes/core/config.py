@@ -130,10 +130,7 @@ def load_config(text: str) -> tuple[Config, list[Problem]]:
     ]
     cadence = _table(data, "cadence")
     rules = _table(data, "rules")
-    problems += [
-        Problem(CONFIG_NAME, None, Severity.WARNING, f"unknown setting 'rules.{key}'")
-        for key in sorted(set(rules) - _RULE_KEYS)
-    ]
+    problems += _unknown_settings(rules, _RULE_KEYS, "rules")
     tags = _table(cadence, "tags", "cadence.tags")
     defaults = Config()
     config = Config(
@@ -183,10 +180,7 @@ def _refuse_output_over_notes(key: str, output: str | None, contacts: str) -> No
 def _sources(data: dict, problems: list[Problem]) -> SourceSettings:
     """`[sources] include`, `exclude` (folders or globs) and `people_keys`."""
     table = _table(data, "sources")
-    problems += [
-        Problem(CONFIG_NAME, None, Severity.WARNING, f"unknown setting 'sources.{key}'")
-        for key in sorted(set(table) - {"include", "exclude", "people_keys"})
-    ]
+    problems += _unknown_settings(table, {"include", "exclude", "people_keys"}, "sources")
     include = table.get("include")
     if include is not None:
         include = () if include == [] else _texts(include, "sources.include")
@@ -200,21 +194,12 @@ _MAIL_KEYS = {"maildir", "mbox", "imap", "ignore", "reply_within", "max_recipien
 
 def _mail(data: dict, problems: list[Problem]) -> MailSettings:
     table = _table(data, "mail")
-    problems += [
-        Problem(CONFIG_NAME, None, Severity.WARNING, f"unknown setting 'mail.{key}'")
-        for key in sorted(set(table) - _MAIL_KEYS)
-    ]
+    problems += _unknown_settings(table, _MAIL_KEYS, "mail")
     imap = table.get("imap")
     if imap is not None:
         _refuse_a_password(imap, "mail.imap", "host")
     defaults = MailSettings()
-    max_recipients = table.get("max_recipients", defaults.max_recipients)
-    if (
-        isinstance(max_recipients, bool)
-        or not isinstance(max_recipients, int)
-        or max_recipients < 1
-    ):
-        raise ConfigError(f"{CONFIG_NAME}: mail.max_recipients: must be a whole number, 1 or more")
+    max_recipients = _count(table, "max_recipients", defaults.max_recipients, "mail.", least=1)
     return MailSettings(
         maildir=_texts(table.get("maildir", []), "mail.maildir"),
         mbox=_texts(table.get("mbox", []), "mail.mbox"),
@@ -227,18 +212,11 @@ def _mail(data: dict, problems: list[Problem]) -> MailSettings:
 
 def _calendars(data: dict, problems: list[Problem]) -> CalendarSettings:
     table = _table(data, "calendars")
-    problems += [
-        Problem(CONFIG_NAME, None, Severity.WARNING, f"unknown setting 'calendars.{key}'")
-        for key in sorted(set(table) - {"files", "caldav", "max_attendees"})
-    ]
+    problems += _unknown_settings(table, {"files", "caldav", "max_attendees"}, "calendars")
     caldav = table.get("caldav")
     if caldav is not None:
         _refuse_a_password(caldav, "calendars.caldav", "url")
-    most = table.get("max_attendees", CalendarSettings().max_attendees)
-    if isinstance(most, bool) or not isinstance(most, int) or most < 1:
-        raise ConfigError(
-            f"{CONFIG_NAME}: calendars.max_attendees: must be a whole number, 1 or more"
-        )
+    most = _count(table, "max_attendees", CalendarSettings().max_attendees, "calendars.", least=1)
     return CalendarSettings(_texts(table.get("files", []), "calendars.files"), caldav, most)
 
 
@@ -253,6 +231,13 @@ def _refuse_a_password(table: object, label: str, required: str) -> None:
         )
 
 
+def _unknown_settings(table: dict, known, prefix: str) -> list[Problem]:
+    return [
+        Problem(CONFIG_NAME, None, Severity.WARNING, f"unknown setting '{prefix}.{key}'")
+        for key in sorted(set(table) - set(known))
+    ]
+
+
 def _reading(data: dict, problems: list[Problem]) -> Reading:
     """`[keys]` (canonical key = other spellings), `[log] headings`, `exclude` globs."""
     keys = _table(data, "keys")
@@ -265,10 +250,7 @@ def _reading(data: dict, problems: list[Problem]) -> Reading:
             )
         spellings[canonical] = _texts(value, f"keys.{canonical}")
     log = _table(data, "log")
-    problems += [
-        Problem(CONFIG_NAME, None, Severity.WARNING, f"unknown setting 'log.{key}'")
-        for key in sorted(set(log) - {"headings"})
-    ]
+    problems += _unknown_settings(log, {"headings"}, "log")
     headings = _texts(log.get("headings", []), "log.headings")
     exclude = _texts(data.get("exclude", []), "exclude")
     return reading(spellings, headings, exclude)
@@ -300,10 +282,10 @@ def _duration(
         raise ConfigError(f"{CONFIG_NAME}: {prefix}{key}: {error}") from None
 
 
-def _count(data: dict, key: str, default: int) -> int:
+def _count(data: dict, key: str, default: int, prefix: str = "rules.", least: int = 0) -> int:
     value = data.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ConfigError(f"{CONFIG_NAME}: rules.{key}: must be a whole number, 0 or more")
+    if isinstance(value, bool) or not isinstance(value, int) or value < least:
+        raise ConfigError(f"{CONFIG_NAME}: {prefix}{key}: must be a whole number, {least} or more")
     return value
 
 
