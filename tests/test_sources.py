@@ -439,3 +439,26 @@ def test_a_daily_note_named_by_a_spoken_date_with_links_in_prose_is_read():
     assert [(m.target, date.fromordinal(m.on).isoformat()) for m in bare.mentions] == [
         ("Sam Ortiz", "2022-07-11")
     ]
+
+
+def test_meeting_shapes_without_front_matter_credit_who_took_part():
+    note = dedent(
+        """\
+        # Team sync
+
+        **Attendees:** [[Ana Lima]], [[Ben Okoro]]
+
+        ### 1:1 with [[Sarah Chen]]
+
+        - notes
+
+        ### Ideas from [[Lily Scott]]
+        """
+    )
+    found = parse_source("meetings/2026-11-12 Team sync.md", note.encode())
+    assert [(m.target, date.fromordinal(m.on).isoformat(), m.kind, m.text, m.line)
+            for m in found.mentions] == [
+        ("Ana Lima", "2026-11-12", "meeting", "Team sync", 3),
+        ("Ben Okoro", "2026-11-12", "meeting", "Team sync", 3),
+        ("Sarah Chen", "2026-11-12", None, "1:1 with Sarah Chen", 5),
+    ]  # fmt: skip

@@ -48,6 +48,10 @@ _WIKILINK = re.compile(r"(?<!!)\[\[([^\[\]|#^]*)(?:[#^][^\[\]|]*)?(?:\|([^\[\]]*
 _NOTE_LINK = re.compile(r"(?<!!)\[([^\[\]]*)\]\(<?([^()<>\s]+\.md)(?:#[^()\s]*)?>?\)")
 _CODE_SPAN = re.compile(r"(`+).*?\1")
 _TASK = re.compile(r"\[[^\[\]\n]\](?:[ \t]|$)")
+# A line that lists who took part, as a meeting template without front matter writes it.
+_ATTENDEES = re.compile(
+    r"\**(?:attendees|participants|people|present|with)\**\s*:\s*\**", re.IGNORECASE
+)
 _DONE_ON = re.compile(r"✅\s*(\d{4}-\d{2}-\d{2})")
 # A list item that starts with its own date, as a log line does.
 _OWN_DATE = re.compile(
@@ -94,6 +98,7 @@ class _SourceReader:
         self.path = path
         self.people_keys = people_keys
         self.problems: list[Problem] = []
+        self.note_title = ""  # the note's title, once read (an attendee line names its meeting)
 
     def problem(self, line: int | None, message: str) -> None:
         self.problems.append(Problem(self.path, line, Severity.WARNING, message))
@@ -135,6 +140,7 @@ class _SourceReader:
                     )
         day = self.note_date(fields, lines)
         title = self.title(fields, split.body)
+        self.note_title = title  # what an attendee line's meeting is called
         mentions = self.attendees(fields, lines, day, title)
         if "[[" in split.body or "](" in split.body:
             mentions += self.body_mentions(split.body, split.body_first_line, day)
@@ -207,8 +213,9 @@ class _SourceReader:
     # -- the body -----------------------------------------------------------------------
 
     def body_mentions(self, body: str, first_line: int, day: date | None) -> list[Mention]:
-        """List items that link someone: on the item's own date, else on the note's."""
-        from netnotes.core.blocks import ITEM, fast_blocks
+        """List items, sentences of prose and headings of a dated note that link someone:
+        on the item's own date, else on the note's."""
+        from netnotes.core.blocks import HEADING, ITEM, fast_blocks
         from netnotes.core.parse import commented_lines, markdown_parser
 
         body_lines = body.split("\n")
@@ -221,12 +228,24 @@ class _SourceReader:
             for kind, start, _, content in blocks:
                 if kind is ITEM and start not in hidden:
                     found_fast += self.item_mentions(content, first_line + start, day)
+                elif kind is HEADING and start not in hidden and day is not None:
+                    # `### 1:1 with [[Sarah Chen]]` in a dated note: as an item of that day
+                    found_fast += self.item_mentions(content[1], first_line + start, day)
             return found_fast
         tokens = markdown_parser().parse(body)
         found: list[Mention] = []
         quotes = 0
         for index, token in enumerate(tokens):
-            if token.type == "blockquote_open":
+            if (
+                token.type == "heading_open"
+                and not quotes
+                and day is not None
+                and token.map
+                and token.map[0] not in hidden
+            ):
+                content = tokens[index + 1].content
+                found += self.item_mentions(content, first_line + token.map[0], day)
+            elif token.type == "blockquote_open":
                 quotes += 1
             elif token.type == "blockquote_close":
                 quotes -= 1
@@ -280,9 +299,14 @@ class _SourceReader:
             rest = content[own.end() :]
         if day is None:
             return []  # an undated note's items count only with their own date
+        listed = _ATTENDEES.match(rest)
+        if listed:  # `**Attendees:** [[A]], [[B]]`: everyone named took part
+            rest = self.note_title
         parts = _ARROW_KIND.match(rest)
         arrow, kind, words = parts["arrow"], parts["kind"], parts["text"]
-        if not (own or arrow or kind or task or said_contact(words)):
+        if listed:
+            kind = "meeting"
+        elif not (own or arrow or kind or task or said_contact(words)):
             return []  # a mention (`Read an essay by [[Lily]]`) is no meeting
         direction = ARROWS[arrow].value if arrow else Direction.BOTH.value
         text = _one_line(_shown(words))
