@@ -462,3 +462,16 @@ def test_meeting_shapes_without_front_matter_credit_who_took_part():
         ("Ben Okoro", "2026-11-12", "meeting", "Team sync", 3),
         ("Sarah Chen", "2026-11-12", None, "1:1 with Sarah Chen", 5),
     ]  # fmt: skip
+
+
+def test_check_links_offers_the_alias_that_joins_a_full_name_to_a_shorter_note(tmp_path):
+    vault = tmp_path
+    write(vault, "netnotes.toml", "")
+    write(vault, "contacts/Ryan S.md", "# Ryan\n")
+    write(vault, "daily/2026-11-12.md", "- Lunch with [[Ryan Schubert]] and [[Blue Bottle]]\n")
+    checked = run(vault, "check", "--links")
+    assert checked.stdout.splitlines() == [
+        "daily/2026-11-12.md:1: info: [[Blue Bottle]] names no contact",
+        "daily/2026-11-12.md:1: info: [[Ryan Schubert]] names no contact; if it is "
+        "contacts/Ryan S.md, add to its aliases: Ryan Schubert",
+    ]

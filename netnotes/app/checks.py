@@ -31,7 +31,17 @@ def check_vault(vault: Vault, *, links: bool = False) -> CheckReport:
         people = [(summary.path, summary.name, summary.aliases) for summary in summaries]
         _, source_problems, unmatched = source_interactions(vault, people, sources)
         problems = [*problems, *source_problems]
-    shown = [link.problem() for link in unmatched] if links else []
+    shown = []
+    if links and unmatched:
+        from netnotes.core.sources import Directory
+
+        # A name that names nobody may be a contact's full name under a shorter note
+        # (`Ryan S.md` for [[Ryan Schubert]]): the message offers the alias that fixes it.
+        directory = Directory((s.path, s.name, s.aliases) for s in summaries)
+        shown = [
+            link._replace(near=None if link.is_path else directory.near(link.target)).problem()
+            for link in unmatched
+        ]
     found = sorted([*problems, *shown, *git_problems(vault)], key=Problem.sort_key)
     return CheckReport(notes + len(sources), found, len(shown))
 

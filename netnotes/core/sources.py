@@ -425,6 +425,7 @@ class Directory:
         self.stems: dict[str, set[str]] = {}
         self.names: dict[str, set[str]] = {}
         self.aliases: dict[str, set[str]] = {}
+        self._by_first_letter: dict[str, list] | None = None
         for path, name, aliases in people:
             self.paths[fold(path[:-3] if path.endswith(".md") else path)] = path
             stem = posixpath.basename(path)
@@ -453,6 +454,36 @@ class Directory:
                 return next(iter(paths)) if len(paths) == 1 else None
         return None
 
+    def near(self, target: str) -> str | None:
+        """The one contact a name that matched nobody may mean: a shorter spelling of it
+        (`Ryan S.md`, `# Ryan` for "Ryan Schubert": each word of the shorter starts the
+        word of the longer), or None when none or several could be meant."""
+        wanted = fold(target).split()
+        if len(wanted) < 2:
+            return None
+        if self._by_first_letter is None:  # built once, when `check --links` first asks
+            self._by_first_letter = {}
+            for table in (self.stems, self.names, self.aliases):
+                for key, paths in table.items():
+                    self._by_first_letter.setdefault(key[:1], []).append((key.split(), paths))
+        found = {
+            path
+            for words, paths in self._by_first_letter.get(wanted[0][:1], [])
+            if _shorter_spelling(words, wanted)
+            for path in paths
+        }
+        return next(iter(found)) if len(found) == 1 else None
+
+
+def _shorter_spelling(words: list[str], full: list[str]) -> bool:
+    return (
+        0 < len(words) <= len(full)
+        and words != full
+        and all(
+            long.startswith(short.rstrip(".")) for short, long in zip(words, full, strict=False)
+        )
+    )
+
 
 class External(NamedTuple):
     """An interaction a source note gives a contact (plain values: cached with its row)."""
@@ -472,11 +503,16 @@ class Unmatched(NamedTuple):
     line: int
     target: str
     is_path: bool
+    near: str | None = None  # the note it may mean, under a shorter name (`Ryan S.md`)
 
     def problem(self) -> Problem:
-        """What `check --links` says of it (information: most such links are meant)."""
+        """What `check --links` says of it (information: most such links are meant), and
+        the fix when a contact goes by a shorter name: an alias."""
         shown = f"the link to {self.target}" if self.is_path else f"[[{self.target}]]"
-        return Problem(self.path, self.line, Severity.INFO, f"{shown} names no contact")
+        message = f"{shown} names no contact"
+        if self.near:
+            message += f"; if it is {self.near}, add to its aliases: {self.target}"
+        return Problem(self.path, self.line, Severity.INFO, message)
 
 
 def credit(
