@@ -622,10 +622,10 @@ def capture(ctx, paths, dry_run, since) -> None:
 
     Example: netnotes capture ~/Mail --dry-run
     """
-    from netnotes.app.capture import capture_mail
+    from netnotes.app.capture import capture_all
 
     vault = _vault(ctx)
-    report = capture_mail(vault, list(paths), today=_today(), since=since, dry_run=dry_run)
+    report = capture_all(vault, list(paths), today=_today(), since=since, dry_run=dry_run)
     verb = "would add" if dry_run else "added"
     for where, why in report.skipped:
         _say(f"skip {where}: {why}")

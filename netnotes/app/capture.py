@@ -1,10 +1,12 @@
-"""`netnotes capture`: what mail shows happened, written into the contacts' notes.
+"""`netnotes capture`: what mail and calendars show happened, written into the notes.
 
-Messages come from the Maildir trees, mbox files (and IMAP folders) of `[mail]` in
-netnotes.toml, or the paths named on the command line (store/mailboxes.py); their
-envelopes become one log line per conversation, contact, day and direction
-(core/mail.py), written through the guarded note writer as `log` writes: `- 2026-11-02
--> email: Could we talk about the data role?`.
+Messages come from the Maildir trees, mbox files and IMAP folders of `[mail]` in
+netnotes.toml, or the paths named on the command line (store/mailboxes.py,
+store/imap.py); their envelopes become one log line per conversation, contact, day and
+direction (core/mail.py), written through the guarded note writer as `log` writes:
+`- 2026-11-02 -> email: Could we talk about the data role?`. Calendars (`[calendars]`,
+ICS files, vdir folders, CalDAV: store/calendars.py, store/caldav.py) give one line per
+event occurrence and contact (core/events.py), written with them.
 
 Safe to run again, on any clone: a line a note already holds is not written twice, and
 every message a line was written for is remembered in the vault's
@@ -112,9 +114,10 @@ def sources(vault: Vault, paths: list[Path]) -> Sources:
     return found
 
 
-def capture_mail(  # and calendars: everything capture reads
+def capture_all(
     vault: Vault, paths: list[Path], *, today: date, since: date | None, dry_run: bool
 ) -> CaptureReport:
+    """Read every source, and write (or with `dry_run`, say) the lines they give."""
     from netnotes.store.loading import load_summaries
     from netnotes.store.mailboxes import read_mail
 
@@ -176,7 +179,7 @@ CALENDAR_PAST = timedelta(days=92)
 
 
 def _event_captures(vault, found_in: Sources, owners, report, today: date, since) -> list:
-    """The lines the calendars give, for capture_mail to write with the mail's."""
+    """The lines the calendars give, for capture_all to write with the mail's."""
     from netnotes.store.calendars import read_calendars
 
     config = vault.config
