@@ -22,9 +22,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
+from netnotes.core.config import CAPTURE_MEMORY
 from netnotes.core.errors import NetnotesError
 from netnotes.core.events import Owners, event_captures
-from netnotes.core.mail import CAPTURE_MEMORY, Capture, conversations, remembered
+from netnotes.core.mail import Capture, conversations, remembered
 from netnotes.core.model import Contact, Direction
 from netnotes.core.names import fold
 from netnotes.store.vault import Vault

@@ -13,6 +13,9 @@ from netnotes.core.model import Problem, Severity
 from netnotes.core.reading import DEFAULT_READING, KNOWN_KEYS, Reading, reading
 
 CONFIG_NAME = "netnotes.toml"
+# Where the vault remembers what `capture` wrote a line for (app/capture.py); `init`
+# marks it `merge=union` (sync/gitsetup.py).
+CAPTURE_MEMORY = "netnotes-captured.txt"
 # Front-matter keys of a meeting note that list who took part (core/sources.py).
 PEOPLE_KEYS = ("attendees", "people", "participants", "with")
 

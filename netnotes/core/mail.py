@@ -34,9 +34,6 @@ class Envelope(NamedTuple):
     automated: str | None  # why this is no conversation (a list, bulk mail...), or None
 
 
-# Where the vault remembers the messages `capture` wrote a line for (app/capture.py).
-CAPTURE_MEMORY = "netnotes-captured.txt"
-
 # Addresses that never belong to a person, whatever the settings say.
 ALWAYS_IGNORED = ("noreply@*", "no-reply@*", "donotreply@*", "mailer-daemon@*", "postmaster@*")
 
@@ -124,7 +121,7 @@ class Capture(NamedTuple):
     kind: str = "email"
 
 
-class Reading(NamedTuple):
+class Conversations(NamedTuple):
     """What capture makes of a set of envelopes: the lines, and the addresses of the
     people who are not in the vault yet (with how many messages), for `--dry-run`."""
 
@@ -162,7 +159,7 @@ def conversations(
     ignore: tuple[str, ...] = (),
     max_recipients: int = 8,
     since: int | None = None,
-) -> Reading:
+) -> Conversations:
     """The lines a set of messages gives: for each contact, one line per conversation
     (subject), day and direction. `owners`: address → the notes that list it.
 
@@ -203,7 +200,7 @@ def conversations(
         Capture(path, day, direction, topic, tuple(sorted(ids)))
         for (path, day, direction, topic), ids in sorted(groups.items())
     ]
-    return Reading(captures, strangers)
+    return Conversations(captures, strangers)
 
 
 def remembered(message_id: str) -> str:

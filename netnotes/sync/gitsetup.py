@@ -13,7 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from netnotes.core.mail import CAPTURE_MEMORY
+from netnotes.core.config import CAPTURE_MEMORY
 
 DRIVER = "netnotes"
 ATTRIBUTES_MARKER = f"merge={DRIVER}"
