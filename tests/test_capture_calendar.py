@@ -243,3 +243,21 @@ def test_the_same_calendar_over_caldav_gives_the_same_lines(tmp_path, radicale, 
     expect_the_calendar_read_right(vault, result)
     again = run(vault, "capture")  # incremental: the sync token kept from the first run
     assert again.stdout == ""
+
+
+def test_an_attendee_without_a_known_address_is_found_by_name_as_notes_find_names():
+    """The CN goes through the vault's one name resolver (`core.sources.Directory`): a
+    name, then an alias; a name two contacts share names neither."""
+    from netnotes.core.events import Occurrence, Owners, event_captures
+    from netnotes.core.sources import Directory
+
+    people = [("contacts/raj.md", "Raj Patel", ()), ("contacts/sam-1.md", "Sam Lee", ()),
+              ("contacts/sam-2.md", "Sam Lee", ()), ("contacts/ana.md", "Ana Lima", ("Ani",))]  # fmt: skip
+    meeting = Occurrence("u1", None, 739900, "Coffee", (("raj@home.example", "Raj Patel"),
+                         ("", "Sam Lee"), ("", "Ani")), None, False, False)  # fmt: skip
+    found = event_captures([meeting], Owners({}, Directory(people)), ("me@example.org",),
+                           today=739950, until=739957)  # fmt: skip
+    assert [(c.path, c.kind, c.topic) for c in found] == [
+        ("contacts/raj.md", "coffee", "Coffee"),
+        ("contacts/ana.md", "coffee", "Coffee"),
+    ]

@@ -28,6 +28,7 @@ from netnotes.core.events import Owners, event_captures
 from netnotes.core.mail import Capture, conversations, remembered
 from netnotes.core.model import Contact, Direction
 from netnotes.core.names import fold
+from netnotes.core.sources import Directory
 from netnotes.store.vault import Vault
 
 STATE_FILE = CAPTURE_MEMORY
@@ -140,12 +141,9 @@ def capture_all(
     report = CaptureReport()
     summaries, _, _ = load_summaries(vault, vault_wide=False)
     owners: dict[str, list[str]] = {}
-    named: dict[str, list[str]] = {}
     for summary in summaries:
         for email in summary.emails:
             owners.setdefault(email.strip().lower(), []).append(summary.path)
-        for name in (summary.name, *summary.aliases):
-            named.setdefault(fold(name), []).append(summary.path)
 
     def envelopes():
         """The usable envelopes, one at a time (100,000 messages are never all held)."""
@@ -169,7 +167,10 @@ def capture_all(
     report.strangers = sorted(found.strangers.items(), key=lambda item: (-item[1], item[0]))
     captures = found.captures
     if found_in.calendars or found_in.caldav:
-        captures += _event_captures(vault, found_in, Owners(owners, named), report, today, since)
+        directory = Directory((s.path, s.name, s.aliases) for s in summaries)
+        captures += _event_captures(
+            vault, found_in, Owners(owners, directory), report, today, since
+        )
     _write(vault, captures, report, dry_run)
     return report
 
@@ -205,11 +206,14 @@ def _event_captures(vault, found_in: Sources, owners, report, today: date, since
 
 
 def _write(vault: Vault, captures: list[Capture], report: CaptureReport, dry_run: bool) -> None:
+    from netnotes.store.notefile import read_text_file
     from netnotes.store.writer import note_lock
 
     state = vault.root / STATE_FILE
     with note_lock(vault.locks_dir, state):
-        known = _remembered(state)
+        held = read_text_file(state, "netnotes' capture memory", limit=64 * 1024 * 1024)
+        lines = (line.strip() for line in (held or "").splitlines())
+        known = {line for line in lines if line and not line.startswith("#")}
         by_note: dict[str, list[Capture]] = {}
         for capture in captures:
             if all(remembered(m) in known for m in capture.message_ids):
@@ -223,7 +227,7 @@ def _write(vault: Vault, captures: list[Capture], report: CaptureReport, dry_run
         ids = [remembered(m) for caps in by_note.values() for c in caps for m in c.message_ids]
         new = [line for line in dict.fromkeys(ids) if line not in known]
         if new and not dry_run:
-            _remember(vault, state, new)
+            _remember(vault, state, held, new)
 
 
 def _write_note(
@@ -271,7 +275,7 @@ def _entry(capture: Capture, format_entry) -> str:
 def _holds(contact: Contact, capture: Capture) -> bool:
     """Whether the note already has this line (written by an earlier run, here or on
     another clone, or by hand): the same day, direction, kind and words."""
-    direction = {"out": Direction.OUT, "in": Direction.IN}.get(capture.direction, Direction.BOTH)
+    direction = Direction(capture.direction)  # "out", "in", "both": the Direction's values
     topic = fold(capture.topic)
     return any(
         entry.on.toordinal() == capture.day
@@ -282,23 +286,13 @@ def _holds(contact: Contact, capture: Capture) -> bool:
     )
 
 
-def _remembered(state: Path) -> set[str]:
-    from netnotes.store.notefile import read_text_file
-
-    text = read_text_file(state, "netnotes' capture memory", limit=64 * 1024 * 1024)
-    if text is None:
-        return set()
-    return {line.strip() for line in text.splitlines() if line.strip() and line[0] != "#"}
-
-
-def _remember(vault: Vault, state: Path, new: list[str]) -> None:
-    """Append to the memory (one write of the whole file, atomic, through the output
-    writer): what was there stays in its order, so git's union merge keeps both sides."""
-    from netnotes.store.notefile import read_text_file
+def _remember(vault: Vault, state: Path, held: str | None, new: list[str]) -> None:
+    """Append to the memory as read under its lock (`held`), in one atomic write of the
+    whole file through the output writer: what was there stays in its order, so git's
+    union merge keeps both sides."""
     from netnotes.store.output import write_output
 
-    text = read_text_file(state, "netnotes' capture memory", limit=64 * 1024 * 1024)
-    text = text if text else _STATE_HEADER
+    text = held if held else _STATE_HEADER
     if not text.endswith("\n"):
         text += "\n"
     write_output(vault, state, (text + "".join(f"{line}\n" for line in new)).encode())

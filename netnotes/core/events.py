@@ -11,7 +11,7 @@ import re
 from typing import NamedTuple
 
 from netnotes.core.mail import Capture
-from netnotes.core.names import fold
+from netnotes.core.sources import Directory
 
 
 class Occurrence(NamedTuple):
@@ -48,10 +48,11 @@ def occurrence_id(occurrence: Occurrence) -> str:
 
 
 class Owners(NamedTuple):
-    """The contacts by address and by folded name or alias."""
+    """The contacts by address, and by name as meeting notes name them (`Directory`: file
+    name, name, then alias; a name two contacts share names neither)."""
 
     by_address: dict[str, list[str]]
-    by_name: dict[str, list[str]]
+    directory: Directory
 
 
 def event_captures(
@@ -99,7 +100,10 @@ def _lines(occurrence: Occurrence, owners: Owners, mine: set[str]) -> list[Captu
     for address, name in occurrence.people:
         if address in mine:
             continue
-        matched = owners.by_address.get(address) or owners.by_name.get(fold(name), [])
+        matched = owners.by_address.get(address)
+        if not matched and name:
+            found = owners.directory.find(name)
+            matched = [found] if found else []
         paths += [path for path in matched if path not in paths]
     return [
         Capture(path, occurrence.day, "both", title, (occurrence_id(occurrence),), kind)

@@ -17,7 +17,7 @@ from datetime import date
 from netnotes.core.errors import NetnotesError
 from netnotes.store import index
 from netnotes.store.calendars import CalendarRead, calendar_occurrences
-from netnotes.store.imap import password
+from netnotes.store.secrets import password
 from netnotes.store.vault import Vault
 
 TABLES = """
@@ -34,7 +34,7 @@ def read_caldav(
     url = settings["url"]
     connection = index.open_cache(vault, TABLES) if vault.use_cache else None
     held = _held(connection, url)
-    secret = password(settings) if settings.get("user") else None
+    secret = password(settings, "calendars.caldav") if settings.get("user") else None
     client = caldav.DAVClient(url=url, username=settings.get("user"), password=secret)
     try:
         calendar = client.calendar(url=url)

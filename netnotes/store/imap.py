@@ -4,53 +4,18 @@ Read-only: each folder is selected read-only and only `BODY.PEEK[HEADER.FIELDS (
 is fetched, so nothing is marked read and no body crosses the network. Incremental: a
 message is known by the folder's UIDVALIDITY and its UID, and its envelope is cached in
 the index (the table of store/mailboxes.py); a run fetches only the UIDs it has not seen.
-The password comes from `password_cmd` (a command that prints it, as mbsync's PassCmd)
-or from the system keyring (service `netnotes`, the user as the name); never from a file.
+The password comes from store/secrets.py: `password_cmd` or the keyring, never a file.
 """
 
 from __future__ import annotations
 
-import subprocess
-
 from netnotes.core.errors import NetnotesError
 from netnotes.store.mailboxes import Message, MessageCache, message_from_head
+from netnotes.store.secrets import password
 
 # The headers capture reads (core/mail.py): nothing else is fetched.
 FIELDS = "FROM TO CC DATE SUBJECT MESSAGE-ID LIST-ID LIST-UNSUBSCRIBE PRECEDENCE AUTO-SUBMITTED"
 _BATCH = 500
-
-
-def password(settings: dict) -> str:
-    command = settings.get("password_cmd")
-    user = str(settings.get("user", ""))
-    if command:
-        try:
-            done = subprocess.run(
-                command, shell=True, capture_output=True, text=True, timeout=120, check=False
-            )
-        except (OSError, subprocess.TimeoutExpired) as error:
-            raise NetnotesError(f"mail.imap.password_cmd could not run: {error}") from None
-        if done.returncode != 0:
-            raise NetnotesError(
-                f"mail.imap.password_cmd failed (exit {done.returncode}): "
-                f"{done.stderr.strip()[:200] or 'no message'}"
-            )
-        return done.stdout.split("\n", 1)[0]  # its first line, as mbsync reads PassCmd
-    try:
-        import keyring
-    except ImportError:
-        raise NetnotesError(
-            "mail.imap: no password_cmd, and the keyring module is not installed: give "
-            'password_cmd = "pass show mail" (any command that prints the password), or '
-            "pip install keyring and store it with: keyring set netnotes " + (user or "USER")
-        ) from None
-    secret = keyring.get_password("netnotes", user)
-    if secret is None:
-        raise NetnotesError(
-            f"mail.imap: the keyring holds no password for {user or 'the user'} under "
-            f"'netnotes': keyring set netnotes {user or 'USER'}"
-        )
-    return secret
 
 
 def read_imap(settings: dict, cache: MessageCache) -> list[Message]:
@@ -70,7 +35,7 @@ def read_imap(settings: dict, cache: MessageCache) -> list[Message]:
     found: list[Message] = []
     try:
         try:
-            client.login(str(settings.get("user", "")), password(settings))
+            client.login(str(settings.get("user", "")), password(settings, "mail.imap"))
         except IMAPClientError as error:
             raise NetnotesError(f"{where}: the server refused the login: {error}") from None
         for folder in folders:
