@@ -8,6 +8,7 @@ from typing import NamedTuple
 
 from netnotes.core.model import Contact, Problem, Severity
 from netnotes.core.names import fold
+from netnotes.core.reading import fold_key
 
 
 class Identity(NamedTuple):
@@ -41,7 +42,7 @@ def note_key(reference: str) -> str:
 def not_same_as(contact: Contact) -> tuple[str, ...]:
     """The notes a contact's `not_same_as:` names: other people who share its name."""
     for key, value in contact.fields.items():
-        if fold(str(key)).replace(" ", "_").replace("-", "_") == "not_same_as":
+        if fold_key(str(key)) == "not_same_as":
             values = value if isinstance(value, list) else [value]
             return tuple(note_key(_link(v)) for v in values if v)
     return ()
