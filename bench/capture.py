@@ -81,24 +81,40 @@ def write_maildir(root: Path, count: int, people: list[str], seed: int = 7) -> N
         write_message(root / box / "cur", number, rng, people)
 
 
+def old_vault(base: Path, contacts: int) -> tuple[Path, list[str]]:
+    """A generated vault whose notes were saved a while ago (as in a vault kept for
+    years: no note is fresh enough for the writer to wait for it), and its addresses."""
+    vault = base / "vault"
+    people = write_vault(vault, contacts)
+    stamp = time.time() - 60
+    for note in (vault / "contacts").iterdir():
+        os.utime(note, (stamp, stamp))
+    return vault, people
+
+
+def first_passes(base: Path, vault: Path, source: Path, runs: int) -> tuple[list, list[str]]:
+    """`runs` first captures of `source`, each on a fresh copy of `vault` (copytree keeps
+    the old mtimes), and the command of the last copy for the runs that follow."""
+    found = []
+    for run in range(runs):
+        fresh = base / f"vault-{run}"
+        shutil.copytree(vault, fresh)
+        command = [*NETNOTES, "--vault", str(fresh), "capture", str(source)]
+        found.append(timed(command))
+    return found, command
+
+
+def row(label: str, results: list) -> tuple[str, float, int]:
+    return label, statistics.median(t for t, _ in results), max(m for _, m in results)
+
+
 def bench(messages: int, contacts: int, runs: int) -> list[tuple[str, float, int]]:
     with tempfile.TemporaryDirectory() as temporary:
         base = Path(temporary)
-        vault = base / "vault"
-        people = write_vault(vault, contacts)
-        stamp = time.time() - 60  # notes saved a while ago, as in a vault kept for years
-        for note in (vault / "contacts").iterdir():
-            os.utime(note, (stamp, stamp))
+        vault, people = old_vault(base, contacts)
         mail = base / "Mail"
         write_maildir(mail, messages, people)
-        first = []
-        for run in range(runs):
-            fresh = base / f"vault-{run}"
-            shutil.copytree(vault, fresh)  # copy2: the old mtimes come along
-            first.append(timed([*NETNOTES, "--vault", str(fresh), "capture", str(mail)]))
-            if run < runs - 1:
-                shutil.rmtree(fresh)
-        command = [*NETNOTES, "--vault", str(fresh), "capture", str(mail)]
+        first, command = first_passes(base, vault, mail, runs)
         again = [timed(command) for _ in range(runs)]
         rng = random.Random(99)
         newer = []
@@ -108,12 +124,10 @@ def bench(messages: int, contacts: int, runs: int) -> list[tuple[str, float, int
             newer.append(timed(command))
         seconds = statistics.median(t for t, _ in first)
         return [
-            (f"first pass ({messages / seconds:,.0f} messages/s)", seconds,
-             max(m for _, m in first)),
-            ("nothing new", statistics.median(t for t, _ in again), max(m for _, m in again)),
-            ("100 new messages", statistics.median(t for t, _ in newer),
-             max(m for _, m in newer)),
-        ]  # fmt: skip
+            row(f"first pass ({messages / seconds:,.0f} messages/s)", first),
+            row("nothing new", again),
+            row("100 new messages", newer),
+        ]
 
 
 def write_calendar(path: Path, count: int, people: list[str], seed: int = 7) -> None:
@@ -143,24 +157,12 @@ def write_calendar(path: Path, count: int, people: list[str], seed: int = 7) -> 
 def bench_calendar(events: int, contacts: int, runs: int) -> list[tuple[str, float, int]]:
     with tempfile.TemporaryDirectory() as temporary:
         base = Path(temporary)
-        vault = base / "vault"
-        people = write_vault(vault, contacts)
-        stamp = time.time() - 60
-        for note in (vault / "contacts").iterdir():
-            os.utime(note, (stamp, stamp))
+        vault, people = old_vault(base, contacts)
         calendar = base / "work.ics"
         write_calendar(calendar, events, people)
-        first = []
-        for run in range(runs):
-            fresh = base / f"vault-{run}"
-            shutil.copytree(vault, fresh)
-            command = [*NETNOTES, "--vault", str(fresh), "capture", str(calendar)]
-            first.append(timed(command))
+        first, command = first_passes(base, vault, calendar, runs)
         again = [timed(command) for _ in range(runs)]
-        return [
-            ("first pass", statistics.median(t for t, _ in first), max(m for _, m in first)),
-            ("nothing new", statistics.median(t for t, _ in again), max(m for _, m in again)),
-        ]
+        return [row("first pass", first), row("nothing new", again)]
 
 
 def main() -> None:
