@@ -779,3 +779,11 @@ def test_a_linkedin_header_that_is_not_csv_is_a_reported_skip():
     text = '"Notes:"\n\nFirst Name\rLast Name,URL,Email Address\nAnn,Lee,,ann@example.org\n'
     (skip,) = read_linkedin(text, "c.csv")
     assert isinstance(skip, Skip) and skip.reason.startswith("not readable as CSV: ")
+
+
+def test_connected_under_another_spelling_is_exported_too(vault):
+    # The vCard takes `connected` as the profile reads it, whatever the note's spelling.
+    (vault / "contacts" / "tomas.md").write_text(
+        "---\nname: Tomas Berg\nConnected_On: 2026-11-12\n---\n"
+    )
+    assert "connected.X-ABDATE:2026-11-12\n" in run(vault, "export", "vcard").stdout

@@ -278,10 +278,12 @@ def write_vcards(contacts, uid_of) -> str:
 
 
 def _connected(contact) -> str | None:
+    """The profile's `connected` (any spelling the vault reads: `connected_on`...), as a
+    date; None when it is none."""
     from netnotes.core.dates import parse_written_date
-    from netnotes.core.fields import field_text
+    from netnotes.core.fields import contact_field
 
-    value = field_text(contact, "connected")
+    value = contact_field(contact, "connected")
     try:
         return parse_written_date(value).isoformat() if value else None
     except ValueError:
