@@ -241,8 +241,25 @@ def test_the_same_calendar_over_caldav_gives_the_same_lines(tmp_path, radicale, 
     )
     result = run(vault, "capture")
     expect_the_calendar_read_right(vault, result)
+    from netnotes.store.caldav import _held
+    from netnotes.store.vault import open_vault
+
+    kept = _held(open_vault(vault), f"{radicale}/me/work/")
+    assert kept["token"] and len(kept["objects"]) == 7  # the sync token and the objects
     again = run(vault, "capture")  # incremental: the sync token kept from the first run
     assert again.stdout == ""
+    # A meeting added on the server since comes with the changes the token asks for.
+    added = caldav.DAVClient(url=radicale, username="me", password="secret")
+    added.calendar(url=f"{radicale}/me/work/").save_event(
+        "BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//netnotes tests//EN\nBEGIN:VEVENT\n"
+        "UID:breakfast-raj\nDTSTAMP:20261101T000000Z\nDTSTART:20261120T070000Z\n"
+        "SUMMARY:Breakfast with Raj\nATTENDEE:mailto:raj@globex.example\nEND:VEVENT\n"
+        "END:VCALENDAR\n"
+    )
+    added.close()
+    third = run(vault, "capture")
+    assert third.stdout == "added contacts/raj.md: - 2026-11-20 breakfast: Breakfast with Raj\n"
+    assert _held(open_vault(vault), f"{radicale}/me/work/")["token"] != kept["token"]
 
 
 def test_an_attendee_without_a_known_address_is_found_by_name_as_notes_find_names():

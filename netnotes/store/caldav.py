@@ -32,8 +32,7 @@ def read_caldav(
     from caldav.lib.error import DAVError
 
     url = settings["url"]
-    connection = index.open_cache(vault, TABLES) if vault.use_cache else None
-    held = _held(connection, url)
+    held = _held(vault, url)
     secret = password(settings, "calendars.caldav") if settings.get("user") else None
     client = caldav.DAVClient(url=url, username=settings.get("user"), password=secret)
     try:
@@ -52,7 +51,7 @@ def read_caldav(
             objects[str(item.url)] = data if isinstance(data, str) else data.decode()
         else:
             objects.pop(str(item.url), None)  # deleted on the server
-    _keep(connection, url, {"token": str(changes.sync_token or ""), "objects": objects})
+    _keep(vault, url, {"token": str(changes.sync_token or ""), "objects": objects})
     occurrences, problems = [], []
     for href, text in sorted(objects.items()):
         try:
@@ -62,7 +61,9 @@ def read_caldav(
     return CalendarRead(occurrences, problems, 0)
 
 
-def _held(connection, url: str) -> dict:
+def _held(vault: Vault, url: str) -> dict:
+    """What the last run kept of the collection: its sync token and objects ({} if none)."""
+    connection = index.open_cache(vault, TABLES) if vault.use_cache else None
     if connection is None:
         return {}
     try:
@@ -70,9 +71,12 @@ def _held(connection, url: str) -> dict:
         return json.loads(row[0]) if row else {}
     except (*index.CACHE_ERRORS, ValueError):
         return {}
+    finally:
+        connection.close()
 
 
-def _keep(connection, url: str, state: dict) -> None:
+def _keep(vault: Vault, url: str, state: dict) -> None:
+    connection = index.open_cache(vault, TABLES) if vault.use_cache else None
     if connection is None:
         return
     try:
