@@ -475,3 +475,9 @@ def test_check_links_offers_the_alias_that_joins_a_full_name_to_a_shorter_note(t
         "daily/2026-11-12.md:1: info: [[Ryan Schubert]] names no contact; if it is "
         "contacts/Ryan S.md, add to its aliases: Ryan Schubert",
     ]
+
+
+def test_a_done_task_dated_as_dataview_writes_it_is_contact_on_that_day():
+    note = b"- [x] Dinner w/ [[Marcus]] [completion:: 2026-11-13]\n"
+    (mention,) = parse_source("daily/2026-11-12.md", note).mentions
+    assert (mention.target, date.fromordinal(mention.on).isoformat()) == ("Marcus", "2026-11-13")

@@ -116,6 +116,7 @@ _DUE = re.compile(r"(?:📅|📆|🗓️?)\s*(\S+)|\bdue:(\S+)|" + _FIELD.format
 _SCHEDULED = re.compile(r"⏳\s*(\S+)|" + _FIELD.format(name=r"\s*scheduled\s*"))
 _START = re.compile(r"🛫\s*(\S+)|" + _FIELD.format(name=r"\s*start\s*"))
 _DONE = re.compile(r"✅\s*(\S+)|" + _FIELD.format(name=r"\s*completion\s*"))
+DONE_DATE = _DONE  # a done task's date, as daily notes' done tasks are read (core/sources.py)
 _CANCELLED = re.compile(r"❌\s*(\S+)|" + _FIELD.format(name=r"\s*cancelled\s*"))
 _CREATED = re.compile(r"➕\s*(\S+)|" + _FIELD.format(name=r"\s*created\s*"))
 _RECURRENCE = re.compile(

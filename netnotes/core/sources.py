@@ -52,7 +52,6 @@ _TASK = re.compile(r"\[[^\[\]\n]\](?:[ \t]|$)")
 _ATTENDEES = re.compile(
     r"\**(?:attendees|participants|people|present|with)\**\s*:\s*\**", re.IGNORECASE
 )
-_DONE_ON = re.compile(r"✅\s*(\d{4}-\d{2}-\d{2})")
 # A list item that starts with its own date, as a log line does.
 _OWN_DATE = re.compile(
     r"(?:\[\[(?P<link>\d{4}-\d{2}-\d{2})(?:\|[^\[\]]*)?\]\]|\*\*(?P<bold>\d{4}-\d{2}-\d{2})\*\*"
@@ -276,11 +275,17 @@ class _SourceReader:
     def item_mentions(self, content: str, line: int, day: date | None) -> list[Mention]:
         task = _TASK.match(content)
         if task:
-            done = _DONE_ON.search(content)
+            # The done date as the note parser reads a task's: `✅ DATE`, `[completion:: DATE]`.
+            from netnotes.core.parse import DONE_DATE
+
+            done = DONE_DATE.search(content)
             if content[1] not in "xX" or not done:
                 return []  # a task to do, or done on no day said: not something that happened
-            day = date.fromisoformat(done.group(1)) if _valid(done.group(1)) else None
-            content = _DONE_ON.sub("", content[task.end() :]).strip()
+            try:
+                day = parse_written_date(next(g for g in done.groups() if g))
+            except ValueError:
+                return []
+            content = DONE_DATE.sub("", content[task.end() :]).strip()
         plain = _CODE_SPAN.sub("", content)
         targets = [(target.strip(), False) for target, _ in _WIKILINK.findall(plain)]
         targets += [(self.link_path(dest), True) for _, dest in _NOTE_LINK.findall(plain)]
@@ -364,14 +369,6 @@ def _links_outside(blocks: list[tuple], lines: list[str]) -> bool:
     return any(
         ("[[" in line or "](" in line) and index not in covered for index, line in enumerate(lines)
     )
-
-
-def _valid(text: str) -> bool:
-    try:
-        date.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
 
 
 def _meeting_kind(fields: dict) -> str:
