@@ -32,6 +32,27 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*.md"))}
 
 
+def imports_twice_the_second_changing_nothing(
+    vault: Path, paths: list[Path], *, records: int, people: int
+) -> None:
+    """Import LinkedIn and Google exports (one row of each a member who left) twice: the
+    first makes `people` notes, the second changes no byte."""
+    files = [str(p) for p in paths]
+    first = run(vault, "import", *files)
+    assert first.exit_code == 0, first.output
+    assert first.stderr.splitlines()[-1] == (
+        f"{records} records: {people} created, 0 updated, 0 unchanged, "
+        "1 skipped: no name or e-mail (a member who left or hid)"
+    )
+    written = snapshot(vault)
+    again = run(vault, "import", *files)
+    assert again.stderr.splitlines()[-1] == (
+        f"{records} records: 0 created, 0 updated, {people} unchanged, "
+        "1 skipped: no name or e-mail (a member who left or hid)"
+    )
+    assert snapshot(vault) == written
+
+
 def read(path: Path):
     text = path.read_bytes().decode("utf-8-sig", errors="replace")
     if path.suffix == ".vcf":
@@ -117,20 +138,9 @@ def test_fixture_google_labels_events_and_multi_values():
 
 
 def test_importing_the_fixture_exports_twice_changes_no_byte(vault):
-    files = [str(p) for p in sorted(FIXTURES.glob("*.csv"))]
-    first = run(vault, "import", *files)
-    assert first.exit_code == 0, first.output
-    assert first.stderr.splitlines()[-1] == (
-        "7 records: 6 created, 0 updated, 0 unchanged, "
-        "1 skipped: no name or e-mail (a member who left or hid)"
+    imports_twice_the_second_changing_nothing(
+        vault, sorted(FIXTURES.glob("*.csv")), records=7, people=6
     )
-    written = snapshot(vault)
-    again = run(vault, "import", *files)
-    assert again.stderr.splitlines()[-1] == (
-        "7 records: 0 created, 0 updated, 6 unchanged, "
-        "1 skipped: no name or e-mail (a member who left or hid)"
-    )
-    assert snapshot(vault) == written
     assert (vault / "contacts" / "tomas-berg.md").read_text(encoding="utf-8") == dedent(
         """\
         ---
@@ -267,20 +277,9 @@ def test_google_contacts_labels_events_and_multi_values(corpus):
 
 
 def test_import_creates_notes_and_a_second_run_changes_no_byte(vault, corpus):
-    files = [str(p) for p in sorted((corpus / "exports").glob("*.csv"))]
-    first = run(vault, "import", *files)
-    assert first.exit_code == 0, first.output
-    assert first.stderr.splitlines()[-1] == (
-        "9 records: 8 created, 0 updated, 0 unchanged, "
-        "1 skipped: no name or e-mail (a member who left or hid)"
+    imports_twice_the_second_changing_nothing(
+        vault, sorted((corpus / "exports").glob("*.csv")), records=9, people=8
     )
-    written = snapshot(vault)
-    again = run(vault, "import", *files)
-    assert again.stderr.splitlines()[-1] == (
-        "9 records: 0 created, 0 updated, 8 unchanged, "
-        "1 skipped: no name or e-mail (a member who left or hid)"
-    )
-    assert snapshot(vault) == written
     assert (vault / "contacts" / "mateo-silva.md").read_text(encoding="utf-8") == dedent(
         """\
         ---
