@@ -12,7 +12,15 @@ from hypothesis import strategies as st
 from netnotes.core.frontmatter import load_front_matter, split_front_matter
 from netnotes.core.parse import parse_note
 from netnotes.core.yamltext import yaml_scalar
-from netnotes.store.edit import EditRefused, add_log_entry, add_to_list, check_off_task, set_key
+from netnotes.store.edit import (
+    EditRefused,
+    add_log_entries,
+    add_log_entry,
+    add_to_list,
+    check_off_task,
+    set_key,
+)
+from tests.test_fuzz import notes as wild_notes
 
 DAY = date(2026, 11, 21)
 
@@ -232,6 +240,32 @@ def test_log_adds_exactly_one_line(old):
     )
     contact, _ = parse_note("contacts/a.md", new.encode())
     assert contact.interactions[-1].text == "new"
+
+
+_new_entries = st.lists(
+    st.builds(
+        lambda day, words: (day, f"{day.isoformat()} call: {words}"),
+        st.dates(date(2020, 1, 1), date(2027, 12, 31)),
+        st.sampled_from(["a", "b", "the same day"]),
+    ),
+    max_size=6,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(notes(), wild_notes().map(lambda data: data.decode("utf-8"))), _new_entries)
+def test_many_log_entries_at_once_are_the_bytes_of_one_at_a_time(old, entries):
+    """Capture's batch insert (one read of the note) against the one-entry edit it
+    stands in for, on tidy and on wild notes, in any order of dates."""
+    try:
+        expected = old
+        for on, entry in entries:
+            expected, _ = add_log_entry(expected, on, entry)
+    except EditRefused:
+        with pytest.raises(EditRefused):
+            add_log_entries(old, entries)
+        return
+    assert add_log_entries(old, entries) == expected
 
 
 @settings(max_examples=150, deadline=None)

@@ -233,7 +233,7 @@ def _write(vault: Vault, captures: list[Capture], report: CaptureReport, dry_run
 def _write_note(
     vault: Vault, path: str, captures: list[Capture], report: CaptureReport, dry_run: bool
 ) -> None:
-    from netnotes.store.edit import add_log_entry, format_entry
+    from netnotes.store.edit import add_log_entries, format_entry
     from netnotes.store.notes import find_target, write_note
 
     target = find_target(vault, path)
@@ -251,16 +251,14 @@ def _write_note(
     def edit(contact: Contact, text: str) -> str:
         added.clear()
         held[0] = 0
+        entries = []
         for capture in captures:
             if _holds(contact, capture):
                 held[0] += 1
                 continue
-            entry = _entry(capture, format_entry)
-            text, _ = add_log_entry(
-                text, date.fromordinal(capture.day), entry, reading=vault.config.reading
-            )
-            added.append("- " + entry)
-        return text
+            entries.append((date.fromordinal(capture.day), _entry(capture, format_entry)))
+            added.append("- " + entries[-1][1])
+        return add_log_entries(text, entries, reading=vault.config.reading)
 
     write_note(vault, target, edit)
     report.already += held[0]

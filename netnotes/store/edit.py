@@ -305,10 +305,7 @@ def add_log_entry(
     no Log section gets one at its end. `reading`: which headings are log headings.
     """
     note = Lines.of(text)
-    try:
-        section = first_log_section(text, reading=reading)
-    except FrontMatterError as error:
-        raise EditRefused(f"line {error.line}: {error.message}; fix the note first") from None
+    section = _log_section(text, reading)
     if section is None:
         new = ["## Log", f"- {entry}"]
         if note.lines and note.content(len(note.lines) - 1).strip():
@@ -318,16 +315,81 @@ def add_log_entry(
         return note.text(), at + len(new)
     if section.table is not None:
         return _add_table_row(note, section.table, on, entry)
-    marker = "- "
-    if section.entries:
-        first_line = note.content(section.entries[0][0])
-        marker = re.match(r"\s*[-*+]\s+|\s*\d+[.)]\s+", first_line).group(0)
-        if re.match(r"\s*\d", marker):
-            marker = re.sub(r"\d+", "1", marker)
-    line = marker + entry
+    line = _list_marker(note, section) + entry
     at = _insertion_line(note, section, on)
     note.insert(at, [line])
     return note.text(), at + 1
+
+
+def add_log_entries(
+    text: str, entries: list[tuple[date, str]], *, reading: Reading = DEFAULT_READING
+) -> str:
+    """`add_log_entry` for each of `entries` in turn, reading the note once, not once an
+    entry: capture writes dozens of lines into one note (tests/test_edit.py holds the
+    two to the same bytes)."""
+    while entries:
+        section = _log_section(text, reading)
+        if section is None or section.table is not None:
+            # A new section or a table: rare, so entry by entry.
+            text, _ = add_log_entry(text, *entries[0], reading=reading)
+            entries = entries[1:]
+            continue
+        note = Lines.of(text)
+        marker = _list_marker(note, section)
+        for on, entry in entries:
+            at = _insertion_line(note, section, on)
+            note.insert(at, [marker + entry])
+            if _ends_where_inserted(note, section, at):
+                section = _with_entry_at(section, at, on)
+            else:  # lines after it may belong to the new item: as the parser says
+                section = _log_section(note.text(), reading)
+        return note.text()
+    return text
+
+
+def _log_section(text: str, reading: Reading) -> LogSection | None:
+    try:
+        return first_log_section(text, reading=reading)
+    except FrontMatterError as error:
+        raise EditRefused(f"line {error.line}: {error.message}; fix the note first") from None
+
+
+def _list_marker(note: Lines, section: LogSection) -> str:
+    """The marker a new entry takes: the first entry's (`- `, `* `, `1. `), else `- `."""
+    if not section.entries:
+        return "- "
+    first_line = note.content(section.entries[0][0])
+    marker = re.match(r"\s*[-*+]\s+|\s*\d+[.)]\s+", first_line).group(0)
+    if re.match(r"\s*\d", marker):
+        marker = re.sub(r"\d+", "1", marker)
+    return marker
+
+
+_HEADING = re.compile(r" {0,3}#{1,6}(?:[ \t]|$)")
+
+
+def _ends_where_inserted(note: Lines, section: LogSection, at: int) -> bool:
+    """Whether the entry just inserted before old line `at` surely ends with its one
+    line: only blank lines come after it before an entry, a heading or the end."""
+    starts = {start for start, _, _ in section.entries}
+    following = at + 1
+    while following < len(note.lines) and not note.content(following).strip():
+        following += 1
+    return (
+        following == len(note.lines)
+        or following - 1 in starts  # an old entry's start, one line down now
+        or _HEADING.match(note.content(following)) is not None
+    )
+
+
+def _with_entry_at(section: LogSection, at: int, on: date) -> LogSection:
+    """The section after a one-line entry was inserted before line `at`: later entries
+    move down a line; an item whose trailing blank lines held `at` ends there."""
+    moved = [
+        (start + 1, end + 1, day) if start >= at else (start, min(end, at), day)
+        for start, end, day in section.entries
+    ]
+    return LogSection(section.heading, tuple(sorted([*moved, (at, at + 1, on)])))
 
 
 def _add_table_row(note: Lines, table: LogTable, on: date, entry: str) -> tuple[str, int]:
