@@ -856,3 +856,56 @@ def test_a_crm_templates_dated_headings_keep_their_direction_and_kind():
     found = [(i.kind.value, i.status.value, i.due.isoformat())
              for i in due_items([contact], date(2026, 11, 21), Config())]  # fmt: skip
     assert found == [("waiting", "overdue", "2026-11-09")]  # a nudge, no thank-you
+
+
+# -- 8. interaction records in a person's folder ------------------------------------------
+
+
+def test_interaction_notes_in_a_persons_folder_credit_the_person_and_are_no_contact(vault):
+    """`contacts/alex-barnes/2026-11-10.md` with `people: [alex-barnes]`, `service: email`
+    (a CRM's per-person interaction notes): contact for Alex, found by `slug:` or by file
+    name, and never a contact of its own."""
+    people = vault / "contacts"
+    (people / "Alex Barnes.md").write_text(
+        "---\nname: Alex Barnes\nslug: alex-barnes\ncadence: 30\n---\n\n## Log\n"
+        "- 2026-06-01 coffee: the first one\n"
+    )
+    (people / "sam-ortiz.md").write_text("---\nname: Sam Ortiz\n---\n")
+    (people / "alex-barnes").mkdir()
+    (people / "alex-barnes" / "2026-11-10.md").write_text(
+        "---\ndate: 2026-11-10\npeople: [alex-barnes]\nservice: email\n---\n\nAbout the role.\n"
+    )
+    (people / "sam-ortiz").mkdir()
+    (people / "sam-ortiz" / "2026-11-19 Coffee.md").write_text(
+        "---\npeople: [sam-ortiz]\ntype: coffee\n---\n"
+    )
+    (people / "sam-ortiz" / "2026-11-15 reading list.md").write_text(
+        "# Reading list\n\n- Talked to [[Alex Barnes]] about books\n"
+    )  # named by a day but listing nobody: a note of Sam's, and no contact for Alex
+    (people / "call notes.md").write_text("---\ndate: 2026-11-12\nattendees: [sam-ortiz]\n---\n")
+
+    listed = json.loads(ok(vault, "list", "--format", "json").stdout)
+    assert [(row["name"], row["last_contact"]) for row in listed] == [
+        ("Alex Barnes", "2026-11-10"),
+        ("Reading list", None),
+        ("Sam Ortiz", "2026-11-19"),
+    ]
+    digest = json.loads(ok(vault, "digest", "--format", "json").stdout)
+    assert [(i["kind"], i["due"], i["contact"], i["text"]) for i in digest["items"]] == [
+        (
+            "thanks",
+            "2026-11-20",
+            "Sam Ortiz",
+            "send a thank-you for the coffee on 2026-11-19: Coffee",
+        ),
+    ]  # Alex's e-mail of 2026-11-10 is his last contact: 30 days are not over
+    assert [(p["path"], p["severity"], p["message"]) for p in digest["problems"]] == [
+        ("contacts/call notes.md", "warning",
+         "not read as a contact: a note with a date that lists people records an "
+         "interaction; name it by its day (2002-06-10.md) so it counts as one"),
+    ]  # fmt: skip
+    checked = ok(vault, "check").stdout
+    assert (
+        "contacts/alex-barnes/2026-11-10.md: info: not read as a contact: a dated note that "
+        "lists people: read as an interaction with them" in checked
+    )

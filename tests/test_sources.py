@@ -234,6 +234,16 @@ def test_sources_include_and_exclude_narrow_what_counts(people):
     assert cadence_of(people, "Benjamin Kim")["text"].endswith("never logged")
 
 
+def test_a_vaults_own_contact_words_count_beside_the_built_in_ones(people):
+    note = write(people, "daily/2026-11-12.md", "- Pinged [[Sam Ortiz]] about the deck\n")
+    age(note)  # cached under the first settings: new settings must read it again
+    assert cadence_of(people, "Sam Ortiz")["text"].endswith("last contact 2026-09-01")
+    (people / "netnotes.toml").write_text(HORIZON + '[sources]\ncontact_words = ["Pinged"]\n')
+    assert cadence_of(people, "Sam Ortiz")["text"].endswith("last contact 2026-11-12")
+    write(people, "daily/2026-11-13.md", "- Called [[Benny]]\n")  # the built-in words still
+    assert cadence_of(people, "Benjamin Kim")["text"].endswith("last contact 2026-11-13")
+
+
 # -- the cache --------------------------------------------------------------------------------
 
 

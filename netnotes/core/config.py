@@ -25,12 +25,20 @@ class SourceSettings:
     """`[sources]`: which notes outside the contacts folder may record interactions.
 
     `include`: vault-relative folders or globs; None (not set) means every note, an empty
-    list none at all. `exclude` is taken out of what `include` lets in.
+    list none at all. `exclude` is taken out of what `include` lets in. `contact_words`:
+    words that, beside the built-in ones (core/sources.CONTACT_WORDS), say a daily note's
+    line was contact with whom it links (`gequatscht`, `pinged`), lower case.
     """
 
     include: tuple[str, ...] | None = None
     exclude: tuple[str, ...] = ()
     people_keys: tuple[str, ...] = PEOPLE_KEYS
+    contact_words: tuple[str, ...] = ()
+
+    def reading(self) -> tuple:
+        """What reading a source note depends on, for the cache to tell a note read under
+        other settings."""
+        return (self.people_keys, self.contact_words)
 
     def admits(self, path: str) -> bool:
         """Is the vault-relative `path` (with /) a source under these settings?"""
@@ -181,15 +189,17 @@ def _refuse_output_over_notes(key: str, output: str | None, contacts: str) -> No
 
 
 def _sources(data: dict, problems: list[Problem]) -> SourceSettings:
-    """`[sources] include`, `exclude` (folders or globs) and `people_keys`."""
+    """`[sources] include`, `exclude` (folders or globs), `people_keys`, `contact_words`."""
     table = _table(data, "sources")
-    problems += _unknown_settings(table, {"include", "exclude", "people_keys"}, "sources")
+    known = {"include", "exclude", "people_keys", "contact_words"}
+    problems += _unknown_settings(table, known, "sources")
     include = table.get("include")
     if include is not None:
         include = () if include == [] else _texts(include, "sources.include")
     exclude = _texts(table.get("exclude", []), "sources.exclude")
     keys = _texts(table.get("people_keys", list(PEOPLE_KEYS)), "sources.people_keys")
-    return SourceSettings(include, exclude, keys)
+    words = _texts(table.get("contact_words", []), "sources.contact_words")
+    return SourceSettings(include, exclude, keys, tuple(word.casefold() for word in words))
 
 
 _MAIL_KEYS = {"maildir", "mbox", "imap", "ignore", "reply_within", "max_recipients"}

@@ -42,6 +42,7 @@ from netnotes.core.model import (
     TaskState,
 )
 from netnotes.core.reading import DEFAULT_READING, KNOWN_KEYS, NOT_PEOPLE_TYPES, Reading, fold_key
+from netnotes.core.sources import is_interaction_record, starts_with_a_date
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -294,6 +295,9 @@ class _NoteReader:
                 Severity.INFO,
             )
             return None
+        if is_interaction_record(PurePosixPath(self.path).name, fields):
+            self.record_not_a_person(lines)
+            return None
         # No front matter is a contact named by its heading or file name (a stub note):
         # nothing to report, unless the first line is a fence mistyped (`----`, `- - -`).
         opening = text.split("\n", 1)[0].strip()
@@ -306,6 +310,22 @@ class _NoteReader:
             )
         body = _Body(self, split.body, split.body_first_line)
         return self.contact(fields, lines, body)
+
+    def record_not_a_person(self, lines: dict[str, int]) -> None:
+        """A dated note that lists people records an interaction with them (core/sources.py);
+        in the people folder it is read as one only when its name starts with its day, so
+        the listing need not open every note to find it (store/vault.py)."""
+        name = PurePosixPath(self.path).name
+        if starts_with_a_date(name):
+            why = "a dated note that lists people: read as an interaction with them"
+            self.problem(None, f"not read as a contact: {why}", Severity.INFO)
+            return
+        self.problem(
+            lines.get("date"),
+            "not read as a contact: a note with a date that lists people records an "
+            "interaction; name it by its day (2002-06-10.md) so it counts as one",
+            Severity.WARNING,
+        )
 
     def not_a_person_by_name(self) -> str | None:
         """Why a file in the people folder is not a person, from its path alone."""

@@ -50,7 +50,8 @@ BUILT_IN_SYNONYMS: dict[str, tuple[str, ...]] = {
     "phones": ("phone", "tel", "mobile"),
     "company": ("organization", "org", "employer"),
     "role": ("position", "job_title"),
-    "aliases": ("alias",),
+    # `slug: alex-barnes`: the name a CRM's interaction notes use for the person.
+    "aliases": ("alias", "slug"),
     "met": ("met_date", "first_met"),
     "connected": ("connected_on", "linkedin_connected"),
     "last_contact": (

@@ -31,6 +31,7 @@ from netnotes.core.dates import parse_written_date, spoken_date
 from netnotes.core.model import (
     ARROWS,
     MEETING_KINDS,
+    WRITTEN_KINDS,
     Contact,
     Direction,
     Interaction,
@@ -80,9 +81,22 @@ class SourceNote(NamedTuple):
     problems: tuple[Problem, ...]
 
 
-def parse_source(path: str, data: bytes, *, people_keys: Iterable[str] = PEOPLE_KEYS) -> SourceNote:
-    """The mentions of one source note; a note it cannot read gives a problem, never raises."""
-    reader = _SourceReader(path, tuple(fold_key(key) for key in people_keys))
+def parse_source(
+    path: str,
+    data: bytes,
+    *,
+    people_keys: Iterable[str] = PEOPLE_KEYS,
+    records_only: bool = False,
+    contact_words: Iterable[str] = (),
+) -> SourceNote:
+    """The mentions of one source note; a note it cannot read gives a problem, never raises.
+
+    `records_only`: the note sits in the people folder, so it is read only when it is an
+    interaction record (`is_interaction_record`); any other note there is a contact's.
+    `contact_words`: the vault's own words for contact, beside CONTACT_WORDS.
+    """
+    reader = _SourceReader(path, tuple(fold_key(key) for key in people_keys), records_only)
+    reader.contact_words = CONTACT_WORDS.union(word.casefold() for word in contact_words)
     try:
         mentions = reader.read(data)
     except Exception as error:  # one note must never stop the others
@@ -92,10 +106,33 @@ def parse_source(path: str, data: bytes, *, people_keys: Iterable[str] = PEOPLE_
     return SourceNote(path, tuple(mentions), tuple(reader.problems))
 
 
+def starts_with_a_date(file_name: str) -> bool:
+    """`2002-06-10.md`, `2026-11-19 Coffee with Sam.md`: a note named by its day."""
+    return _FILE_DATE.match(file_name) is not None
+
+
+def is_interaction_record(
+    file_name: str, fields: dict, people_keys: Iterable[str] = PEOPLE_KEYS
+) -> bool:
+    """A note that records one interaction, not a person, wherever it sits: it lists people
+    (`people: [alex-barnes]`, `attendees:`) and has a day (in its name or `date:`), as a
+    CRM that keeps each person's e-mails and calls in their folder writes them."""
+    keys = {fold_key(key) for key in people_keys}
+    lists_people = any(
+        fold_key(key) in keys and value not in (None, "", []) for key, value in fields.items()
+    )
+    return lists_people and (
+        starts_with_a_date(file_name)
+        or any(fold_key(key) == "date" and value not in (None, "") for key, value in fields.items())
+    )
+
+
 class _SourceReader:
-    def __init__(self, path: str, people_keys: tuple[str, ...]) -> None:
+    def __init__(self, path: str, people_keys: tuple[str, ...], records_only: bool) -> None:
         self.path = path
         self.people_keys = people_keys
+        self.records_only = records_only
+        self.contact_words = CONTACT_WORDS
         self.problems: list[Problem] = []
         self.note_title = ""  # the note's title, once read (an attendee line names its meeting)
 
@@ -137,6 +174,10 @@ class _SourceReader:
                     self.problem(
                         error.line, f"{error.message}; its date and attendees are not read"
                     )
+        if self.records_only and not is_interaction_record(
+            posixpath.basename(self.path), fields, self.people_keys
+        ):
+            return []  # a contact's own note: its log is read as the contact's
         day = self.note_date(fields, lines)
         title = self.title(fields, split.body)
         self.note_title = title  # what an attendee line's meeting is called
@@ -311,7 +352,7 @@ class _SourceReader:
         arrow, kind, words = parts["arrow"], parts["kind"], parts["text"]
         if listed:
             kind = "meeting"
-        elif not (own or arrow or kind or task or said_contact(words)):
+        elif not (own or arrow or kind or task or said_contact(words, self.contact_words)):
             return []  # a mention (`Read an essay by [[Lily]]`) is no meeting
         direction = ARROWS[arrow].value if arrow else Direction.BOTH.value
         text = _one_line(_shown(words))
@@ -355,9 +396,9 @@ CONTACT_WORDS = frozenset({
 _CONTACT_WORD = re.compile(r"[\w:/-]+")
 
 
-def said_contact(text: str) -> bool:
+def said_contact(text: str, words: frozenset[str] = CONTACT_WORDS) -> bool:
     """Whether a line's words say it was contact: met, talked, called, wrote, a meal..."""
-    return any(word in CONTACT_WORDS for word in _CONTACT_WORD.findall(_shown(text).casefold()))
+    return any(word in words for word in _CONTACT_WORD.findall(_shown(text).casefold()))
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n")
@@ -371,12 +412,18 @@ def _links_outside(blocks: list[tuple], lines: list[str]) -> bool:
     )
 
 
+_KIND_KEYS = ("type", "kind", "service", "channel", "medium", "via")
+
+
 def _meeting_kind(fields: dict) -> str:
-    """The note's `type`/`kind` when it names a meeting (coffee, lunch...), else meeting."""
+    """The note's `type`/`kind`/`service` when it names a meeting (coffee, lunch...) or a
+    written exchange (`service: email`: contact, but no meeting owed a thank-you), else
+    meeting."""
     for key, value in fields.items():
-        if fold_key(key) in ("type", "kind") and isinstance(value, str):
+        if fold_key(key) in _KIND_KEYS and isinstance(value, str):
             kind = value.strip().strip("[]").casefold()
-            return kind if kind in MEETING_KINDS else "meeting"
+            if kind in MEETING_KINDS or kind in WRITTEN_KINDS:
+                return kind
     return "meeting"
 
 

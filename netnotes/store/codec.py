@@ -165,15 +165,16 @@ def decode_results(data: bytes) -> dict[str, tuple[int, int, tuple]]:
     return rows
 
 
-def encode_source(people_keys: tuple[str, ...], mentions: tuple, problems) -> bytes:
-    """A source note's mentions (already plain values) and problems, read with `people_keys`."""
-    return _seal(marshal.dumps((FORMAT, people_keys, mentions, plain_problems(problems))))
+def encode_source(settings: tuple, mentions: tuple, problems) -> bytes:
+    """A source note's mentions (already plain values) and problems, read under `settings`
+    (SourceSettings.reading(): plain tuples)."""
+    return _seal(marshal.dumps((FORMAT, settings, mentions, plain_problems(problems))))
 
 
-def decode_source(data: bytes, people_keys: tuple[str, ...]) -> tuple[tuple, tuple[Problem, ...]]:
-    """(mentions as plain tuples, problems); ValueError when read with other people keys."""
-    version, keys, mentions, problems = marshal.loads(_unseal(data))
-    if version != FORMAT or tuple(keys) != tuple(people_keys):
+def decode_source(data: bytes, settings: tuple) -> tuple[tuple, tuple[Problem, ...]]:
+    """(mentions as plain tuples, problems); ValueError when read under other settings."""
+    version, held, mentions, problems = marshal.loads(_unseal(data))
+    if version != FORMAT or held != settings:
         raise ValueError("not a source record of this format and these settings")
     return mentions, problems_of(problems)
 

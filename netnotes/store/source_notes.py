@@ -13,11 +13,12 @@ import hashlib
 import sqlite3
 import time
 
+from netnotes.core.config import SourceSettings
 from netnotes.core.model import Problem, Severity
 from netnotes.core.sources import Mention, SourceNote
 from netnotes.store import codec, index
 from netnotes.store.notefile import NoteUnreadable, read_note_bytes
-from netnotes.store.vault import Vault, stat_source_files
+from netnotes.store.vault import Vault, in_people_folder, stat_source_files
 
 SourceListing = list[tuple[str, str, int, int]]  # (relative, path, mtime_ns, size)
 
@@ -51,7 +52,8 @@ def load_source_notes(vault: Vault, listing: SourceListing | None = None) -> lis
     """Every source note's mentions and problems, reading only what the cache lacks."""
     if listing is None:
         listing = list_sources(vault)
-    keys = vault.config.sources.people_keys
+    settings = vault.config.sources
+    keys = settings.reading()
     connection = index.open_cache(vault, TABLES) if vault.use_cache else None
     known: dict[str, tuple[int, int, bytes]] = {}
     if connection is not None:
@@ -73,7 +75,7 @@ def load_source_notes(vault: Vault, listing: SourceListing | None = None) -> lis
                 continue
             except Exception:  # damaged, or read with other settings: read it again
                 pass
-        note = read_source(relative, path, keys)
+        note = read_source(relative, path, settings, in_people_folder(vault, relative))
         notes.append(note)
         if not index.is_racy(mtime_ns, now_ns):
             fresh.append((relative, mtime_ns, size, _encode(note, keys)))
@@ -85,22 +87,31 @@ def load_source_notes(vault: Vault, listing: SourceListing | None = None) -> lis
     return notes
 
 
-def read_source(relative: str, path: str, people_keys: tuple[str, ...]) -> SourceNote:
-    """One source note read from disk; a file that cannot be read is a problem."""
+def read_source(
+    relative: str, path: str, settings: SourceSettings, records_only: bool = False
+) -> SourceNote:
+    """One source note read from disk; a file that cannot be read is a problem.
+    `records_only`: a note of the contacts folder (see core/sources.parse_source)."""
     from netnotes.core.sources import parse_source  # markdown-it loads only when needed
 
     try:
         data = read_note_bytes(path)
     except NoteUnreadable as error:
         return SourceNote(relative, (), (Problem(relative, None, Severity.WARNING, str(error)),))
-    return parse_source(relative, data, people_keys=people_keys)
+    return parse_source(
+        relative,
+        data,
+        people_keys=settings.people_keys,
+        records_only=records_only,
+        contact_words=settings.contact_words,
+    )
 
 
 def _mention(values: tuple) -> Mention:
     return Mention(*values)
 
 
-def _encode(note: SourceNote, keys: tuple[str, ...]) -> bytes:
+def _encode(note: SourceNote, keys: tuple) -> bytes:
     return codec.encode_source(keys, tuple(tuple(m) for m in note.mentions), note.problems)
 
 

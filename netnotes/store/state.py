@@ -17,6 +17,7 @@ from netnotes.core.sources import SourceNote
 from netnotes.store.vault import (
     Vault,
     contact_files,
+    in_people_folder,
     is_contact_path,
     is_source_path,
     read_note,
@@ -169,7 +170,8 @@ class SourceState:
     def _read(self, relative: str, path: str, mtime_ns: int, size: int) -> None:
         from netnotes.store.source_notes import read_source
 
-        note = read_source(relative, path, self.vault.config.sources.people_keys)
+        settings = self.vault.config.sources
+        note = read_source(relative, path, settings, in_people_folder(self.vault, relative))
         self.notes[relative] = (mtime_ns, size, note)
 
 

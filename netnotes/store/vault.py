@@ -200,18 +200,21 @@ def stat_source_files(vault: Vault) -> list[tuple[str, str, int, int]]:
     """(vault-relative path, path, mtime_ns, size) of every source note, sorted by path.
 
     Sources (core/sources.py) are the Markdown notes outside the contacts folder that
-    may record interactions: meeting notes, daily notes. Never the contacts folder,
-    hidden folders, templates, the cache, or the digest file (which links every
-    contact it lists); `[sources]` in netnotes.toml narrows the rest.
+    may record interactions: meeting notes, daily notes; and, in the contacts folder,
+    the notes named by a day. Never hidden folders, templates, the cache, or the digest
+    file (which links every contact it lists); `[sources]` in netnotes.toml narrows the
+    notes outside the contacts folder.
     """
     root = str(vault.root)
     contacts = str(vault.contacts_dir)
     settings = vault.config.sources
-    if os.path.normpath(contacts) == os.path.normpath(root) or settings.include == ():
-        return []  # the whole vault is people, or sources are turned off
-    digest = str(vault.digest_path)
+    if settings.include == ():
+        return []  # sources are turned off
     skip = len(root) + 1
-    found: list[tuple[str, str, int, int]] = []
+    found = _records_in_people_folder(vault, skip)
+    if os.path.normpath(contacts) == os.path.normpath(root):
+        return found  # the whole vault is people
+    digest = str(vault.digest_path)
     for entry in _note_entries(root, prune=contacts):
         relative = entry.path[skip:].replace(os.sep, "/")
         if entry.path == digest or not settings.admits(relative):
@@ -226,10 +229,40 @@ def stat_source_files(vault: Vault) -> list[tuple[str, str, int, int]]:
     return found
 
 
+def _records_in_people_folder(vault: Vault, skip: int) -> list[tuple[str, str, int, int]]:
+    """The notes of the contacts folder named by a day (`alex-barnes/2002-06-10.md`): an
+    interaction record when it lists people (core/sources.is_interaction_record), else a
+    contact's, which the source reader then leaves alone. Only the name is looked at, so
+    the walk stats none of the contacts."""
+    from netnotes.core.sources import starts_with_a_date
+
+    found = []
+    for entry in _note_entries(str(vault.contacts_dir)):
+        if starts_with_a_date(entry.name) and entry.path != str(vault.digest_path):
+            try:
+                info = entry.stat()
+            except OSError:
+                continue
+            if stat.S_ISREG(info.st_mode):
+                relative = entry.path[skip:].replace(os.sep, "/")
+                found.append((relative, entry.path, info.st_mtime_ns, info.st_size))
+    return found
+
+
+def in_people_folder(vault: Vault, relative: str) -> bool:
+    """Is the vault-relative source note `relative` one of the contacts folder's?"""
+    return is_contact_path(vault, vault.root / relative)
+
+
 def is_source_path(vault: Vault, path: Path) -> bool:
     """Would `stat_source_files` list this path (whether or not it exists now)?"""
-    if path.is_relative_to(vault.contacts_dir) or not path.is_relative_to(vault.root):
-        return False  # the contacts folder holds contacts (and templates), never sources
+    if path.is_relative_to(vault.contacts_dir):
+        # Contacts (and templates), and the interaction records named by their day.
+        return vault.config.sources.include != () and (
+            is_contact_path(vault, path) and _starts_with_a_date(path.name)
+        )
+    if not path.is_relative_to(vault.root):
+        return False
     parts = path.relative_to(vault.root).parts
     if not parts or not _note_name(parts[-1]) or path == vault.digest_path:
         return False
@@ -250,6 +283,12 @@ def is_contact_path(vault: Vault, path: Path) -> bool:
         and not any(skipped_folder(part) for part in parts[:-1])
         and path != vault.digest_path
     )
+
+
+def _starts_with_a_date(name: str) -> bool:
+    from netnotes.core.sources import starts_with_a_date  # the module loads only when asked
+
+    return starts_with_a_date(name)
 
 
 def _note_name(name: str) -> bool:
