@@ -638,6 +638,32 @@ def capture(ctx, paths, dry_run, since) -> None:
 
 
 @cli.command()
+@click.option(
+    "--dry-run", is_flag=True, help="Say what would be sent and received; change nothing."
+)
+@click.pass_context
+def caldav(ctx, dry_run) -> None:
+    """Keep the digest's items as to-dos on your phone, and bring back what you did there.
+
+    Each due item (not the reconnect suggestions) is a CalDAV to-do with an alarm on its
+    day, in the collection [caldav] names. A to-do ticked on the phone is written into
+    the note; one moved to a later day waits until then; one deleted is dismissed
+    (docs/recipes.md, "Due items on the phone").
+
+    Example: netnotes caldav --dry-run
+    """
+    from netnotes.app.phone import sync_phone
+
+    report = sync_phone(_vault(ctx), _today(), dry_run=dry_run)
+    for line in report.lines():
+        _say(line)
+    if not (report.sent or report.written or report.conflicts):
+        click.echo("the phone is up to date", err=True)
+    if report.conflicts:
+        ctx.exit(1)
+
+
+@cli.command()
 @click.argument("kind", type=click.Choice(["vcard", "ics"]))
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE, not stdout.")
 @click.option("--today", type=TODAY, help="The feed's day (ics; default: today).")

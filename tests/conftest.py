@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import shutil
+import socket
+import subprocess
+import sys
 import textwrap
 from datetime import date
 from pathlib import Path
@@ -100,3 +103,33 @@ def server_listening(server, port: int, deadline: float = 20.0) -> str | None:
                 said = server.stdout.read() if server.stdout and server.poll() is not None else b""
                 return said.decode(errors="replace").strip()[:300] or "no word from it"
             time.sleep(0.05)  # polling for the port, with a deadline
+
+
+# -- CalDAV: Radicale, from the package registry, on loopback ------------------------------
+
+
+@pytest.fixture
+def radicale(tmp_path):
+    pytest.importorskip("radicale", reason="Radicale is not installed (the [test] extra has it)")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    (tmp_path / "users").write_text("me:secret\n")
+    (tmp_path / "radicale.conf").write_text(
+        f"[server]\nhosts = 127.0.0.1:{port}\n"
+        f"[auth]\ntype = htpasswd\nhtpasswd_filename = {tmp_path / 'users'}\n"
+        "htpasswd_encryption = plain\n"
+        f"[storage]\nfilesystem_folder = {tmp_path / 'collections'}\n"
+    )
+    server = subprocess.Popen(
+        [sys.executable, "-m", "radicale", "--config", str(tmp_path / "radicale.conf")],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        failed = server_listening(server, port)
+        if failed:
+            pytest.fail(f"Radicale did not start: {failed}")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

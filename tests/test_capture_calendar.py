@@ -4,15 +4,11 @@ served by a real Radicale on loopback; the real calendars of ../shared/corpus.""
 from __future__ import annotations
 
 import json
-import socket
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from .conftest import server_listening
 from .test_capture import make_vault, run
 
 CALENDAR = """\
@@ -183,35 +179,6 @@ def test_every_file_of_the_calendar_corpus_reads_or_gives_one_problem(tmp_path, 
 
 
 # -- CalDAV: Radicale, from the package registry, on loopback -----------------------------
-
-DEADLINE = 20.0
-
-
-@pytest.fixture
-def radicale(tmp_path):
-    pytest.importorskip("radicale", reason="Radicale is not installed (the [test] extra has it)")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    (tmp_path / "users").write_text("me:secret\n")
-    (tmp_path / "radicale.conf").write_text(
-        f"[server]\nhosts = 127.0.0.1:{port}\n"
-        f"[auth]\ntype = htpasswd\nhtpasswd_filename = {tmp_path / 'users'}\n"
-        "htpasswd_encryption = plain\n"
-        f"[storage]\nfilesystem_folder = {tmp_path / 'collections'}\n"
-    )
-    server = subprocess.Popen(
-        [sys.executable, "-m", "radicale", "--config", str(tmp_path / "radicale.conf")],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    try:
-        failed = server_listening(server, port)
-        if failed:
-            pytest.fail(f"Radicale did not start: {failed}")
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def test_the_same_calendar_over_caldav_gives_the_same_lines(tmp_path, radicale, berlin):

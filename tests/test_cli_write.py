@@ -62,6 +62,8 @@ def test_init_creates_a_vault_and_running_it_again_changes_nothing(tmp_path):
         "DUE.md linguist-generated=true\n"
         "# what `netnotes capture` wrote: a set of lines, merged by keeping both sides\n"
         "/netnotes-captured.txt merge=union\n"
+        "# the to-dos deleted on the phone (`netnotes caldav`): a set of lines too\n"
+        "/netnotes-dismissed.txt merge=union\n"
     )
     assert "reconnect_per_digest = 3" in (target / "netnotes.toml").read_text()
     (target / "netnotes.toml").write_text("# mine\n")

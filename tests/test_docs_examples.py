@@ -150,7 +150,7 @@ def test_the_docs_show_commands_to_run():
 
 
 @pytest.mark.parametrize(("page", "command"), documented_commands())
-def test_every_documented_command_runs_on_the_example_vault(tmp_path, page, command):
+def test_every_documented_command_runs_on_the_example_vault(tmp_path, page, command, request):
     if shutil.which("bash") is None:
         pytest.skip("no bash here to run the docs' lines in")
     home = tmp_path / "home"
@@ -168,6 +168,11 @@ def test_every_documented_command_runs_on_the_example_vault(tmp_path, page, comm
     if command.startswith("netnotes init ~/network"):  # a new vault where there is none
         shutil.rmtree(vault)
         cwd = home
+    elif command.startswith("netnotes caldav"):  # a collection to keep the to-dos in
+        served = request.getfixturevalue("radicale")
+        with (vault / "netnotes.toml").open("a", encoding="utf-8") as config:
+            config.write(f'\n[caldav]\nurl = "{served}/me/netnotes/"\nuser = "me"\n'
+                         'password_cmd = "echo secret"\n')  # fmt: skip
     elif command.startswith("netnotes add "):  # a contact the example vault does not have yet
         shutil.rmtree(vault / "contacts")
         (vault / "contacts").mkdir()

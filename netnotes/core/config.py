@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
+from datetime import time
 from fnmatch import fnmatchcase
 from pathlib import PurePosixPath
 
@@ -16,6 +17,9 @@ CONFIG_NAME = "netnotes.toml"
 # Where the vault remembers what `capture` wrote a line for (app/capture.py); `init`
 # marks it `merge=union` (sync/gitsetup.py).
 CAPTURE_MEMORY = "netnotes-captured.txt"
+# The to-dos deleted on the phone, which `netnotes caldav` never sends again (app/phone.py);
+# merged as capture's memory is.
+PHONE_MEMORY = "netnotes-dismissed.txt"
 # Front-matter keys of a meeting note that list who took part (core/sources.py).
 PEOPLE_KEYS = ("attendees", "people", "participants", "with")
 
@@ -80,6 +84,15 @@ class CalendarSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class PhoneSettings:
+    """`[caldav]`: the collection `netnotes caldav` keeps the digest's to-dos in (url,
+    user, password_cmd: the table as written), and when on the due day their alarm rings."""
+
+    server: dict
+    alarm: time = time(9, 0)
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     contacts: str = "contacts"
     digest: str = "DUE.md"
@@ -98,6 +111,7 @@ class Config:
     me: tuple[str, ...] = ()  # my addresses, lower case: what I sent vs what I received
     mail: MailSettings = MailSettings()  # `netnotes capture` ([mail])
     calendars: CalendarSettings = CalendarSettings()  # `netnotes capture` ([calendars])
+    phone: PhoneSettings | None = None  # `netnotes caldav` ([caldav])
 
 
 _TOP_KEYS = {
@@ -115,6 +129,7 @@ _TOP_KEYS = {
     "me",
     "mail",
     "calendars",
+    "caldav",
 }
 _RULE_KEYS = {
     "nudge_after",
@@ -164,6 +179,7 @@ def load_config(text: str) -> tuple[Config, list[Problem]]:
         me=tuple(address.lower() for address in _texts(data.get("me", []), "me")),
         mail=_mail(data, problems),
         calendars=_calendars(data, problems),
+        phone=_phone(data, problems),
     )
     for key in ("digest", "calendar"):
         _refuse_output_over_notes(key, getattr(config, key), config.contacts)
@@ -231,6 +247,26 @@ def _calendars(data: dict, problems: list[Problem]) -> CalendarSettings:
         _refuse_a_password(caldav, "calendars.caldav", "url")
     most = _count(table, "max_attendees", CalendarSettings().max_attendees, "calendars.", least=1)
     return CalendarSettings(_texts(table.get("files", []), "calendars.files"), caldav, most)
+
+
+def _phone(data: dict, problems: list[Problem]) -> PhoneSettings | None:
+    """`[caldav]`: url, user, password_cmd (never a password), alarm ("09:00")."""
+    if "caldav" not in data:
+        return None
+    table = _table(data, "caldav")
+    _refuse_a_password(table, "caldav", "url")
+    problems += _unknown_settings(table, {"url", "user", "password_cmd", "alarm"}, "caldav")
+    alarm = table.get("alarm", "09:00")
+    try:
+        ring = time.fromisoformat(alarm) if isinstance(alarm, str) else None
+    except ValueError:
+        ring = None
+    if ring is None:
+        raise ConfigError(
+            f"{CONFIG_NAME}: caldav.alarm: '{alarm}' is not a time of day: write it as \"09:00\""
+        )
+    server = {key: value for key, value in table.items() if key != "alarm"}
+    return PhoneSettings(server, ring)
 
 
 def _refuse_a_password(table: object, label: str, required: str) -> None:

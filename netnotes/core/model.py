@@ -60,6 +60,8 @@ ARROWS = {"->": Direction.OUT, "→": Direction.OUT, "<-": Direction.IN, "←": 
 
 # Kinds of entry that are something written: never a meeting that asks for thanks.
 WRITTEN_KINDS = frozenset({"email", "mail", "message", "text", "sms", "dm", "letter"})
+# What you send expecting no answer: a thank-you, a birthday wish. No nudge follows it.
+NO_ANSWER_KINDS = frozenset({"thanks", "birthday"})
 MEETING_KINDS = frozenset(
     {"coffee", "meeting", "lunch", "dinner", "breakfast", "drinks", "interview"}
 )

@@ -42,7 +42,7 @@ from netnotes.core.model import (
     TaskState,
 )
 from netnotes.core.reading import DEFAULT_READING, KNOWN_KEYS, NOT_PEOPLE_TYPES, Reading, fold_key
-from netnotes.core.sources import is_interaction_record, starts_with_a_date
+from netnotes.core.records import is_interaction_record, starts_with_a_date
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt

@@ -15,6 +15,7 @@ from netnotes.core.config import Config
 from netnotes.core.dates import Duration, add_days
 from netnotes.core.fields import contact_field, link_text
 from netnotes.core.model import (
+    NO_ANSWER_KINDS,
     WRITTEN_KINDS,
     Contact,
     Direction,
@@ -248,7 +249,11 @@ def birthday_items(contact: Contact, context: Context) -> Iterator[Item]:
 
 
 def waiting_items(contact: Contact, context: Context) -> Iterator[Item]:
-    past = past_interactions(contact, context.today)
+    past = [
+        entry
+        for entry in past_interactions(contact, context.today)
+        if not (entry.direction is Direction.OUT and (entry.kind or "").lower() in NO_ANSWER_KINDS)
+    ]  # a thank-you sent after an unanswered e-mail leaves the e-mail waiting
     if not past or past[-1].direction is not Direction.OUT:
         return
     run = 0

@@ -40,8 +40,9 @@ from netnotes.core.model import (
 )
 from netnotes.core.names import fold
 from netnotes.core.reading import fold_key
+from netnotes.core.records import FILE_DATE as _FILE_DATE
+from netnotes.core.records import is_interaction_record
 
-_FILE_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})(?![\d])")
 _TITLE_AFTER_DATE = re.compile(r"\d{4}-\d{2}-\d{2}[\s_–—-]*")
 # A wikilink, not an embed (`![[...]]`): target, then what it shows.
 _WIKILINK = re.compile(r"(?<!!)\[\[([^\[\]|#^]*)(?:[#^][^\[\]|]*)?(?:\|([^\[\]]*))?\]\]")
@@ -104,27 +105,6 @@ def parse_source(
                              f"{str(error)[:200]}); it is left out until it is fixed")  # fmt: skip
         mentions = []
     return SourceNote(path, tuple(mentions), tuple(reader.problems))
-
-
-def starts_with_a_date(file_name: str) -> bool:
-    """`2002-06-10.md`, `2026-11-19 Coffee with Sam.md`: a note named by its day."""
-    return _FILE_DATE.match(file_name) is not None
-
-
-def is_interaction_record(
-    file_name: str, fields: dict, people_keys: Iterable[str] = PEOPLE_KEYS
-) -> bool:
-    """A note that records one interaction, not a person, wherever it sits: it lists people
-    (`people: [alex-barnes]`, `attendees:`) and has a day (in its name or `date:`), as a
-    CRM that keeps each person's e-mails and calls in their folder writes them."""
-    keys = {fold_key(key) for key in people_keys}
-    lists_people = any(
-        fold_key(key) in keys and value not in (None, "", []) for key, value in fields.items()
-    )
-    return lists_people and (
-        starts_with_a_date(file_name)
-        or any(fold_key(key) == "date" and value not in (None, "") for key, value in fields.items())
-    )
 
 
 class _SourceReader:

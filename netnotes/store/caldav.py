@@ -63,11 +63,21 @@ def read_caldav(
 
 def _held(vault: Vault, url: str) -> dict:
     """What the last run kept of the collection: its sync token and objects ({} if none)."""
-    connection = index.open_cache(vault, TABLES) if vault.use_cache else None
+    return held_state(vault, TABLES, "caldav", url)
+
+
+def _keep(vault: Vault, url: str, state: dict) -> None:
+    keep_state(vault, TABLES, "caldav", url, state)
+
+
+def held_state(vault: Vault, tables: str, table: str, url: str) -> dict:
+    """The JSON state a CalDAV client of netnotes kept for `url` in the index's `table`
+    ({} when none: the cache is best effort, and a lost state only costs a full fetch)."""
+    connection = index.open_cache(vault, tables) if vault.use_cache else None
     if connection is None:
         return {}
     try:
-        row = connection.execute("SELECT data FROM caldav WHERE url = ?", (url,)).fetchone()
+        row = connection.execute(f"SELECT data FROM {table} WHERE url = ?", (url,)).fetchone()
         return json.loads(row[0]) if row else {}
     except (*index.CACHE_ERRORS, ValueError):
         return {}
@@ -75,17 +85,17 @@ def _held(vault: Vault, url: str) -> dict:
         connection.close()
 
 
-def _keep(vault: Vault, url: str, state: dict) -> None:
-    connection = index.open_cache(vault, TABLES) if vault.use_cache else None
+def keep_state(vault: Vault, tables: str, table: str, url: str, state: dict) -> None:
+    connection = index.open_cache(vault, tables) if vault.use_cache else None
     if connection is None:
         return
     try:
         connection.execute("BEGIN IMMEDIATE")
         connection.execute(
-            "INSERT OR REPLACE INTO caldav (url, data) VALUES (?, ?)", (url, json.dumps(state))
+            f"INSERT OR REPLACE INTO {table} (url, data) VALUES (?, ?)", (url, json.dumps(state))
         )
         connection.execute("COMMIT")
-    except index.CACHE_ERRORS:  # best effort: the next run fetches everything again
+    except index.CACHE_ERRORS:  # best effort: the next run starts from the server again
         with contextlib.suppress(*index.CACHE_ERRORS):
             if connection.in_transaction:
                 connection.execute("ROLLBACK")

@@ -486,13 +486,34 @@ def check_off_task(text: str, line: int, on: date, repeat: Task | None = None) -
     return note.text()
 
 
+def move_task(text: str, line: int, task: Task, to: date) -> str:
+    """The open task on 1-based `line` due `to` instead: its due (else scheduled) date
+    moves there, and its start date by the same span, as the Tasks plugin reschedules."""
+    note = Lines.of(text)
+    content = note.content(line - 1)
+    reference = task.due or task.scheduled
+    if not _OPEN_BOX.match(content) or reference is None:
+        raise EditRefused(f"line {line} is not an open task with a date any more")
+    try:
+        note.replace(line - 1, _shifted_dates(content, task, to - reference))
+    except UnsupportedRule as error:
+        raise EditRefused(f"line {line}: {error}") from None
+    return note.text()
+
+
 def _moved_dates(content: str, task: Task, on: date) -> str:
     """The task's line with its due, scheduled and start dates moved to the next occurrence."""
-    dates = {"due": task.due, "scheduled": task.scheduled, "start": task.start}
     reference = task.due or task.scheduled or task.start
     if reference is None:
         return content  # a recurring task without dates: the plugin copies it as it is
-    shift = next_occurrence(task.recurrence, reference, on) - reference
+    return _shifted_dates(
+        content, task, next_occurrence(task.recurrence, reference, on) - reference
+    )
+
+
+def _shifted_dates(content: str, task: Task, shift) -> str:
+    """The task's line with each of its due, scheduled and start dates moved by `shift`."""
+    dates = {"due": task.due, "scheduled": task.scheduled, "start": task.start}
     for field, old in dates.items():
         if old is None:
             continue

@@ -231,14 +231,12 @@ def stat_source_files(vault: Vault) -> list[tuple[str, str, int, int]]:
 
 def _records_in_people_folder(vault: Vault, skip: int) -> list[tuple[str, str, int, int]]:
     """The notes of the contacts folder named by a day (`alex-barnes/2002-06-10.md`): an
-    interaction record when it lists people (core/sources.is_interaction_record), else a
-    contact's, which the source reader then leaves alone. Only the name is looked at, so
-    the walk stats none of the contacts."""
-    from netnotes.core.sources import starts_with_a_date
-
+    interaction record when it lists people (core/records.py), else a contact's, which
+    the source reader then leaves alone. Only the name is looked at, so the walk stats
+    none of the contacts."""
     found = []
     for entry in _note_entries(str(vault.contacts_dir)):
-        if starts_with_a_date(entry.name) and entry.path != str(vault.digest_path):
+        if _starts_with_a_date(entry.name) and entry.path != str(vault.digest_path):
             try:
                 info = entry.stat()
             except OSError:
@@ -286,7 +284,7 @@ def is_contact_path(vault: Vault, path: Path) -> bool:
 
 
 def _starts_with_a_date(name: str) -> bool:
-    from netnotes.core.sources import starts_with_a_date  # the module loads only when asked
+    from netnotes.core.records import starts_with_a_date  # the module loads only when asked
 
     return starts_with_a_date(name)
 

@@ -13,7 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from netnotes.core.config import CAPTURE_MEMORY
+from netnotes.core.config import CAPTURE_MEMORY, PHONE_MEMORY
 
 DRIVER = "netnotes"
 ATTRIBUTES_MARKER = f"merge={DRIVER}"
@@ -75,6 +75,8 @@ def attributes_lines(contacts: str, digest: str) -> list[str]:
         f"{digest} linguist-generated=true",
         "# what `netnotes capture` wrote: a set of lines, merged by keeping both sides",
         f"/{CAPTURE_MEMORY} merge=union",
+        "# the to-dos deleted on the phone (`netnotes caldav`): a set of lines too",
+        f"/{PHONE_MEMORY} merge=union",
     ]
 
 
