@@ -1034,6 +1034,11 @@ def watch(ctx, poll) -> None:
         click.echo(_printable(line), err=True)
 
     watcher = Watcher(vault.root, log=say)
+    if vault.config.phone is not None:  # [caldav]: the phone's to-dos follow the digest
+        from netnotes.app.phone_keeper import PhoneKeeper
+
+        watcher.phone = PhoneKeeper(vault.root, lambda: watcher.today or _today(), say)
+        watcher.phone.start()
     watcher.start()
     observing = Observing(watcher, poll=poll, warn=say)
     for signal_number in (signal.SIGINT, signal.SIGTERM):
@@ -1043,6 +1048,8 @@ def watch(ctx, poll) -> None:
         watcher.run()
     finally:
         observing.stop()
+        if watcher.phone is not None:
+            watcher.phone.stop()
     say("stopped")
 
 

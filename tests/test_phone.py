@@ -337,3 +337,26 @@ def test_a_keep_in_touch_item_never_logged_is_one_todo_whatever_the_day():
     tuesday = _item(kind=ItemKind.CADENCE, due=date(2026, 11, 22), text="keep in touch; never")
     assert todo_uid(monday) == todo_uid(tuesday)
     assert todo_uid(_item(due=date(2026, 11, 21))) != todo_uid(_item(due=date(2026, 11, 22)))
+
+
+def test_watch_keeps_the_phone_current_without_holding_up_the_digest(tmp_path, radicale, phone):
+    import signal
+
+    from .test_watch import DEADLINE, wait_until, watch_command
+
+    vault = phone_vault(tmp_path / "vault", radicale)
+    sam = Item(ItemKind.TASK, Status.OVERDUE, date(2026, 11, 20), "Sam Ortiz", "contacts/sam.md",
+               4, "task: send him the deck")  # fmt: skip
+    with watch_command(vault) as (process, lines, reader):
+        wait_until(lambda: "caldav: sent: Sam Ortiz: task: send him the deck\n" in lines,
+                   "the to-dos sent by the watcher")  # fmt: skip
+        assert "Sam Ortiz: task: send him the deck" in phone().todos()
+        # Ticked in an editor: the digest drops it, and the phone's to-do follows.
+        (vault / "contacts" / "sam.md").write_text(SAM.replace("- [ ]", "- [x]"))
+        done = f"caldav: completed (no longer due): {todo_uid(sam)}\n"
+        wait_until(lambda: done in lines, "the to-do completed by the watcher")
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=DEADLINE) == 0
+        reader.join(DEADLINE)
+    todo = phone().todos()["Sam Ortiz: task: send him the deck"].icalendar_component
+    assert str(todo["STATUS"]) == "COMPLETED"

@@ -123,6 +123,7 @@ class Watcher:
         self._live_context: Context | None = None  # what `_live` was computed for
         self._rendered: dict = {}  # item -> its Markdown line (see render_markdown)
         self._rendered_for: tuple | None = None
+        self.phone = None  # a PhoneKeeper when [caldav] is set (app/phone_keeper.py)
 
     # -- fed by the observer's thread ---------------------------------------------
 
@@ -301,6 +302,8 @@ class Watcher:
         )
         if self.vault.config.calendar:
             self._write_output(self.vault.config.calendar, self._write_calendar)
+        if self.phone is not None:
+            self.phone.items_are(digest.items)  # in its own thread: never holds this up
         self.regenerations += 1
         result = Regeneration(
             self.now(),
