@@ -904,8 +904,27 @@ def test_interaction_notes_in_a_persons_folder_credit_the_person_and_are_no_cont
          "not read as a contact: a note with a date that lists people records an "
          "interaction; name it by its day (2002-06-10.md) so it counts as one"),
     ]  # fmt: skip
-    checked = ok(vault, "check").stdout
+    checked = ok(vault, "check")
     assert (
         "contacts/alex-barnes/2026-11-10.md: info: not read as a contact: a dated note that "
-        "lists people: read as an interaction with them" in checked
+        "lists people: read as an interaction with them" in checked.stdout
     )
+    assert checked.stderr == "6 notes checked: 0 errors, 1 warning, 2 not read as contacts\n"
+
+
+def test_an_interaction_record_added_to_a_folder_read_before_counts(vault):
+    """The folders' dated names are cached with the folder's mtime: a new name is seen."""
+    import os
+
+    people = vault / "contacts"
+    (people / "alex-barnes.md").write_text("---\nname: Alex Barnes\n---\n")
+    folder = people / "alex-barnes"
+    folder.mkdir()
+    (folder / "2026-11-10.md").write_text("---\npeople: [alex-barnes]\n---\n")
+    for path in (people, folder):  # saved a while ago: the cache may keep what they hold
+        os.utime(path, (path.stat().st_atime - 60, path.stat().st_mtime - 60))
+    listed = json.loads(ok(vault, "list", "--format", "json").stdout)
+    assert [(row["name"], row["last_contact"]) for row in listed] == [("Alex Barnes", "2026-11-10")]
+    (folder / "2026-11-20.md").write_text("---\npeople: [alex-barnes]\n---\n")
+    listed = json.loads(ok(vault, "list", "--format", "json").stdout)
+    assert [(row["name"], row["last_contact"]) for row in listed] == [("Alex Barnes", "2026-11-20")]

@@ -200,21 +200,19 @@ def stat_source_files(vault: Vault) -> list[tuple[str, str, int, int]]:
     """(vault-relative path, path, mtime_ns, size) of every source note, sorted by path.
 
     Sources (core/sources.py) are the Markdown notes outside the contacts folder that
-    may record interactions: meeting notes, daily notes; and, in the contacts folder,
-    the notes named by a day. Never hidden folders, templates, the cache, or the digest
-    file (which links every contact it lists); `[sources]` in netnotes.toml narrows the
-    notes outside the contacts folder.
+    may record interactions: meeting notes, daily notes (the contacts folder's notes
+    named by a day are added by store/source_notes.py). Never hidden folders,
+    templates, the cache, or the digest file (which links every contact it lists);
+    `[sources]` in netnotes.toml narrows the rest.
     """
     root = str(vault.root)
     contacts = str(vault.contacts_dir)
     settings = vault.config.sources
-    if settings.include == ():
-        return []  # sources are turned off
-    skip = len(root) + 1
-    found = _records_in_people_folder(vault, skip)
-    if os.path.normpath(contacts) == os.path.normpath(root):
-        return found  # the whole vault is people
+    if os.path.normpath(contacts) == os.path.normpath(root) or settings.include == ():
+        return []  # the whole vault is people, or sources are turned off
     digest = str(vault.digest_path)
+    skip = len(root) + 1
+    found: list[tuple[str, str, int, int]] = []
     for entry in _note_entries(root, prune=contacts):
         relative = entry.path[skip:].replace(os.sep, "/")
         if entry.path == digest or not settings.admits(relative):
@@ -229,22 +227,25 @@ def stat_source_files(vault: Vault) -> list[tuple[str, str, int, int]]:
     return found
 
 
-def _records_in_people_folder(vault: Vault, skip: int) -> list[tuple[str, str, int, int]]:
-    """The notes of the contacts folder named by a day (`alex-barnes/2002-06-10.md`): an
-    interaction record when it lists people (core/records.py), else a contact's, which
-    the source reader then leaves alone. Only the name is looked at, so the walk stats
-    none of the contacts."""
-    found = []
-    for entry in _note_entries(str(vault.contacts_dir)):
-        if _starts_with_a_date(entry.name) and entry.path != str(vault.digest_path):
-            try:
-                info = entry.stat()
-            except OSError:
-                continue
-            if stat.S_ISREG(info.st_mode):
-                relative = entry.path[skip:].replace(os.sep, "/")
-                found.append((relative, entry.path, info.st_mtime_ns, info.st_size))
-    return found
+def scan_folder(folder: str) -> tuple[list[str], list[str]]:
+    """(sub-folders to walk, note names) of one folder of the vault, as the listings walk
+    it: hidden, cache and template folders and links to folders left out."""
+    folders, names = [], []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return [], []
+    for entry in entries:
+        try:
+            is_folder = entry.is_dir()
+        except OSError:
+            is_folder = False
+        if is_folder:
+            if not skipped_folder(entry.name) and not entry.is_symlink():
+                folders.append(entry.name)
+        elif _note_name(entry.name):
+            names.append(entry.name)
+    return folders, names
 
 
 def in_people_folder(vault: Vault, relative: str) -> bool:
