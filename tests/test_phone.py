@@ -360,3 +360,23 @@ def test_watch_keeps_the_phone_current_without_holding_up_the_digest(tmp_path, r
         reader.join(DEADLINE)
     todo = phone().todos()["Sam Ortiz: task: send him the deck"].icalendar_component
     assert str(todo["STATUS"]) == "COMPLETED"
+
+
+def test_a_task_or_a_follow_up_moved_on_the_phone_moves_in_the_note(tmp_path, radicale, phone):
+    vault = phone_vault(tmp_path / "vault", radicale)
+    sent_lines(run(vault, "caldav"))
+    on_phone = phone().todos()
+    for summary in ("Sam Ortiz: task: send him the deck",
+                    "Priya Shah: follow up as planned for 2026-11-24"):  # fmt: skip
+        todo = on_phone[summary]
+        del todo.icalendar_component["DUE"]
+        todo.icalendar_component.add("due", date(2026, 11, 30))
+        todo.save()
+    assert sent_lines(run(vault, "caldav"))[:2] == [
+        "contacts/sam.md: task 'send him the deck' now due 2026-11-30 (moved on the phone)",
+        "contacts/priya.md: follow_up: 2026-11-30 (moved on the phone)",
+    ]
+    assert (vault / "contacts" / "sam.md").read_text() == SAM.replace("2026-11-20", "2026-11-30")
+    assert (vault / "contacts" / "priya.md").read_text() == PRIYA.replace(
+        "follow_up: 2026-11-24", "follow_up: 2026-11-30"
+    )
