@@ -432,7 +432,9 @@ def _name_argument(command):
 def _one_word(ctx, param, value: str | None) -> str | None:
     import re
 
-    if value is not None and not re.fullmatch(r"[^\W\d_][\w-]*", value):
+    from netnotes.core.model import KIND_WORD
+
+    if value is not None and not re.fullmatch(KIND_WORD, value):
         raise click.BadParameter(f"must be one word, not '{value}'", ctx, param)
     return value
 

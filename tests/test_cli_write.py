@@ -204,6 +204,18 @@ def test_log_keeps_crlf_and_bom(example_vault, quick_settle):
     )
 
 
+def test_log_takes_a_kind_that_starts_with_a_digit_and_reads_it_back(example_vault):
+    note = example_vault / "contacts" / "priya-shah.md"
+    old = note.read_text()
+    assert run(example_vault, "log", "priya", "the roadmap", "--kind", "1on1").exit_code == 0
+    assert note.read_text() == old.replace("## Log\n", "## Log\n- 2026-11-21 1on1: the roadmap\n")
+    shown = run(example_vault, "show", "priya", "--format", "json").stdout
+    (entry,) = [e for e in json.loads(shown)["recent"] if e["date"] == "2026-11-21"]
+    assert (entry["kind"], entry["text"]) == ("1on1", "the roadmap")
+    refused = run(example_vault, "log", "priya", "x", "--kind", "10:30")
+    assert refused.exit_code == 2 and "'--kind': must be one word" in refused.stderr
+
+
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [

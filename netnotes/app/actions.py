@@ -17,7 +17,7 @@ from netnotes.core.config import CONFIG_NAME
 from netnotes.core.dates import parse_date, parse_duration
 from netnotes.core.errors import NetnotesError
 from netnotes.core.lookup import AmbiguousName
-from netnotes.core.model import Contact, Task, TaskState
+from netnotes.core.model import KIND_WORD, Contact, Task, TaskState
 from netnotes.core.names import fold
 from netnotes.core.reading import spelling_of
 from netnotes.core.recurrence import UnsupportedRule
@@ -268,7 +268,7 @@ def log_interaction(
 ) -> Written:
     if not text.strip() and not kind:
         raise NetnotesError("say what happened: give TEXT or --kind")
-    if kind and not re.fullmatch(r"[^\W\d_][\w-]*", kind):
+    if kind and not re.fullmatch(KIND_WORD, kind):
         raise NetnotesError(f"--kind must be one word, not '{kind}'")
     refuse_control_characters("TEXT", text, allow_newlines=True)
     target = find_target(vault, name)

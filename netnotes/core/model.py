@@ -58,6 +58,10 @@ class Direction(StrEnum):
 # How a log line says who wrote to whom: `->` you reached out, `<-` they did.
 ARROWS = {"->": Direction.OUT, "→": Direction.OUT, "<-": Direction.IN, "←": Direction.IN}
 
+# A log entry's kind, as `- DAY -> KIND: text` writes it: one word with a letter in it
+# (`coffee`, `follow-up`, `1on1`), so a time (`10:30`) is never a kind.
+KIND_WORD = r"(?=[\w-]*[^\W\d_])\w[\w-]*"
+
 # Kinds of entry that are something written: never a meeting that asks for thanks.
 WRITTEN_KINDS = frozenset({"email", "mail", "message", "text", "sms", "dm", "letter"})
 # What you send expecting no answer: a thank-you, a birthday wish. No nudge follows it.

@@ -33,6 +33,7 @@ from netnotes.core.frontmatter import (
 )
 from netnotes.core.model import (
     ARROWS,
+    KIND_WORD,
     Contact,
     Direction,
     Interaction,
@@ -60,7 +61,7 @@ ENTRY = re.compile(
     r"(?:[T ](?P<time>\d{1,2}:\d{2}(?::\d{2})?))?"
     r":?(?=\s|$)\s*"
     r"(?:(?P<arrow>->|<-|→|←)\s*)?"
-    r"(?:(?P<kind>[^\W\d_][\w-]*):(?=\s|$)\s*)?"
+    rf"(?:(?P<kind>{KIND_WORD}):(?=\s|$)\s*)?"
     r"(?P<text>.*)",
     re.DOTALL,
 )

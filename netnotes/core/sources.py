@@ -30,6 +30,7 @@ from netnotes.core.config import PEOPLE_KEYS
 from netnotes.core.dates import parse_written_date, spoken_date
 from netnotes.core.model import (
     ARROWS,
+    KIND_WORD,
     MEETING_KINDS,
     WRITTEN_KINDS,
     Contact,
@@ -60,7 +61,7 @@ _OWN_DATE = re.compile(
     r"|(?P<plain>\d{4}-\d{2}-\d{2}))(?:[T ]\d{1,2}:\d{2}(?::\d{2})?)?:?(?=\s|$)\s*"
 )
 _ARROW_KIND = re.compile(
-    r"(?:(?P<arrow>->|<-|→|←)\s*)?(?:(?P<kind>[^\W\d_][\w-]*):(?=\s|$)\s*)?(?P<text>.*)", re.DOTALL
+    rf"(?:(?P<arrow>->|<-|→|←)\s*)?(?:(?P<kind>{KIND_WORD}):(?=\s|$)\s*)?(?P<text>.*)", re.DOTALL
 )
 
 
