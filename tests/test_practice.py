@@ -46,20 +46,22 @@ def test_prep_is_a_one_screen_card(practice):
         "The relationship\n"
         "  last contact: 2026-11-03\n"
         "  cadence: every 3 months; next by 2027-02-03\n"
-        "  6 interactions in the past year; 2 of 4 outreaches answered\n\n"
-        "Last interactions\n"
+        "  6 interactions in the past year; 2 of 4 outreaches answered, in 1.5 days (median)\n\n"
+        "Last conversations\n"
         "  2026-11-03 <- email: loved the deck\n"
         "  2026-11-01 -> email: sent the deck\n"
-        "  2026-10-01 -> email: asked about the conference\n"
-        "  2026-09-02 call: talked about hiring\n"
-        "  2026-09-01 -> email: asked for a call\n\n"
+        "  2026-10-01 -> email: asked about the conference\n\n"
         "What you owe them\n"
-        "  [ ] send her the ads study (due 2026-11-28)\n\n"
+        "  [ ] send her the ads study (due 2026-11-28)\n"
+        "  [ ] reply to their email of 2026-11-03: loved the deck (due 2026-11-06)\n\n"
         "What you want them to know about you\n"
         "  fifteen years in databases, now leadership coaching\n"
         "  looking for a team lead role in Berlin next year\n"
         "  narrative: I built databases for fifteen years, then moved to leadership. "
         "Now I help technologists who manage people.\n\n"
+        "What you could offer them\n"
+        "  an introduction, an idea, an article on marketing to women, running (an `## Offer` "
+        "list in me.md says what you can give)\n\n"
         "25 minutes\n"
         "  2 min: thank them for the time; say how you came to meet\n"
         "  8 min: their story: what they do now, what they are working on, what is next\n"
@@ -122,13 +124,18 @@ def test_stats_counts_states_replies_and_thanks(practice):
         "  never logged      0",
         "  snoozed           0",
         "",
-        "Outreach: 2 of 5 answered (40%)",
+        "Outreach: 2 of 5 answered (40%), in 1.5 days (median)",
         "Thank-yous: 1 of 2 meetings (50%)",
         "Waiting for your answer: Ann Lee",
     ]
     pr = json.loads(run(practice, "stats", "--tag", "pr", "--format", "json").stdout)
     assert pr["contacts"] == 1
-    assert pr["outreach"] == {"sent": 4, "answered": 2, "reply_rate": 0.5}  # the article's 50 %
+    assert pr["outreach"] == {
+        "sent": 4,
+        "answered": 2,
+        "reply_rate": 0.5,
+        "median_reply_days": 1.5,
+    }  # the article's 50 %
     assert pr["thanks_rate"] is None
     assert pr["monthly"][-4:] == [
         {"month": "2026-08", "interactions": 1},
@@ -266,3 +273,30 @@ def test_keep_in_touch_and_reconnect_items_carry_what_makes_the_message_easy(pra
     assert any(
         "Ann Lee" in line and line.rstrip().endswith("contacts/ann-lee.md:10") for line in lines
     )
+
+
+def test_prep_shows_the_thank_you_owed_what_is_planned_and_a_late_answer(practice):
+    (practice / "contacts" / "priya-shah.md").write_text(
+        "---\nname: Priya Shah\n---\n## Log\n"
+        "- 2026-11-24 lunch: Tuesday at Café Central\n"
+        "- 2026-11-20 coffee: the product role\n"
+        "- 2026-10-20 <- email: sorry for the slow answer, yes\n"
+        "- 2026-10-05 -> email: asked about the patient app\n"
+    )
+    card = run(practice, "prep", "priya").stdout
+    assert (
+        "  3 interactions in the past year; 1 of 1 outreach answered, in 15 days (median)\n\n"
+        "Last conversations\n"
+        "  2026-11-20 coffee: the product role\n"
+        "  2026-10-20 <- email: sorry for the slow answer, yes\n"
+        "  2026-10-05 -> email: asked about the patient app\n\n"
+        "Planned\n"
+        "  2026-11-24 lunch: Tuesday at Café Central\n\n"
+        "What you owe them\n"
+        "  [ ] send a thank-you for the coffee on 2026-11-20: the product role (due 2026-11-21)\n"
+    ) in card
+    document = json.loads(run(practice, "prep", "priya", "--format", "json").stdout)
+    assert document["outreach"] == {"sent": 1, "answered": 1, "median_reply_days": 15}
+    assert document["you_owe"] == [{"kind": "thanks", "due": "2026-11-21", "text":
+                                    "send a thank-you for the coffee on 2026-11-20: the product role"}]  # fmt: skip
+    assert document["they_owe"] == []

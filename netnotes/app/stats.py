@@ -13,7 +13,7 @@ from datetime import date
 
 from netnotes.core.errors import NetnotesError
 from netnotes.core.model import Contact, Direction
-from netnotes.core.practice import outreach, thanks
+from netnotes.core.practice import days_said, median_delay, outreach, thanks
 from netnotes.core.rules import keep_in_touch, last_contact, make_context
 from netnotes.store.vault import Vault
 
@@ -46,6 +46,7 @@ def network_stats(vault: Vault, contacts: list[Contact], today: date) -> dict:
     states = {state: 0 for state in STATES}
     by_tag: dict[str, dict[str, int]] = {}
     sent = answered = meetings = thanked = 0
+    tallies = []
     left_unanswered: list[dict] = []
     dormant_now: list[str] = []
     quarter = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
@@ -58,6 +59,7 @@ def network_stats(vault: Vault, contacts: list[Contact], today: date) -> dict:
             counts = by_tag.setdefault(tag.casefold(), {name: 0 for name in STATES})
             counts[state] += 1
         ours = outreach(contact, config.nudge_after, today)
+        tallies.append(ours)
         sent += ours.counted
         answered += len(ours.done)
         meeting = thanks(contact, config.thank_within, today)
@@ -83,6 +85,7 @@ def network_stats(vault: Vault, contacts: list[Contact], today: date) -> dict:
             "sent": sent,
             "answered": answered,
             "reply_rate": round(answered / sent, 3) if sent else None,
+            "median_reply_days": median_delay(tallies),
         },
         "unanswered": left_unanswered,
         "thanks_rate": round(thanked / meetings, 3) if meetings else None,
@@ -132,7 +135,8 @@ def render_stats(document: dict) -> str:
     meetings = document["meetings"]
     lines += [
         "",
-        f"Outreach: {out['answered']} of {out['sent']} answered ({rate(out['reply_rate'])})",
+        f"Outreach: {out['answered']} of {out['sent']} answered ({rate(out['reply_rate'])})"
+        + (f", in {days_said(out['median_reply_days'])} (median)" if out["answered"] else ""),
         f"Thank-yous: {meetings['thanked']} of {meetings['counted']} meetings "
         f"({rate(document['thanks_rate'])})",
     ]

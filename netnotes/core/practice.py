@@ -1,14 +1,17 @@
 """What the networking practice measures of a relationship: outreach answered, meetings
 thanked. Pure; `prep` and `stats` share it.
 
-An outreach (`->`) is answered by an inbound or two-way entry after it, within
-`nudge_after`; a meeting is thanked by an outbound entry after it, within
-`thank_within`. Only what has had its chance counts: an outreach sent
-yesterday is neither answered nor unanswered yet.
+An outreach (`->`) is answered by an inbound or two-way entry after it and before
+the next outreach, however long it took (the delay is kept: how long answers take is
+what the articles' complaint is about); an outreach with no answer yet is unanswered
+once `nudge_after` has passed, or once you wrote again. A meeting is thanked by an
+outbound entry after it, within `thank_within`. Only what has had its chance counts:
+an outreach sent yesterday is neither answered nor unanswered yet.
 """
 
 from __future__ import annotations
 
+import statistics
 from datetime import date
 from typing import NamedTuple
 
@@ -20,19 +23,48 @@ class Tally(NamedTuple):
     done: list[Interaction]  # answered outreaches, thanked meetings
     missed: list[Interaction]  # their window closed without it
     pending: list[Interaction]  # still in their window
+    delays: tuple[int, ...] = ()  # days each answer took (outreach only)
 
     @property
     def counted(self) -> int:
         return len(self.done) + len(self.missed)
 
+    @property
+    def median_delay(self) -> float | None:
+        return statistics.median(self.delays) if self.delays else None
+
 
 def outreach(contact: Contact, nudge_after: Duration, today: date) -> Tally:
-    """The contact's outreaches up to today: answered, unanswered, still waiting."""
-    return _tally(
-        contact, today, nudge_after,
-        lambda entry: entry.direction is Direction.OUT,
-        lambda entry: entry.direction is not Direction.OUT,
-    )  # fmt: skip
+    """The contact's outreaches up to today: answered (whenever the answer came before
+    the next outreach), unanswered, still waiting."""
+    past = [entry for entry in contact.interactions if entry.on <= today]  # oldest first
+    done, missed, pending, delays = [], [], [], []
+    for index, entry in enumerate(past):
+        if entry.direction is not Direction.OUT:
+            continue
+        following = past[index + 1 : index + 2]
+        if following and following[0].direction is not Direction.OUT:
+            done.append(entry)
+            delays.append((following[0].on - entry.on).days)
+        elif following or nudge_after.after(entry.on) < today:
+            missed.append(entry)  # you wrote again first, or the wait is over
+        else:
+            pending.append(entry)
+    return Tally(done, missed, pending, tuple(delays))
+
+
+def median_delay(tallies) -> float | None:
+    """The median days an answer took, over several contacts' outreach tallies."""
+    delays = [delay for tally in tallies for delay in tally.delays]
+    return statistics.median(delays) if delays else None
+
+
+def days_said(days: float) -> str:
+    """`1 day`, `2.5 days`, `the same day`."""
+    if days == 0:
+        return "the same day"
+    shown = f"{days:g}"
+    return f"{shown} day" if shown == "1" else f"{shown} days"
 
 
 def thanks(contact: Contact, thank_within: Duration, today: date) -> Tally:
