@@ -148,14 +148,14 @@ def test_stats_counts_states_replies_and_thanks(practice):
 
 def test_share_ranks_the_contact_with_that_interest_first_with_the_reason(practice):
     result = run(practice, "share", "https://example.com/blog/why-marketing-to-women-works")
-    assert result.stdout == "  5.0  Ann Lee  contacts/ann-lee.md  interests: marketing to women\n"
+    assert result.stdout == "  8.3  Ann Lee  contacts/ann-lee.md  interests: marketing to women\n"
     hits = json.loads(
         run(practice, "share", "The data team hiring playbook", "--format", "json").stdout
     )
     assert hits == [
-        {"contact": "Bob Stone", "path": "contacts/bob-stone.md", "score": 5.0,
-         "reasons": ["tags: data", "note: data, team"]},
-        {"contact": "Ann Lee", "path": "contacts/ann-lee.md", "score": 1.0,
+        {"contact": "Bob Stone", "path": "contacts/bob-stone.md", "score": 4.4,
+         "reasons": ["tags: data", "note: data team"]},
+        {"contact": "Ann Lee", "path": "contacts/ann-lee.md", "score": 0.6,
          "reasons": ["note: hiring"]},
     ]  # fmt: skip
 
@@ -300,3 +300,48 @@ def test_prep_shows_the_thank_you_owed_what_is_planned_and_a_late_answer(practic
     assert document["you_owe"] == [{"kind": "thanks", "due": "2026-11-21", "text":
                                     "send a thank-you for the coffee on 2026-11-20: the product role"}]  # fmt: skip
     assert document["they_owe"] == []
+
+
+SHARE_VAULT = {
+    "amira": "---\nname: Amira Haddad\n---\nWorked on refugee tech at a relief agency; "
+    "humanitarian data standards.\n",
+    "dana": "---\nname: Dana Kim\ncompany: DataCo\ntags: [data]\n---\n"
+    "Runs the data platform. I read an article about it in 2026.\n",
+    "eve": "---\nname: Eve Stone\nrole: Data Scientist\ntags: [data]\n---\nData, data, data.\n",
+    "hal": "---\nname: Hal Brook\ncompany: Hallmark Logistics\nrole: Head of Operations\n---\n",
+    "ann": "---\nname: Ann Lee\ninterests: [marketing to women]\n---\n",
+    "bob": "---\nname: Bob Stone\ntags: [data]\n---\n## Log\n- 2026-11-10 lunch: the data team reorg\n",
+    "chen": "---\nname: Chen Wu\ninterests: [climate]\n---\nSolar projects, climate finance.\n",
+}
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        ("refugee tech and humanitarian data", "Amira Haddad"),
+        ("https://example.com/blog/2026/12/an-article-about-supply-chain-logistics", "Hal Brook"),
+        ("an article about marketing to women", "Ann Lee"),
+        ("climate finance for solar startups", "Chen Wu"),
+        ("The data team hiring playbook", "Bob Stone"),
+    ],
+)
+def test_share_ranks_first_the_person_a_human_would_pick(tmp_path, query, first):
+    vault = tmp_path / "vault"
+    (vault / "contacts").mkdir(parents=True)
+    (vault / "netnotes.toml").write_text("")
+    for stem, text in SHARE_VAULT.items():
+        (vault / "contacts" / f"{stem}.md").write_text(text)
+    hits = json.loads(run(vault, "share", query, "--format", "json").stdout)
+    assert hits[0]["contact"] == first, hits
+    said = " ".join(reason for hit in hits for reason in hit["reasons"])
+    for noise in ("article", "about", "2026", "12", "blog", "example"):
+        assert noise not in said.split(", ") and f"note: {noise}" not in said
+
+
+def test_share_never_counts_stop_words_or_numbers(tmp_path):
+    vault = tmp_path / "vault"
+    (vault / "contacts").mkdir(parents=True)
+    (vault / "netnotes.toml").write_text("")
+    for stem, text in SHARE_VAULT.items():
+        (vault / "contacts" / f"{stem}.md").write_text(text)
+    assert run(vault, "share", "an article about 2026 and 12 more").stdout == ""

@@ -1,18 +1,31 @@
 """`netnotes share TEXT|URL`: who would value this article or piece of news?
 
 Sharing something useful, with no ask attached, is the cheapest way to keep a
-tie alive (docs/practice.md). A contact scores on what the text and their note
-have in common, folded for case and accents: an interest the text names
-(strongest), a tag, their company or role, and the words of their note. A
-contact whose keep-in-touch date is near or passed, or who has gone quiet, is
-nudged up: sharing is a good reason to write. Each score comes with its reasons.
-A URL is read for the words of its address only: netnotes fetches nothing.
+tie alive (docs/practice.md). Each contact is scored on what the text and the
+person (core/fields: interests, tags, company, role, and the words of the note and of
+the meeting and daily notes that credit them) have in common, as BM25 weighs a match:
+
+- a word is worth its rarity among your contacts (IDF): "refugee" that one note holds
+  outweighs "data" that half the vault's tags hold;
+- a field weighs by what it says of the person: an interest most, then a tag, the
+  company and role, then the note's words (whose count saturates, as BM25's does);
+- a phrase matched whole (an interest of two words, two words side by side in the note)
+  is worth its words twice over: "refugee tech" beats "tech" and "refugee" apart;
+- stop words (including the words every article's address holds: "blog", "article",
+  "news") and numbers (a URL's date path) never count.
+
+Among equal scores, the people you are due to write to come first: sharing is a good
+reason to write. A URL is read for the words of its address only: netnotes fetches
+nothing.
 """
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 from datetime import date
+from itertools import pairwise
 from urllib.parse import unquote, urlparse
 
 from netnotes.app.stats import state_of
@@ -20,111 +33,123 @@ from netnotes.core.model import Contact
 from netnotes.core.names import fold
 from netnotes.store.vault import Vault
 
-# Words too common to say anything about a person's interests.
+# Words that say nothing about what a person cares about: English function words, and
+# the words of the pages and addresses people share.
 _STOP = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "by",
-        "for",
-        "from",
-        "has",
-        "have",
-        "how",
-        "i",
-        "in",
-        "into",
-        "is",
-        "it",
-        "its",
-        "of",
-        "on",
-        "or",
-        "our",
-        "that",
-        "the",
-        "their",
-        "this",
-        "to",
-        "was",
-        "we",
-        "what",
-        "when",
-        "why",
-        "will",
-        "with",
-        "you",
-        "your",
-        "about",
-        "after",
-        "new",
-        "more",
-        "most",
-    ]
+    """a about above after again against all also am an and any are as at be because been
+    before being below between both but by can could did do does doing down during each
+    few for from further had has have having he her here hers him his how i if in into is
+    it its itself just me more most my new no nor not now of off on once only or other our
+    ours out over own same she should so some such than that the their them then there
+    these they this those through to too under until up very was we were what when where
+    which while who whom why will with would you your yours
+    article articles blog post posts news read reading story stories page pages www com org
+    net html htm php index amp http https via week today year years day days time
+    thing things way ways""".split()  # noqa: SIM905 (a word list reads best as words)
 )
-_WEIGHTS = {"interests": 5.0, "tags": 3.0, "company": 2.0, "role": 2.0, "note": 1.0}
-_DUE_BONUS = 1.0  # a keep-in-touch date near or passed: a reason to write anyway
-_QUIET_BONUS = 0.5  # gone quiet: a share reconnects without an ask
+_WEIGHTS = {"interests": 3.0, "tags": 2.0, "company": 1.5, "role": 1.5, "note": 1.0}
+_K1, _B = 1.2, 0.75  # BM25's usual saturation and length normalisation, for the note
 
 
-def words_of(text: str) -> str:
-    """The text to match: a URL's host and path as words, else the text, folded."""
+def words_of(text: str) -> list[str]:
+    """The words to match: a URL's host and path as words, else the text; folded, no stop
+    word, no number."""
     if re.match(r"https?://", text.strip()):
         address = urlparse(text.strip())
         text = " ".join([address.netloc.split(":")[0], unquote(address.path)])
         text = re.sub(r"[-_/.+]", " ", text)
-    return fold(text)
+    return _terms(text)
+
+
+def _terms(text: str) -> list[str]:
+    return [
+        word
+        for word in _WORD.findall(fold(text))
+        if len(word) > 1 and word not in _STOP and not any(c.isdigit() for c in word)
+    ]
+
+
+class _Person:
+    """A contact's words, field by field, as the ranking reads them."""
+
+    def __init__(self, vault: Vault, contact: Contact) -> None:
+        self.contact = contact
+        self.phrases = {
+            "interests": [(value, _terms(value)) for value in contact.interests],
+            "tags": [(tag, _terms(tag.replace("-", " "))) for tag in contact.tags],
+            "company": [(contact.company, _terms(contact.company))] if contact.company else [],
+            "role": [(contact.role, _terms(contact.role))] if contact.role else [],
+        }
+        self.note = _terms(_note_text(vault, contact))
+        self.note_counts = Counter(self.note)
+        self.vocabulary = set(self.note_counts).union(
+            word for values in self.phrases.values() for _, words in values for word in words
+        )
 
 
 def rank(vault: Vault, contacts: list[Contact], text: str, today: date, limit: int) -> list[dict]:
     """The contacts who would value `text`, best first, each with a score and its reasons."""
     query = words_of(text)
-    terms = {word for word in re.findall(r"\w+", query) if word not in _STOP and len(word) > 1}
+    terms = set(query)
+    pairs = set(pairwise(query))
+    people = [_Person(vault, contact) for contact in contacts if not contact.archived]
+    if not terms or not people:
+        return []
+    holders = Counter(word for person in people for word in person.vocabulary & terms)
+    total = len(people)
+    idf = {word: math.log(1 + (total - n + 0.5) / (n + 0.5)) for word, n in holders.items()}
+    average = sum(len(person.note) for person in people) / total or 1.0
     found = []
-    for contact in contacts:
-        if contact.archived:
+    for person in people:
+        score, reasons = _score(person, terms, pairs, idf, average)
+        if score <= 0:
             continue
-        score, reasons = 0.0, []
-        for interest in contact.interests:
-            if _matches(fold(interest), query, terms):
-                score += _WEIGHTS["interests"]
-                reasons.append(f"interests: {interest}")
-        for tag in contact.tags:
-            if _matches(fold(tag.replace("-", " ")), query, terms):
-                score += _WEIGHTS["tags"]
-                reasons.append(f"tags: {tag}")
-        for key in ("company", "role"):
-            value = getattr(contact, key)
-            if value and _matches(fold(value), query, terms):
-                score += _WEIGHTS[key]
-                reasons.append(f"{key}: {value}")
-        shared = sorted(_note_words(vault, contact) & terms)
-        if shared:
-            score += _WEIGHTS["note"] * len(shared)
-            reasons.append(f"note: {', '.join(shared)}")
-        if not score:
-            continue
-        state = state_of(contact, today, vault)
-        if state in ("due", "overdue"):
-            score += _DUE_BONUS
+        state = state_of(person.contact, today, vault)
+        due = state in ("due", "overdue")
+        if due:
             reasons.append("keep-in-touch date near or passed")
         elif state == "dormant":
-            score += _QUIET_BONUS
             reasons.append("gone quiet: a reason to write")
-        found.append({"contact": contact.name, "path": contact.path, "score": score,
-                      "reasons": reasons})  # fmt: skip
-    found.sort(key=lambda hit: (-hit["score"], hit["contact"].casefold(), hit["path"]))
-    return found[:limit]
+        found.append(({"contact": person.contact.name, "path": person.contact.path,
+                       "score": round(score, 1), "reasons": reasons}, due))  # fmt: skip
+    found.sort(key=lambda pair: (-pair[0]["score"], not pair[1],
+                                 pair[0]["contact"].casefold(), pair[0]["path"]))  # fmt: skip
+    return [hit for hit, _ in found[:limit]]
 
 
-def _note_words(vault: Vault, contact: Contact) -> set[str]:
-    """The folded words of the note's body (its front matter is matched key by key);
-    the log's words, with interactions meeting and daily notes recorded."""
+def _score(person: _Person, terms: set[str], pairs: set, idf: dict, average: float):
+    score, reasons = 0.0, []
+    for field in ("interests", "tags", "company", "role"):
+        for value, words in person.phrases[field]:
+            shared = [word for word in dict.fromkeys(words) if word in terms]
+            if not shared:
+                continue
+            worth = sum(idf[word] for word in shared)
+            if len(shared) > 1 and _holds_phrase(words, pairs):
+                worth *= 2  # the phrase itself, not words of it here and there
+            score += _WEIGHTS[field] * worth
+            reasons.append(f"{field}: {value}")
+    length_norm = 1 - _B + _B * len(person.note) / average
+    shared = sorted(word for word in person.note_counts if word in terms)
+    for word in shared:
+        count = person.note_counts[word]
+        score += _WEIGHTS["note"] * idf[word] * count * (_K1 + 1) / (count + _K1 * length_norm)
+    phrases = sorted({f"{a} {b}" for a, b in pairwise(person.note) if (a, b) in pairs})
+    for phrase in phrases:
+        score += _WEIGHTS["note"] * sum(idf[word] for word in phrase.split())
+    if shared:
+        alone = [word for word in shared if not any(word in p.split() for p in phrases)]
+        reasons.append(f"note: {', '.join([*phrases, *alone])}")
+    return score, reasons
+
+
+def _holds_phrase(words: list[str], pairs: set) -> bool:
+    return all(pair in pairs for pair in pairwise(words))
+
+
+def _note_text(vault: Vault, contact: Contact) -> str:
+    """The note's body (its front matter is matched key by key), with the words of the
+    interactions meeting and daily notes recorded."""
     from netnotes.core.frontmatter import split_front_matter
     from netnotes.store.notefile import NoteUnreadable, read_note_bytes
 
@@ -133,17 +158,7 @@ def _note_words(vault: Vault, contact: Contact) -> set[str]:
         body = split_front_matter(text.replace("\r\n", "\n")).body
     except (NoteUnreadable, ValueError):
         body = ""
-    body += " " + " ".join(entry.text for entry in contact.interactions if entry.source)
-    return set(_WORD.findall(fold(body)))
-
-
-def _matches(value: str, query: str, terms: set[str]) -> bool:
-    """A phrase the text holds whole, or a one-word value among its words."""
-    if not value:
-        return False
-    if " " in value:
-        return f" {value} " in f" {' '.join(_WORD.findall(query))} "
-    return value in terms
+    return body + " " + " ".join(entry.text for entry in contact.interactions if entry.source)
 
 
 _WORD = re.compile(r"[^\W_]+")
