@@ -773,22 +773,27 @@ def prep(ctx, name, output_format) -> None:
 @cli.command()
 @_name_argument
 @click.option(
-    "--for", "kind", required=True,
+    "--for", "kind",
     type=click.Choice(["ask", "thanks", "update", "reconnect", "congrats"]),
-    help="What the message is for.",
+    help="What the message is for; without it, the kinds that fit this person today.",
 )  # fmt: skip
 @click.pass_context
 def draft(ctx, name, kind) -> None:
-    """A message skeleton from the note, for you to finish and send; nothing is sent.
+    """A message from the note, for you to finish and send; nothing is sent.
 
-    Placeholders the note cannot fill stay visible, as [what you need].
-    Example: netnotes draft dan --for reconnect
+    What the notes do not say stays visible, as [what you need]. A thank-you is offered
+    after a meeting, a reconnect note after reconnect_after of silence.
+    Example: netnotes draft marta --for reconnect
     """
-    from netnotes.app.drafts import draft_message
+    from netnotes.app.drafts import draft_message, fitting_kinds
     from netnotes.store.notes import person_named
 
     vault = _vault(ctx)
     contact = person_named(vault, name)
+    if kind is None:
+        fits = ", ".join(f"--for {kind}" for kind in fitting_kinds(vault, contact, _today()))
+        _say(f"what is the message for? For {contact.name} today: {fits}", err=True)
+        ctx.exit(2)
     _say(draft_message(vault, contact, kind, _today()), nl=False)
 
 

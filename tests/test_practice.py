@@ -8,6 +8,7 @@ coffee never thanked), and a me.md with facts and a narrative.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -93,18 +94,82 @@ def test_prep_json_and_the_reminder_to_write_me_md(practice):
     assert "## What you want them to know about you\n- write me.md in the vault" in card
 
 
-def test_draft_fills_what_the_note_says_and_leaves_the_rest_visible(practice):
-    assert run(practice, "draft", "bob", "--for", "thanks").stdout == (
-        "Subject: Thank you, Bob\n\n"
-        "Hi Bob,\n\n"
-        "Thank you again for the data team reorg (2026-11-10). I wanted to tell you how it "
-        "unfolded:\n[what happened next, thanks to you].\n\n"
-        "[what you will do next, or how you can return the favour]\n\n"
+DAN = "---\nname: Dan Whitfield\ncompany: Globex\nmet_at: Acme\n---\n## Log\n" \
+      "- 2024-01-18 dinner: farewell dinner when she left Acme\n"  # fmt: skip
+KENJI = "---\nname: Kenji Watanabe\n---\n- [ ] congratulate him on the promotion to VP " \
+        "Engineering\n\n## Log\n- 2026-11-18 -> email: saw the announcement\n"  # fmt: skip
+
+# Each kind, as a reviewer would send it after filling only the brackets.
+DRAFTS = {
+    ("bob", "thanks"): (
+        "Subject: Thank you, Bob\n\nHi Bob,\n\n"
+        "Thank you again for lunch last week and for your thoughts on the data team reorg. "
+        "[What came of it: whom you went to see, what you tried, what you decided.]\n\n"
+        "[What you will do next, or how you can return the favour.]\n\n"
         "With thanks,\n[your name]\n"
+    ),
+    ("bob", "update"): (
+        "Subject: A quick update, Bob\n\nHi Bob,\n\n"
+        "When we spoke last week about the data team reorg, you suggested [their advice]. "
+        "I wanted to let you know that I [what you did with it], and [how it turned out].\n\n"
+        "[What is next for you, or a question for them.]\n\n"
+        "Thanks again,\n[your name]\n"
+    ),
+    ("ann", "ask"): (
+        "Subject: A quick question, Ann\n\nHi Ann,\n\n"
+        "I hope all is well at Acme. I'm working on [what you are working on], and I'd value "
+        "your help with [what you need, in one sentence] by [when, and why then].\n\n"
+        "I thought of you because [why them: what they know, or whom they know].\n\n"
+        "If it's not a good time, or not something you can help with, just say so: no "
+        "problem at all. And if there is anything I can do for you, I'd be glad to.\n\n"
+        "Thanks,\n[your name]\n"
+    ),
+    ("dan", "reconnect"): (
+        "Subject: It's been a while, Dan\n\nHi Dan,\n\n"
+        "We last spoke in 2024, and I was thinking of you, so I wanted to say hello. How are "
+        "things at Globex?\n\n"
+        "Here is what I'm doing now: [one or two sentences].\n\n"
+        "Would you have 20 minutes for a call in the next few weeks? If now isn't a good "
+        "time, no worries at all.\n\n"
+        "Best,\n[your name]\n"
+    ),
+    ("kenji", "congrats"): (
+        "Subject: Congratulations, Kenji!\n\nHi Kenji,\n\n"
+        "Congratulations on your promotion to VP Engineering! [Why it matters to them, or a "
+        "memory you share.]\n\n"
+        "Best,\n[your name]\n"
+    ),
+}
+
+
+@pytest.mark.parametrize(("who", "kind"), list(DRAFTS))
+def test_each_draft_reads_as_a_message_a_person_would_send(practice, who, kind):
+    (practice / "contacts" / "dan-whitfield.md").write_text(DAN)
+    (practice / "contacts" / "kenji.md").write_text(KENJI)
+    text = run(practice, "draft", who, "--for", kind).stdout
+    assert text == DRAFTS[who, kind]
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", text)  # no ISO date in running text
+    assert "since 2026" not in text
+
+
+def test_a_draft_that_does_not_fit_is_refused_with_the_kinds_that_do(practice):
+    (practice / "contacts" / "kenji.md").write_text(KENJI)
+    refused = CliRunner().invoke(cli, ["--vault", str(practice), "draft", "kenji", "--for",
+                                       "reconnect"], env=TODAY)  # fmt: skip
+    assert refused.exit_code == 1
+    assert refused.stderr == (
+        "Error: Kenji Watanabe: you were in touch on Wednesday (2026-11-18); a reconnect note "
+        "is for after 6 months of silence; --for ask or --for update or --for congrats fits\n"
     )
-    reconnect = run(practice, "draft", "ann", "--for", "reconnect").stdout
-    assert "We haven't spoken since 2026, when we met at PyCon." in reconnect
-    assert "[role]" not in reconnect and "[your name]" in reconnect
+    asked = CliRunner().invoke(cli, ["--vault", str(practice), "draft", "kenji"], env=TODAY)
+    assert asked.exit_code == 2
+    assert asked.stderr == (
+        "what is the message for? For Kenji Watanabe today: --for ask, --for update, "
+        "--for congrats\n"
+    )
+
+
+def test_a_vaults_own_template_is_filled_and_what_it_names_unknown_stays_visible(practice):
     (practice / "templates" / "messages").mkdir(parents=True)
     (practice / "templates/messages/ask.md").write_text(
         "Dear {first_name} of {company}, {role}? {x}\n"
@@ -345,3 +410,48 @@ def test_share_never_counts_stop_words_or_numbers(tmp_path):
     for stem, text in SHARE_VAULT.items():
         (vault / "contacts" / f"{stem}.md").write_text(text)
     assert run(vault, "share", "an article about 2026 and 12 more").stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("day", "said"),
+    [
+        ("2026-11-21", "today"), ("2026-11-20", "yesterday"), ("2026-11-16", "on Monday"),
+        ("2026-11-10", "last week"), ("2026-11-03", "earlier this month"),
+        ("2026-10-20", "in October"), ("2026-03-02", "in March"),
+        ("2025-11-02", "in November 2025"), ("2024-01-18", "in 2024"),
+    ],
+)  # fmt: skip
+def test_dates_are_said_as_people_say_them(day, said):
+    from datetime import date
+
+    from netnotes.core.wording import said_when
+
+    assert said_when(date.fromisoformat(day), date(2026, 11, 21)) == said
+
+
+@pytest.mark.parametrize(
+    ("line", "topic"),
+    [
+        ("the data team reorg", "the data team reorg"),
+        ("talked about hiring", "hiring"),
+        ("Discussed the move to Lisbon", "the move to Lisbon"),
+        ("loved the deck", None),  # a reaction, not a topic
+        ("25 minutes at Blue Bottle; he is hiring a data lead in Q1", None),
+        ("Coffee with Jill", None),  # a calendar's title
+        ("at Acme, 2018", None),
+    ],
+)
+def test_a_log_line_becomes_a_topic_only_when_it_reads_as_one(line, topic):
+    from netnotes.core.wording import topic_of
+
+    assert topic_of(line) == topic
+
+
+@pytest.mark.parametrize(
+    ("company", "place"),
+    [("Globex", "Globex"), ("Former colleague (Acme)", None), ("Freelance", None), (None, None)],
+)
+def test_a_company_is_asked_about_only_when_it_is_a_place(company, place):
+    from netnotes.core.wording import workplace
+
+    assert workplace(company) == place
