@@ -14,14 +14,17 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from netnotes.cli import cli
+from netnotes.core.names import fold
 from netnotes.core.parse import parse_note
 from netnotes.store import index
 from netnotes.store.vault import contact_files, open_vault
+
+from .conftest import make_vault
 
 NOTE = "---\nname: {name}\ncadence: 1 week\n---\n## Log\n- 2026-11-{day:02} call: {text}\n"
 
@@ -474,3 +477,35 @@ def test_a_command_opens_the_cache_once_and_leaves_no_log_behind(example_vault, 
     assert len(opened) == 1, opened
     # Closed at the end of the command: the write-ahead log is back in the file.
     assert not (example_vault / ".netnotes" / "index.sqlite-wal").exists()
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["write", "delete"]), st.integers(0, 5),
+                  st.sampled_from(["coffee at noon", "tea", "Café Central", "coffee"])),
+        min_size=1, max_size=12,
+    )
+)  # fmt: skip
+def test_the_search_table_kept_up_to_date_answers_as_a_scan_does(tmp_path_factory, steps):
+    """Notes written, rewritten and deleted between finds: the table's answer (rows
+    replaced and dropped by row id) is the scan's, every time."""
+    from netnotes.store.search import matching_paths
+
+    vault_dir = make_vault(tmp_path_factory.mktemp("vault"))
+    vault = open_vault(vault_dir)
+    for action, number, words in steps:
+        note = vault_dir / "contacts" / f"n{number}.md"
+        if action == "write":
+            note.write_text(f"---\nname: Person {number}\n---\n## Log\n- 2026-11-01 {words}\n")
+            old = note.stat().st_mtime_ns - 10**10 - len(words)  # distinct, and not racy
+            os.utime(note, ns=(old, old))
+        elif note.exists():
+            note.unlink()
+        records = index.load(vault).records
+        for query in ("coffee", "café", "tea"):
+            expected = {
+                r.path for r in records
+                if fold(query) in fold((vault_dir / r.path).read_text())
+            }  # fmt: skip
+            assert matching_paths(vault, records, query) == expected

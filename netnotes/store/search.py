@@ -31,9 +31,13 @@ TABLES = """
 CREATE VIRTUAL TABLE IF NOT EXISTS search
     USING fts5(path UNINDEXED, fields, body, tokenize='trigram');
 CREATE TABLE IF NOT EXISTS search_state (
-    path TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL
+    id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE,
+    mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL
 );
 """
+# Each note's row in `search` has the rowid of its `search_state` row: a changed note's
+# old row is deleted by rowid. Deleting by `path` (an unindexed FTS column) scanned the
+# whole table once a note: quadratic after a pull (26 s for 10,000 notes, issue 28).
 
 
 def searchable_fields(summary: Summary | None) -> str:
@@ -122,33 +126,47 @@ def _recorded_seal(connection: sqlite3.Connection) -> str | None:
     return row[0] if row else None
 
 
-def _changes(connection: sqlite3.Connection, records: list) -> tuple[list, list[str]]:
-    """The records whose (mtime_ns, size) the table has not folded, and the paths gone."""
-    known = dict(
-        ((path, (mtime_ns, size)) for path, mtime_ns, size in connection.execute(
-            "SELECT path, mtime_ns, size FROM search_state"))
-    )  # fmt: skip
+def _changes(connection: sqlite3.Connection, records: list) -> tuple[list, dict[str, int]]:
+    """The records whose (mtime_ns, size) the table has not folded, each with its row id
+    (None for a note new to it), and the row ids of the paths gone."""
+    known = {
+        path: (row_id, mtime_ns, size)
+        for row_id, path, mtime_ns, size in connection.execute(
+            "SELECT id, path, mtime_ns, size FROM search_state"
+        )
+    }
     current = {record.path for record in records}
-    stale = [r for r in records if known.get(r.path) != (r.mtime_ns, r.size)]
-    gone = [path for path in known if path not in current]
+    stale = [
+        (record, known[record.path][0] if record.path in known else None)
+        for record in records
+        if known.get(record.path, (None, None, None))[1:] != (record.mtime_ns, record.size)
+    ]
+    gone = {path: row[0] for path, row in known.items() if path not in current}
     return stale, gone
 
 
-def _apply(vault: Vault, connection: sqlite3.Connection, stale: list, gone: list[str]) -> None:
+def _apply(vault: Vault, connection: sqlite3.Connection, stale: list, gone: dict) -> None:
     now_ns = time.time_ns()
-    rows, states = [], []
-    for record in stale:
+    rows, states, replaced = [], [], []
+    (highest,) = connection.execute("SELECT coalesce(max(id), 0) FROM search_state").fetchone()
+    for record, row_id in stale:
+        if row_id is None:
+            highest += 1
+            row_id = highest
+        else:
+            replaced.append((row_id,))
         summary, _ = record.summary()
         try:
             text = read_note_bytes(vault.root / record.path).decode("utf-8-sig")
         except (NoteUnreadable, UnicodeDecodeError):
             text = ""
-        rows.append((record.path, searchable_fields(summary), searchable_text(text)))
+        rows.append((row_id, record.path, searchable_fields(summary), searchable_text(text)))
         # A note saved too recently to trust its (mtime, size) is folded again next time.
         fresh = index.is_racy(record.mtime_ns, now_ns)
-        states.append((record.path, -1 if fresh else record.mtime_ns, record.size))
-    dropped = [(path,) for path in gone] + [(record.path,) for record in stale]
-    connection.executemany("DELETE FROM search WHERE path = ?", dropped)
-    connection.executemany("DELETE FROM search_state WHERE path = ?", dropped)
-    connection.executemany("INSERT INTO search VALUES (?, ?, ?)", rows)
-    connection.executemany("INSERT INTO search_state VALUES (?, ?, ?)", states)
+        states.append((row_id, record.path, -1 if fresh else record.mtime_ns, record.size))
+    dropped = [(row_id,) for row_id in gone.values()]
+    connection.executemany("DELETE FROM search WHERE rowid = ?", dropped + replaced)
+    connection.executemany("DELETE FROM search_state WHERE id = ?", dropped)
+    insert = "INSERT INTO search (rowid, path, fields, body) VALUES (?, ?, ?, ?)"
+    connection.executemany(insert, rows)
+    connection.executemany("INSERT OR REPLACE INTO search_state VALUES (?, ?, ?, ?)", states)
