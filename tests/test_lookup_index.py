@@ -50,6 +50,36 @@ def test_log_reads_only_the_note_it_names_once_the_index_is_warm(example_vault, 
     assert second.exit_code == 0, second.output  # our own write did not make the index doubt
 
 
+def test_right_after_add_and_merge_names_are_looked_up_without_reading_the_vault(
+    example_vault, monkeypatch
+):
+    """netnotes' own new and removed notes keep the name index vouching (issue 28: `log`
+    right after an `add` read 100,000 notes)."""
+    age_all(example_vault / "contacts")
+    CliRunner().invoke(cli, ["--vault", str(example_vault), "list"])  # warms the index
+    added = CliRunner().invoke(cli, ["--vault", str(example_vault), "add", "Zoe Park"], env=TODAY)
+    assert added.exit_code == 0, added.output
+    merged = CliRunner().invoke(
+        cli, ["--vault", str(example_vault), "merge", "jill", "sam", "--yes"], env=TODAY
+    )
+    assert merged.exit_code == 0, merged.output
+
+    def no_full_read(*_args, **_kwargs):
+        raise AssertionError("the whole vault was read")
+
+    monkeypatch.setattr(actions, "load_notes", no_full_read)
+    result = CliRunner().invoke(
+        cli, ["--vault", str(example_vault), "log", "zoe", "coffee"], env=TODAY
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "contacts/zoe-park.md:10: - 2026-11-21 coffee\n"
+    # The merged note's name is an alias of the kept one now: found there, still no read.
+    alias = CliRunner().invoke(cli, ["--vault", str(example_vault), "log", "sam ortiz", "x"],
+                               env=TODAY)  # fmt: skip
+    assert alias.exit_code == 0, alias.output
+    assert alias.stdout.startswith("contacts/jill-moreno.md:")
+
+
 def test_a_note_added_since_makes_the_lookup_read_the_vault_and_see_the_ambiguity(example_vault):
     age_all(example_vault / "contacts")
     CliRunner().invoke(cli, ["--vault", str(example_vault), "list"])

@@ -75,6 +75,7 @@ def merge_contacts(vault: Vault, keep: str, remove: str, confirm=None) -> MergeR
     matter it had), and deleted only if it still holds the bytes that were merged.
     """
     from netnotes.core.parse import parse_note
+    from netnotes.store import index
     from netnotes.store.notefile import read_note_bytes
     from netnotes.store.notes import (
         find_target,
@@ -124,7 +125,9 @@ def merge_contacts(vault: Vault, keep: str, remove: str, confirm=None) -> MergeR
                 f"{second.relative} changed while it was merged into {first.relative}: "
                 "its earlier text is merged, the file is kept; merge again or delete it"
             )
+        before = index.folder_stamp(second.path.parent)
         os.unlink(second.path)
+        index.notes_changed(vault, second.path.parent, before, removed=[second.path])
     return MergeReport(first.relative, second.relative, changes, conflicts, added_entries[0])
 
 

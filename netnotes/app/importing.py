@@ -410,22 +410,28 @@ def apply_import(vault: Vault, plan: ImportPlan, today: date, progress=None) -> 
     """Write what the plan says: new notes created (never over a file), matched notes
     edited line by line under their lock."""
     from netnotes.core.yamltext import yaml_scalar
+    from netnotes.store import index
     from netnotes.store.edit import add_to_list, set_key
     from netnotes.store.notes import Target, write_note
 
     done = 0
     total = len(plan.created) + len(plan.updated)
+    folders = {path.parent for path, _ in plan.created}
+    before = {folder: index.folder_stamp(folder) for folder in folders}
+    created: dict = {folder: [] for folder in folders}
     for path, person in plan.created:
         path.parent.mkdir(parents=True, exist_ok=True)
+        data = new_note(vault, person, today).encode("utf-8")
         try:
-            create_new(
-                path, new_note(vault, person, today).encode("utf-8"), lock_dir=vault.locks_dir
-            )
+            create_new(path, data, lock_dir=vault.locks_dir)
         except FileExistsError:
             raise NetnotesError(f"{vault.relative(path)} appeared meanwhile; run again") from None
+        created[path.parent].append((path, data))
         done += 1
         if progress:
             progress(done, total)
+    for folder, notes in created.items():  # the name index knows the new people at once
+        index.notes_changed(vault, folder, before[folder], created=notes)
     for contact, person, _ in plan.updated:
 
         def edit(fresh: Contact, text: str, person=person) -> str:
@@ -452,6 +458,13 @@ def apply_import(vault: Vault, plan: ImportPlan, today: date, progress=None) -> 
 MAX_IMPORTED_NOTE = 64 * 1024
 
 
+def _readable(values: tuple[str, ...]) -> tuple[str, ...]:
+    """The values a note reads back as something: an empty link (`[[]]`) is no alias."""
+    from netnotes.core.fields import link_text
+
+    return tuple(value for value in values if link_text(value).strip())
+
+
 def new_note(vault: Vault, person: Person, today: date) -> str:
     """A new contact note, made as `add` makes one (store/new_notes.note_from_template): the
     vault's template, each of the record's values set on its key's line, the record's
@@ -459,12 +472,12 @@ def new_note(vault: Vault, person: Person, today: date) -> str:
     from netnotes.store.new_notes import contact_template, note_from_template
 
     values = {
-        "aliases": person.aliases,
+        "aliases": _readable(person.aliases),
         "emails": person.emails,
         "phones": person.phones,
         "company": person.company,
         "role": person.role,
-        "tags": person.tags,
+        "tags": _readable(person.tags),
         "birthday": person.birthday,
         "anniversary": person.anniversary,
         "connected": person.connected,

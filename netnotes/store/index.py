@@ -413,8 +413,9 @@ def _vouched_names(vault: Vault, query: str, parameters: tuple) -> list | None:
     ]
 
 
-def note_written(vault: Vault, path: Path) -> None:
-    """netnotes replaced `path` itself: its folder's new mtime adds no note to the listing."""
+def note_written(vault: Vault, path: Path, text: str | None = None) -> None:
+    """netnotes replaced `path` itself: its folder's new mtime adds no note to the listing.
+    `text`: what it wrote, when its front matter changed: its names row is made again."""
     connection = _existing(vault)
     if connection is None:
         return
@@ -424,8 +425,68 @@ def note_written(vault: Vault, path: Path) -> None:
             "UPDATE folders SET mtime_ns = ? WHERE path = ?",
             (os.stat(path.parent).st_mtime_ns, relative),
         )
+        if text is not None:
+            _rename(vault, connection, path, text.encode("utf-8"))
     except (*CACHE_ERRORS, OSError):
         pass  # the next lookup reads the listing again
+    finally:
+        connection.close()
+
+
+def _rename(vault: Vault, connection: sqlite3.Connection, path: Path, data: bytes) -> None:
+    """The names row of the note `path` now holds `data`: replaced, or dropped."""
+    from netnotes.core.parse import parse_note
+
+    note = vault.relative(path)
+    contact, _ = parse_note(note, data, reading=vault.config.reading)
+    row = name_row(note, contact)
+    if row:
+        connection.execute("INSERT OR REPLACE INTO names VALUES (?, ?, ?, ?)", (note, *row))
+    else:
+        connection.execute("DELETE FROM names WHERE path = ?", (note,))
+
+
+def folder_stamp(folder: Path) -> int | None:
+    """A folder's mtime before netnotes adds or removes notes in it (for `notes_changed`)."""
+    try:
+        return os.stat(folder).st_mtime_ns
+    except OSError:
+        return None
+
+
+def notes_changed(
+    vault: Vault, folder: Path, before_ns: int | None, created=(), removed=()
+) -> None:
+    """netnotes itself created the notes `created` ((path, bytes) each) and removed the
+    paths `removed` in `folder`, whose mtime was `before_ns` just before: their names
+    join or leave the names table, and the folder's new mtime vouches for the listing
+    again, so the next NAME lookup needs no read of the vault (issue 28: `log` right after
+    an `add` read 100,000 notes). Only when the index vouched for the folder as it was
+    just before: a change by anyone else since the last full read stays unvouched."""
+    connection = _existing(vault)
+    if connection is None or before_ns is None:
+        return
+    relative = folder.relative_to(vault.root).as_posix()
+    try:
+        row = connection.execute("SELECT mtime_ns FROM folders WHERE path = ?", (relative,))
+        recorded = row.fetchone()
+        if recorded is None or recorded[0] != before_ns:
+            return
+        connection.execute("BEGIN IMMEDIATE")
+        for path, data in created:
+            _rename(vault, connection, path, data)
+        connection.executemany(
+            "DELETE FROM names WHERE path = ?", [(vault.relative(path),) for path in removed]
+        )
+        connection.execute(
+            "UPDATE folders SET mtime_ns = ? WHERE path = ?",
+            (os.stat(folder).st_mtime_ns, relative),
+        )
+        connection.execute("COMMIT")
+    except (*CACHE_ERRORS, OSError):
+        with contextlib.suppress(*CACHE_ERRORS):
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")  # the next lookup reads the listing again
     finally:
         connection.close()
 

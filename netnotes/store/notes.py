@@ -214,8 +214,13 @@ def write_note(vault: Vault, target: Target, edit) -> tuple[str, str]:
     except UnicodeDecodeError:
         raise EditRefused(f"{target.relative} is not UTF-8 text; not editing it") from None
     from netnotes.store import index
+    from netnotes.store.edit import front_matter_text
 
-    index.note_written(vault, target.path)
+    old, new = written
+    # A new name or alias (`merge` adds one) is known to the name index at once; a log
+    # line leaves the front matter, and so the names, as they were: no parse for it.
+    renamed = front_matter_text(old) != front_matter_text(new)
+    index.note_written(vault, target.path, new if renamed else None)
     return written
 
 
