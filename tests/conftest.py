@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import socket
 import subprocess
@@ -87,6 +88,24 @@ def corpus() -> Path:
     return SHARED_CORPUS
 
 
+@contextlib.contextmanager
+def served(command: list[str], port: int, failed_to_start):
+    """A server a test starts (Radicale, Dovecot) listening on 127.0.0.1:`port` for the
+    `with` block; `failed_to_start(what it said)` skips or fails the test."""
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        failed = server_listening(server, port)
+        if failed:
+            failed_to_start(failed)
+        yield server
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
 def server_listening(server, port: int, deadline: float = 20.0) -> str | None:
     """Wait for a server a test started to listen on 127.0.0.1:`port`: None once it does,
     else what it said before it ended or the deadline passed (for the skip or failure)."""
@@ -121,15 +140,6 @@ def radicale(tmp_path):
         "htpasswd_encryption = plain\n"
         f"[storage]\nfilesystem_folder = {tmp_path / 'collections'}\n"
     )
-    server = subprocess.Popen(
-        [sys.executable, "-m", "radicale", "--config", str(tmp_path / "radicale.conf")],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    try:
-        failed = server_listening(server, port)
-        if failed:
-            pytest.fail(f"Radicale did not start: {failed}")
+    command = [sys.executable, "-m", "radicale", "--config", str(tmp_path / "radicale.conf")]
+    with served(command, port, lambda said: pytest.fail(f"Radicale did not start: {said}")):
         yield f"http://127.0.0.1:{port}"
-    finally:
-        server.terminate()
-        server.wait(timeout=10)

@@ -15,14 +15,13 @@ import pwd
 import re
 import shutil
 import socket
-import subprocess
 import tempfile
 import time
 from pathlib import Path
 
 import pytest
 
-from .conftest import server_listening
+from .conftest import served
 from .test_capture import THE_LINES, make_vault, run, the_mail
 
 DEADLINE = 20.0
@@ -93,21 +92,9 @@ service imap-login {{
 }}
 """
     )
-    server = subprocess.Popen(
-        [binary, "-F", "-c", str(base / "dovecot.conf")],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    try:
-        failed = server_listening(server, port)
-        if failed:
-            pytest.skip(f"Dovecot did not start here: {failed}")
+    command = [binary, "-F", "-c", str(base / "dovecot.conf")]
+    with served(command, port, lambda said: pytest.skip(f"Dovecot did not start here: {said}")):
         yield port, home / "Maildir", base / "dovecot.log", owner
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
         shutil.rmtree(base, ignore_errors=True)
 
 

@@ -33,14 +33,20 @@ def age_all(root: Path, seconds: float = 60) -> None:
         os.utime(path, (stamp, stamp))
 
 
-def test_log_reads_only_the_note_it_names_once_the_index_is_warm(example_vault, monkeypatch):
-    age_all(example_vault / "contacts")
-    CliRunner().invoke(cli, ["--vault", str(example_vault), "list"])  # warms the index
+def forbid_full_reads(monkeypatch) -> None:
+    """From here on, reading the whole vault to find a note fails the test."""
 
     def no_full_read(*_args, **_kwargs):
         raise AssertionError("the whole vault was read")
 
     monkeypatch.setattr(actions, "load_notes", no_full_read)
+
+
+def test_log_reads_only_the_note_it_names_once_the_index_is_warm(example_vault, monkeypatch):
+    age_all(example_vault / "contacts")
+    CliRunner().invoke(cli, ["--vault", str(example_vault), "list"])  # warms the index
+
+    forbid_full_reads(monkeypatch)
     result = CliRunner().invoke(
         cli, ["--vault", str(example_vault), "log", "jill", "coffee"], env=TODAY
     )
@@ -64,10 +70,7 @@ def test_right_after_add_and_merge_names_are_looked_up_without_reading_the_vault
     )
     assert merged.exit_code == 0, merged.output
 
-    def no_full_read(*_args, **_kwargs):
-        raise AssertionError("the whole vault was read")
-
-    monkeypatch.setattr(actions, "load_notes", no_full_read)
+    forbid_full_reads(monkeypatch)
     result = CliRunner().invoke(
         cli, ["--vault", str(example_vault), "log", "zoe", "coffee"], env=TODAY
     )
