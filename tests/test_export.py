@@ -172,6 +172,19 @@ def test_the_watcher_keeps_the_calendar_file_current(example_vault):
     assert (example_vault / "due.ics").read_bytes() == run(
         example_vault, "export", "ics"
     ).stdout_bytes
+    # Note by note (each contact's events kept, only the changed ones made again), the
+    # file stays the bytes a full export gives: a note edited, one deleted, a meeting note.
+    jill = example_vault / "contacts" / "jill-moreno.md"
+    jill.write_text(jill.read_text().replace("## Log\n", "## Log\n- 2026-11-21 lunch: new\n"))
+    (example_vault / "contacts" / "raj-patel.md").unlink()
+    meeting = example_vault / "meetings" / "2026-11-28 Call with Omar.md"
+    meeting.write_text('---\nattendees: ["[[Omar Haddad]]"]\n---\n')
+    watcher.state.refresh([jill, example_vault / "contacts" / "raj-patel.md"])
+    watcher.regenerate({"contacts/jill-moreno.md", "contacts/raj-patel.md"},
+                       watcher.sources.refresh([meeting]))  # fmt: skip
+    feed = (example_vault / "due.ics").read_bytes()
+    assert feed == run(example_vault, "export", "ics").stdout_bytes
+    assert b"Call with Omar" in feed and b"Raj Patel" not in feed
 
 
 # -- real programs read the exports ----------------------------------------------------------

@@ -43,19 +43,41 @@ def calendar_of(vault: Vault, contacts: list[Contact], today: date) -> bytes:
     """The feed of these contacts (meeting and daily notes merged in): a full pass of the
     rules a year ahead, which a vault without a calendar never pays. The digest's
     per-day cached rows are left alone: a year's rows would push them out."""
+    from netnotes.formats.calendar import assemble_feed
+
+    context = feed_context(vault, today)
+    return assemble_feed(
+        feed_part(contact, context) for contact in sorted(contacts, key=lambda c: c.path)
+    )
+
+
+def feed_context(vault: Vault, today: date):
+    """The rules' context of the feed: the vault's settings, a year ahead."""
     from dataclasses import replace
 
-    from netnotes.core.rules import due_items
-    from netnotes.formats.calendar import calendar_feed
+    from netnotes.core.rules import make_context
 
-    config = replace(vault.config, horizon=CALENDAR_REACH)
-    return calendar_feed(contacts, due_items(contacts, today, config), today)
+    return make_context(today, replace(vault.config, horizon=CALENDAR_REACH))
 
 
-def write_calendar_of(vault: Vault, contacts: list[Contact], today: date) -> bool:
-    """The `calendar` file from contacts already read (the watcher's); True if it changed."""
+def feed_part(contact: Contact, context) -> bytes:
+    """One contact's events in the feed (formats/calendar.contact_events), from its items
+    a year ahead in digest order: what the watcher makes again for a changed note."""
+    from netnotes.core.model import Item
+    from netnotes.core.rules import contact_items
+    from netnotes.formats.calendar import contact_events
+
+    items, _ = contact_items(contact, context)
+    return contact_events(contact, sorted(items, key=Item.sort_key), context.today)
+
+
+def write_calendar_parts(vault: Vault, parts) -> bool:
+    """The `calendar` file from the contacts' feed parts, in path order (the watcher's,
+    kept per contact); True if it changed."""
+    from netnotes.formats.calendar import assemble_feed
+
     path = vault.root / str(vault.config.calendar)
-    return write_output(vault, path, calendar_of(vault, contacts, today))
+    return write_output(vault, path, assemble_feed(parts))
 
 
 def write_calendar(vault: Vault, today: date) -> bool | None:

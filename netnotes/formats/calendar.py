@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, date, datetime, timedelta
 
-from netnotes.core.model import Contact, Item, ItemKind
+from netnotes.core.model import Contact, ItemKind
 
 PRODID = "-//netnotes//netnotes calendar//EN"
 # What the feed holds of the digest: everything dated but the birthdays (yearly
@@ -31,16 +31,27 @@ _FROM_ITEMS = {
 }
 
 
-def calendar_feed(contacts: list[Contact], items: list[Item], today: date) -> bytes:
-    from icalendar import Calendar, Event, vRecur
+def assemble_feed(parts) -> bytes:
+    """The VCALENDAR around each contact's events, in the order given."""
+    from icalendar import Calendar
 
     feed = Calendar()
     feed.add("prodid", PRODID)
     feed.add("version", "2.0")
     feed.add("x-wr-calname", "netnotes")
+    head, end = feed.to_ical().rsplit(b"END:VCALENDAR", 1)
+    return head + b"".join(parts) + b"END:VCALENDAR" + end
+
+
+def contact_events(contact: Contact, items, today: date) -> bytes:
+    """One contact's part of the feed: its birthday and anniversary (yearly), then its
+    items in the order given. The watcher keeps these per contact and makes again only
+    those of the notes that changed (app/watch.py)."""
+    from icalendar import Event, vRecur
+
     stamp = datetime(today.year, today.month, today.day, tzinfo=UTC)
 
-    def event(uid: str, day: date, summary: str, description: str, yearly=None):
+    def event(uid: str, day: date, summary: str, description: str, yearly=None) -> bytes:
         """`yearly`: the birthday-like day (month, day, maybe year) the event repeats."""
         entry = Event()
         entry.add("uid", f"{hashlib.sha1(uid.encode()).hexdigest()[:24]}@netnotes")
@@ -55,30 +66,27 @@ def calendar_feed(contacts: list[Contact], items: list[Item], today: date) -> by
                 entry.add("rrule", vRecur({"FREQ": "YEARLY", "BYMONTH": 2, "BYMONTHDAY": -1}))
             else:
                 entry.add("rrule", vRecur({"FREQ": "YEARLY"}))
-        feed.add_component(entry)
+        return entry.to_ical()
 
-    for contact in sorted(contacts, key=lambda c: c.path):
-        if contact.archived:
-            continue
-        if contact.birthday:
-            event(f"{contact.path}#birthday", _first_day(contact.birthday, today),
-                  f"{contact.name}'s birthday", contact.path, contact.birthday)  # fmt: skip
-        anniversary = _anniversary(contact)
-        if anniversary:
-            event(f"{contact.path}#anniversary", _first_day(anniversary, today),
-                  f"{contact.name}'s anniversary", contact.path, anniversary)  # fmt: skip
+    events: list[bytes] = []
+    if contact.archived:
+        return b""
+    for what, day in (("birthday", contact.birthday), ("anniversary", _anniversary(contact))):
+        if day:
+            events.append(event(f"{contact.path}#{what}", _first_day(day, today),
+                                f"{contact.name}'s {what}", contact.path, day))  # fmt: skip
     for item in items:
         heading = _FROM_ITEMS.get(item.kind)
         if heading is None:
             continue
         where = item.where if item.line is None else f"{item.where}:{item.line}"
-        event(
+        events.append(event(
             f"{item.path}#{item.kind.value}#{item.where}#{item.line}#{item.text}",
             item.due,
             f"{heading}: {item.contact}",
             f"{item.text}\n{where}",
-        )
-    return feed.to_ical()
+        ))  # fmt: skip
+    return b"".join(events)
 
 
 def _first_day(day, today: date) -> date:
