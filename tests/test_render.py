@@ -3,6 +3,8 @@
 import json
 from datetime import date
 
+import pytest
+
 from netnotes.core.model import Item, ItemKind, Problem, Severity, Status
 from netnotes.core.render import Digest, digest_document, render_digest_json
 
@@ -43,3 +45,15 @@ def test_an_empty_digest_in_json():
     text = render_digest_json(Digest(date(2026, 11, 21), 7, [], []))
     assert text.endswith('  "items": [],\n  "problems": []\n}\n')
     assert json.loads(text)["items"] == []
+
+
+@pytest.mark.parametrize(
+    "path", ["contacts/jill.md", "contacts/a b/ç.md", "People/Sam Ortiz.md", "x.md", "c/#1?.md"]
+)
+def test_a_link_from_the_vaults_root_is_what_relpath_gives(path):
+    import posixpath
+    from urllib.parse import quote
+
+    from netnotes.core.render import _link_target
+
+    assert _link_target(path, "") == quote(posixpath.relpath(path, "."), safe="/")

@@ -186,8 +186,13 @@ def render_text(
 @functools.lru_cache(maxsize=200_000)
 def _link_target(path: str, link_from: str) -> str:
     """`path` relative to the folder `link_from`, URL-quoted. Remembered: relpath and quote
-    cost more than the rest of a line, and a watcher renders the same paths on every save."""
-    return quote(posixpath.relpath(path, link_from or "."), safe="/")
+    cost more than the rest of a line, and a watcher renders the same paths on every save.
+    From the vault's root (the digest's usual place) a vault-relative path, which is
+    always normalised, is its own relative path: relpath, which asks for the working
+    folder each time, is skipped (0.9 s of 40,000 lines at 50,000 notes)."""
+    if not link_from:
+        return quote(path, safe="/")
+    return quote(posixpath.relpath(path, link_from), safe="/")
 
 
 def _problem_line(problem: Problem) -> str:
