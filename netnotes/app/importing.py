@@ -462,7 +462,7 @@ def _readable(values: tuple[str, ...]) -> tuple[str, ...]:
     """The values a note reads back as something: an empty link (`[[]]`) is no alias."""
     from netnotes.core.fields import link_text
 
-    return tuple(value for value in values if link_text(value).strip())
+    return tuple(value for value in values if "[[" not in value or link_text(value).strip())
 
 
 def new_note(vault: Vault, person: Person, today: date) -> str:
