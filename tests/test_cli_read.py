@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from netnotes.cli import cli
 
@@ -371,3 +373,65 @@ def test_the_digest_counts_warnings_and_check_groups_them(vault):
     ]
     assert check[4] == "... and 3 more like it: unknown key …: did you mean …? (--all lists them)"
     assert len(run("--vault", str(vault), "check", "--all").stdout.splitlines()) == 8
+
+
+# -- find's shortcuts, held to the plain fold they stand in for -------------------------------
+
+_LINES = st.lists(
+    st.one_of(st.text(max_size=30), st.sampled_from(["Call Jill", "CAFÉ central", "tea\tcup",
+                                                     "  call  ", "Ǆ", "ﬁle", "x\u0301y"])),
+    max_size=6,
+)  # fmt: skip
+
+
+def _plain_find_hits(query, people, texts):
+    """find_hits as it was before its shortcuts: every field and line folded alone."""
+    from netnotes.app.views import Hit
+    from netnotes.core.names import fold
+
+    wanted = fold(query)
+    hits = []
+    for person in people:
+        if any(wanted in fold(value) for value in person.searchable()):
+            hits.append(Hit(person, person.name_line, person.name))
+            continue
+        text = texts.get(person.path, "")
+        for number, line in enumerate(text.splitlines(), start=1):
+            if wanted in fold(line):
+                hits.append(Hit(person, number, line.strip()))
+                break
+    return hits
+
+
+@settings(max_examples=400, deadline=None)
+@example("lee acme", ["Lee", "Acme Corp"], [])  # two fields side by side: no match
+@example("call", [], ["tea", "  CALL  me", "call"])  # the first line that holds it
+@given(
+    st.one_of(st.text(min_size=1, max_size=6),
+              st.sampled_from(["call", "café", "a b", "ǆ", "fi", "lee acme", "corp"])),
+    st.lists(st.one_of(st.text(max_size=12), st.sampled_from(["Lee", "Acme Corp", "Café "])),
+             max_size=4), _LINES,
+)  # fmt: skip
+def test_find_hits_are_those_of_folding_every_field_and_line(query, fields, lines):
+    from netnotes.app.views import find_hits
+    from netnotes.core.identity import Summary
+    from netnotes.core.names import fold
+
+    if not fold(query):
+        return
+    person = Summary("contacts/a.md", "Ann", tuple(fields), (), (), None, None, (), None, None,
+                     (), 2, None)  # fmt: skip
+    texts = {"contacts/a.md": "\n".join(lines)}
+    assert find_hits(query, [person], texts) == _plain_find_hits(query, [person], texts)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(min_size=201, max_size=400))
+def test_folding_a_long_text_removes_exactly_the_combining_marks(text):
+    import unicodedata
+
+    from netnotes.core.names import fold
+
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    assert fold(text) == " ".join(bare.casefold().split())

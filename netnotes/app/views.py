@@ -223,9 +223,21 @@ def find_hits(query: str, people: list[Summary], texts: dict[str, str]) -> list[
     """Contacts whose name, aliases, company, role, tags, emails, interests or note text
     hold `query` (folded), in the order given; a field match wins over a text match."""
     wanted = fold(query)
+    # A query without whitespace is in a folded ASCII line exactly when it is in the line
+    # lowered (folding ASCII only lowers it and collapses whitespace, which such a query
+    # cannot span): a line is then tested without folding it. 254,000 folds made `find`
+    # of a word every note holds 14 times slower than grep (issue 28).
+    plain = wanted.isascii() and not any(char.isspace() for char in wanted)
     hits: list[Hit] = []
     for person in people:
-        if any(wanted in fold(value) for value in person.searchable()):
+        # The fields folded at once, apart by a character no query holds: a match is in
+        # one field, as when each is folded on its own.
+        fields = person.searchable()
+        if (
+            wanted in fold("\0".join(fields))
+            if "\0" not in wanted
+            else any(wanted in fold(value) for value in fields)
+        ):
             hits.append(Hit(person, person.name_line, person.name))
             continue
         text = texts.get(person.path, "")
@@ -234,7 +246,7 @@ def find_hits(query: str, people: list[Summary], texts: dict[str, str]) -> list[
         if wanted not in fold(text):
             continue
         for number, line in enumerate(text.splitlines(), start=1):
-            if wanted in fold(line):
+            if wanted in (line.lower() if plain and line.isascii() else fold(line)):
                 hits.append(Hit(person, number, line.strip()))
                 break
     return hits
