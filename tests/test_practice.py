@@ -218,7 +218,7 @@ def test_share_ranks_the_contact_with_that_interest_first_with_the_reason(practi
         run(practice, "share", "The data team hiring playbook", "--format", "json").stdout
     )
     assert hits == [
-        {"contact": "Bob Stone", "path": "contacts/bob-stone.md", "score": 4.4,
+        {"contact": "Bob Stone", "path": "contacts/bob-stone.md", "score": 4.5,
          "reasons": ["tags: data", "note: data team"]},
         {"contact": "Ann Lee", "path": "contacts/ann-lee.md", "score": 0.6,
          "reasons": ["note: hiring"]},
