@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from netnotes.cli import cli
 
@@ -455,3 +457,38 @@ def test_a_company_is_asked_about_only_when_it_is_a_place(company, place):
     from netnotes.core.wording import workplace
 
     assert workplace(company) == place
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 60), st.sampled_from(["out", "in", "both"]),
+                  st.sampled_from([None, "coffee", "email"])),
+        max_size=12,
+    ),
+    st.integers(1, 20),
+)  # fmt: skip
+def test_the_tally_in_one_pass_is_the_tally_of_every_pair(entries, days):
+    """practice._tally finds each entry's first closing one from the end, once; the
+    oracle asks, for each, whether any later entry closes it in time."""
+    from datetime import date, timedelta
+
+    from netnotes.core.dates import Duration
+    from netnotes.core.model import Contact, Direction, Interaction
+    from netnotes.core.practice import thanks
+
+    start = date(2026, 9, 1)
+    interactions = tuple(sorted(
+        (Interaction(start + timedelta(days=offset), Direction(way), kind, "", 1, number)
+         for number, (offset, way, kind) in enumerate(entries)),
+        key=lambda entry: (entry.on, entry.sequence),
+    ))  # fmt: skip
+    contact = Contact(path="contacts/a.md", name="A", interactions=interactions)
+    today, window = date(2026, 10, 15), Duration(days=days)
+    past = [entry for entry in interactions if entry.on <= today]
+    expected_done = [
+        entry for index, entry in enumerate(past) if entry.is_meeting and any(
+            later.direction is Direction.OUT and later.on <= window.after(entry.on)
+            for later in past[index + 1 :])
+    ]  # fmt: skip
+    assert thanks(contact, window, today).done == expected_done

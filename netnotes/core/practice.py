@@ -78,12 +78,21 @@ def thanks(contact: Contact, thank_within: Duration, today: date) -> Tally:
 
 def _tally(contact: Contact, today: date, window: Duration, starts, closes) -> Tally:
     past = [entry for entry in contact.interactions if entry.on <= today]  # oldest first
+    # The first entry after each one that closes it, found in one pass from the end: the
+    # window is met when that one falls within it (the log is in date order).
+    first_closing: list[Interaction | None] = [None] * len(past)
+    following = None
+    for index in range(len(past) - 1, -1, -1):
+        first_closing[index] = following
+        if closes(past[index]):
+            following = past[index]
     done, missed, pending = [], [], []
     for index, entry in enumerate(past):
         if not starts(entry):
             continue
         until = window.after(entry.on)
-        if any(closes(later) and later.on <= until for later in past[index + 1 :]):
+        closing = first_closing[index]
+        if closing is not None and closing.on <= until:
             done.append(entry)
         elif until < today:
             missed.append(entry)
