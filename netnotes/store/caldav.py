@@ -10,7 +10,6 @@ server. The password comes from `password_cmd` or the keyring, as for IMAP.
 
 from __future__ import annotations
 
-import contextlib
 import json
 from datetime import date
 
@@ -89,15 +88,7 @@ def keep_state(vault: Vault, tables: str, table: str, url: str, state: dict) -> 
     connection = index.open_cache(vault, tables) if vault.use_cache else None
     if connection is None:
         return
-    try:
-        connection.execute("BEGIN IMMEDIATE")
-        connection.execute(
-            f"INSERT OR REPLACE INTO {table} (url, data) VALUES (?, ?)", (url, json.dumps(state))
-        )
-        connection.execute("COMMIT")
-    except index.CACHE_ERRORS:  # best effort: the next run starts from the server again
-        with contextlib.suppress(*index.CACHE_ERRORS):
-            if connection.in_transaction:
-                connection.execute("ROLLBACK")
-    finally:
-        connection.close()
+    # Best effort: a state not kept makes the next run start from the server again.
+    statement = f"INSERT OR REPLACE INTO {table} (url, data) VALUES (?, ?)"
+    index.store_rows(connection, (statement, [(url, json.dumps(state))]))
+    connection.close()

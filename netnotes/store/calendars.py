@@ -10,7 +10,6 @@ error that stops the others.
 
 from __future__ import annotations
 
-import contextlib
 import json
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -105,22 +104,15 @@ def _cached(connection, path: Path, stamp: str, start: date, end: date):
 
 
 def _store(connection, fresh) -> None:
+    """Keep the files read (best effort: the next run reads a file not kept again)."""
     if connection is None:
         return
-    try:
-        if fresh:
-            connection.execute("BEGIN IMMEDIATE")
-            connection.executemany(
-                "INSERT OR REPLACE INTO calendars VALUES (?, ?, ?, ?, ?)",
-                [(p, s, a.isoformat(), b.isoformat(), json.dumps(o)) for p, s, a, b, o in fresh],
-            )
-            connection.execute("COMMIT")
-    except index.CACHE_ERRORS:  # best effort: the next run reads the file again
-        with contextlib.suppress(*index.CACHE_ERRORS):
-            if connection.in_transaction:
-                connection.execute("ROLLBACK")
-    finally:
-        connection.close()
+    rows = [(p, s, a.isoformat(), b.isoformat(), json.dumps(o)) for p, s, a, b, o in fresh]
+    if rows:
+        index.store_rows(
+            connection, ("INSERT OR REPLACE INTO calendars VALUES (?, ?, ?, ?, ?)", rows)
+        )
+    connection.close()
 
 
 def calendar_occurrences(

@@ -446,6 +446,22 @@ def _rename(vault: Vault, connection: sqlite3.Connection, path: Path, data: byte
         connection.execute("DELETE FROM names WHERE path = ?", (note,))
 
 
+def store_rows(connection: sqlite3.Connection, *writes: tuple[str, list]) -> None:
+    """Run each (statement, rows) with executemany, all in one transaction, best effort:
+    a cache locked by another run, or damaged, keeps what it had and the next run reads
+    again what was not stored (the tables of store/source_notes.py, calendars.py,
+    caldav.py and mailboxes.py)."""
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+        for statement, rows in writes:
+            connection.executemany(statement, rows)
+        connection.execute("COMMIT")
+    except CACHE_ERRORS:
+        with contextlib.suppress(*CACHE_ERRORS):
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+
+
 def folder_stamp(folder: Path) -> int | None:
     """A folder's mtime before netnotes adds or removes notes in it (for `notes_changed`)."""
     try:

@@ -15,7 +15,6 @@ parses nothing.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import stat
@@ -222,15 +221,9 @@ class MessageCache:
         gone = [(key,) for key in self.known if key.startswith(prefixes)]
         if self.connection is None or not (self.fresh or gone):
             return
-        connection = self.connection
-        try:
-            connection.execute("BEGIN IMMEDIATE")
-            connection.executemany(
-                "INSERT OR REPLACE INTO mail (key, stamp, data) VALUES (?, ?, ?)", self.fresh
-            )
-            connection.executemany("DELETE FROM mail WHERE key = ?", gone)
-            connection.execute("COMMIT")
-        except index.CACHE_ERRORS:  # best effort: the next run reads these messages again
-            with contextlib.suppress(*index.CACHE_ERRORS):
-                if connection.in_transaction:
-                    connection.execute("ROLLBACK")
+        # Best effort: the next run reads the messages not kept again.
+        index.store_rows(
+            self.connection,
+            ("INSERT OR REPLACE INTO mail (key, stamp, data) VALUES (?, ?, ?)", self.fresh),
+            ("DELETE FROM mail WHERE key = ?", gone),
+        )

@@ -8,7 +8,6 @@ again, a locked or read-only cache is skipped.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
@@ -86,7 +85,9 @@ def _named_by_a_day(vault: Vault) -> SourceListing:
                 found.append((relative, path, info.st_mtime_ns, info.st_size))
     if connection is not None:
         if fresh:
-            _store_rows(connection, "INSERT OR REPLACE INTO dated_names VALUES (?, ?, ?)", fresh)
+            index.store_rows(
+                connection, ("INSERT OR REPLACE INTO dated_names VALUES (?, ?, ?)", fresh)
+            )
         connection.close()
     return found
 
@@ -194,18 +195,8 @@ def _held_names(row: tuple[int, str] | None, mtime_ns: int) -> tuple[list, list]
 
 
 def _store(connection: sqlite3.Connection, fresh: list, gone) -> None:
-    _store_rows(connection, "INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?)", fresh,
-                "DELETE FROM sources WHERE path = ?", [(p,) for p in gone])  # fmt: skip
-
-
-def _store_rows(connection: sqlite3.Connection, *statements) -> None:
-    """Run (statement, rows) pairs in one transaction, best effort."""
-    try:
-        connection.execute("BEGIN IMMEDIATE")
-        for statement, rows in zip(statements[::2], statements[1::2], strict=True):
-            connection.executemany(statement, rows)
-        connection.execute("COMMIT")
-    except index.CACHE_ERRORS:  # locked by another run, or damaged: the cache just waits
-        with contextlib.suppress(*index.CACHE_ERRORS):
-            if connection.in_transaction:
-                connection.execute("ROLLBACK")
+    index.store_rows(
+        connection,
+        ("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?)", fresh),
+        ("DELETE FROM sources WHERE path = ?", [(p,) for p in gone]),
+    )
