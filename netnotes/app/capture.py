@@ -31,7 +31,6 @@ from netnotes.core.names import fold
 from netnotes.core.sources import Directory
 from netnotes.store.vault import Vault
 
-STATE_FILE = CAPTURE_MEMORY
 _STATE_HEADER = (
     "# netnotes capture: one line per message already written into a note (a hash of its\n"
     "# Message-ID). Keep it in git; delete a line to let capture write that message again.\n"
@@ -206,14 +205,12 @@ def _event_captures(vault, found_in: Sources, owners, report, today: date, since
 
 
 def _write(vault: Vault, captures: list[Capture], report: CaptureReport, dry_run: bool) -> None:
-    from netnotes.store.notefile import read_text_file
+    from netnotes.store.memory_files import append_memory, read_memory
     from netnotes.store.writer import note_lock
 
-    state = vault.root / STATE_FILE
+    state = vault.root / CAPTURE_MEMORY
     with note_lock(vault.locks_dir, state):
-        held = read_text_file(state, "netnotes' capture memory", limit=64 * 1024 * 1024)
-        lines = (line.strip() for line in (held or "").splitlines())
-        known = {line for line in lines if line and not line.startswith("#")}
+        held, known = read_memory(state, "netnotes' capture memory")
         by_note: dict[str, list[Capture]] = {}
         for capture in captures:
             if all(remembered(m) in known for m in capture.message_ids):
@@ -227,7 +224,7 @@ def _write(vault: Vault, captures: list[Capture], report: CaptureReport, dry_run
         ids = [remembered(m) for caps in by_note.values() for c in caps for m in c.message_ids]
         new = [line for line in dict.fromkeys(ids) if line not in known]
         if new and not dry_run:
-            _remember(vault, state, held, new)
+            append_memory(vault, state, held, _STATE_HEADER, new)
 
 
 def _write_note(
@@ -282,15 +279,3 @@ def _holds(contact: Contact, capture: Capture) -> bool:
         and fold(entry.text) == topic
         for entry in contact.interactions
     )
-
-
-def _remember(vault: Vault, state: Path, held: str | None, new: list[str]) -> None:
-    """Append to the memory as read under its lock (`held`), in one atomic write of the
-    whole file through the output writer: what was there stays in its order, so git's
-    union merge keeps both sides."""
-    from netnotes.store.output import write_output
-
-    text = held if held else _STATE_HEADER
-    if not text.endswith("\n"):
-        text += "\n"
-    write_output(vault, state, (text + "".join(f"{line}\n" for line in new)).encode())

@@ -243,10 +243,9 @@ def _say_plan(the_plan: Plan, report: PhoneReport) -> None:
 
 
 def _dismissed(vault: Vault) -> set[str]:
-    from netnotes.store.notefile import read_text_file
+    from netnotes.store.memory_files import read_memory
 
-    text = read_text_file(vault.root / PHONE_MEMORY, "netnotes' dismissed to-dos") or ""
-    return {line.strip() for line in text.splitlines() if line.strip() and line[:1] != "#"}
+    return read_memory(vault.root / PHONE_MEMORY, "netnotes' dismissed to-dos")[1]
 
 
 def _dismiss(vault: Vault, uids: list[str], report: PhoneReport) -> None:
@@ -258,18 +257,12 @@ def _dismiss(vault: Vault, uids: list[str], report: PhoneReport) -> None:
 
 
 def _remember(vault: Vault, uids: list[str]) -> None:
-    """Append under the file's lock, in one atomic write through the output writer: what
-    was there stays in its order, so git's union merge keeps both sides."""
-    from netnotes.store.notefile import read_text_file
-    from netnotes.store.output import write_output
+    from netnotes.store.memory_files import append_memory, read_memory
     from netnotes.store.writer import note_lock
 
     path = vault.root / PHONE_MEMORY
     with note_lock(vault.locks_dir, path):
-        text = read_text_file(path, "netnotes' dismissed to-dos") or _MEMORY_HEADER
-        if not text.endswith("\n"):
-            text += "\n"
-        held = {line.strip() for line in text.splitlines()}
+        text, held = read_memory(path, "netnotes' dismissed to-dos")
         new = [uid for uid in dict.fromkeys(uids) if uid not in held]
         if new:
-            write_output(vault, path, (text + "".join(f"{uid}\n" for uid in new)).encode())
+            append_memory(vault, path, text, _MEMORY_HEADER, new)
