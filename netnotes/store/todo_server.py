@@ -44,8 +44,12 @@ class TodoServer:
         self.client = caldav.DAVClient(
             url=self.url, username=self.settings.get("user"), password=secret
         )
-        with self._said("cannot open the collection"):
-            self.calendar = self._collection(caldav)
+        try:
+            with self._said("cannot open the collection"):
+                self.calendar = self._collection(caldav)
+        except BaseException:
+            self.client.close()  # __exit__ is not called when __enter__ fails: its threads
+            raise  # would outlive the run (and pile up in a watcher that tries again)
         return self
 
     def __exit__(self, *_) -> None:
