@@ -200,7 +200,6 @@ def _to_the_phone(server, the_plan: Plan, texts, alarm, report: PhoneReport) -> 
     from netnotes.store.todo_server import Conflict
 
     stamp = datetime.now(UTC).replace(microsecond=0)
-    created: set[str] = set()
     sends = [
         *((f"sent: {summary_of(item)}", lambda i=item: server.create(
             todo_uid(i), todo_text(i, alarm, stamp))) for item in the_plan.create),
@@ -222,8 +221,7 @@ def _to_the_phone(server, the_plan: Plan, texts, alarm, report: PhoneReport) -> 
             report.conflicts.append(str(conflict))
             continue
         report.sent.append(line)
-    created.update(todo_uid(item) for item in the_plan.create)
-    return created
+    return {todo_uid(item) for item in the_plan.create}  # made now, or by a clone meanwhile
 
 
 def _say_plan(the_plan: Plan, report: PhoneReport) -> None:

@@ -34,6 +34,7 @@ from netnotes.app.digest import assemble_live, live_part, write_digest
 from netnotes.core.config import CONFIG_NAME
 from netnotes.core.errors import NetnotesError
 from netnotes.core.live import LiveDigest, Part
+from netnotes.core.model import Contact
 from netnotes.core.rules import Context, make_context
 from netnotes.core.sources import Directory, credit, with_sources
 from netnotes.store.state import SourceState, VaultState
@@ -281,12 +282,7 @@ class Watcher:
             changed |= self._credit_sources()
         for path in changed:
             entry = self.state.entries.get(path)
-            part = None
-            if entry:
-                contact = entry.contact
-                if contact is not None and path in self._external:
-                    contact = with_sources(contact, self._external[path])
-                part = live_part(contact, entry.problems, context)
+            part = live_part(self._person(path), entry.problems, context) if entry else None
             self._live.put(path, part)
         for path in sources_changed:  # a meeting note's own problems
             known = self.sources.notes.get(path)
@@ -344,17 +340,24 @@ class Watcher:
             self._feed_parts, self._feed_context = {}, context
             changed = set(self.state.entries)
         for path in changed:
-            entry = self.state.entries.get(path)
-            if entry is None or entry.contact is None:
+            contact = self._person(path)
+            if contact is None:
                 self._feed_parts.pop(path, None)
-                continue
-            contact = entry.contact
-            if path in self._external:
-                contact = with_sources(contact, self._external[path])
-            self._feed_parts[path] = feed_part(contact, context)
+            else:
+                self._feed_parts[path] = feed_part(contact, context)
         return write_calendar_parts(
             self.vault, (self._feed_parts[path] for path in sorted(self._feed_parts))
         )
+
+    def _person(self, path: str) -> Contact | None:
+        """The contact of the note `path` as every command sees it: what meeting and
+        daily notes credit it with merged in (None for a note that is no contact)."""
+        entry = self.state.entries.get(path)
+        if entry is None or entry.contact is None:
+            return None
+        if path in self._external:
+            return with_sources(entry.contact, self._external[path])
+        return entry.contact
 
     def _credit_sources(self) -> set[str]:
         """Credit the source notes' mentions again; the contacts whose credit changed."""

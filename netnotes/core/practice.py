@@ -31,7 +31,7 @@ class Tally(NamedTuple):
 
     @property
     def median_delay(self) -> float | None:
-        return statistics.median(self.delays) if self.delays else None
+        return median_delay([self])
 
 
 def outreach(contact: Contact, nudge_after: Duration, today: date) -> Tally:

@@ -99,9 +99,6 @@ class Plan:
     moved: list[tuple[Item, PhoneTodo]] = field(default_factory=list)  # due moved later
     deleted: list[str] = field(default_factory=list)  # UIDs deleted on the phone
 
-    def sends(self) -> int:
-        return len(self.create) + len(self.update) + len(self.reopen) + len(self.close)
-
 
 def plan(
     items: Iterable[Item],

@@ -158,17 +158,28 @@ def _note_entries(
             continue  # a sub-folder: its notes are missing, the rest still counts
         if folders is not None:
             folders.append(folder)
-        for entry in entries:
-            name = entry.name
-            try:
-                is_folder = entry.is_dir()
-            except OSError:
-                is_folder = False
-            if is_folder:
-                if not skipped_folder(name) and not entry.is_symlink() and entry.path != prune:
-                    pending.append(entry.path)
-            elif _note_name(name):
-                yield entry if _utf8(name) else _NameNotUtf8(entry)
+        subfolders, notes = _split(entries)
+        pending += [entry.path for entry in subfolders if entry.path != prune]
+        for entry in notes:
+            yield entry if _utf8(entry.name) else _NameNotUtf8(entry)
+
+
+def _split(entries) -> tuple[list[os.DirEntry], list[os.DirEntry]]:
+    """One folder's entries as a listing takes them: the sub-folders it walks into (not
+    hidden, cache or template folders, and not links to folders, as os.walk does not
+    follow them) and the notes (a link to a file is a note)."""
+    folders, notes = [], []
+    for entry in entries:
+        try:
+            is_folder = entry.is_dir()
+        except OSError:
+            is_folder = False
+        if is_folder:
+            if not skipped_folder(entry.name) and not entry.is_symlink():
+                folders.append(entry)
+        elif _note_name(entry.name):
+            notes.append(entry)
+    return folders, notes
 
 
 def _utf8(name: str) -> bool:
@@ -230,22 +241,11 @@ def stat_source_files(vault: Vault) -> list[tuple[str, str, int, int]]:
 def scan_folder(folder: str) -> tuple[list[str], list[str]]:
     """(sub-folders to walk, note names) of one folder of the vault, as the listings walk
     it: hidden, cache and template folders and links to folders left out."""
-    folders, names = [], []
     try:
-        entries = list(os.scandir(folder))
+        folders, notes = _split(list(os.scandir(folder)))
     except OSError:
         return [], []
-    for entry in entries:
-        try:
-            is_folder = entry.is_dir()
-        except OSError:
-            is_folder = False
-        if is_folder:
-            if not skipped_folder(entry.name) and not entry.is_symlink():
-                folders.append(entry.name)
-        elif _note_name(entry.name):
-            names.append(entry.name)
-    return folders, names
+    return [entry.name for entry in folders], [entry.name for entry in notes]
 
 
 def in_people_folder(vault: Vault, relative: str) -> bool:
