@@ -92,16 +92,17 @@ def old_vault(base: Path, contacts: int) -> tuple[Path, list[str]]:
     return vault, people
 
 
-def first_passes(base: Path, vault: Path, source: Path, runs: int) -> tuple[list, list[str]]:
+def first_and_again(base: Path, vault: Path, source: Path, runs: int):
     """`runs` first captures of `source`, each on a fresh copy of `vault` (copytree keeps
-    the old mtimes), and the command of the last copy for the runs that follow."""
-    found = []
+    the old mtimes), then `runs` captures with nothing new on the last copy: (the first
+    passes, those again, the command of the last copy for the runs that follow)."""
+    first = []
     for run in range(runs):
         fresh = base / f"vault-{run}"
         shutil.copytree(vault, fresh)
         command = [*NETNOTES, "--vault", str(fresh), "capture", str(source)]
-        found.append(timed(command))
-    return found, command
+        first.append(timed(command))
+    return first, [timed(command) for _ in range(runs)], command
 
 
 def row(label: str, results: list) -> tuple[str, float, int]:
@@ -114,8 +115,7 @@ def bench(messages: int, contacts: int, runs: int) -> list[tuple[str, float, int
         vault, people = old_vault(base, contacts)
         mail = base / "Mail"
         write_maildir(mail, messages, people)
-        first, command = first_passes(base, vault, mail, runs)
-        again = [timed(command) for _ in range(runs)]
+        first, again, command = first_and_again(base, vault, mail, runs)
         rng = random.Random(99)
         newer = []
         for run in range(runs):
@@ -160,8 +160,7 @@ def bench_calendar(events: int, contacts: int, runs: int) -> list[tuple[str, flo
         vault, people = old_vault(base, contacts)
         calendar = base / "work.ics"
         write_calendar(calendar, events, people)
-        first, command = first_passes(base, vault, calendar, runs)
-        again = [timed(command) for _ in range(runs)]
+        first, again, _ = first_and_again(base, vault, calendar, runs)
         return [row("first pass", first), row("nothing new", again)]
 
 
