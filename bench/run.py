@@ -13,9 +13,13 @@ the median of `--runs` runs (peak memory: the maximum resident set size) of:
 - `netnotes digest` cold (no index cache), warm (nothing changed) and after
   one note changed;
 - every command on the warm vault (bench/commands.py), as a multiple of
-  `netnotes --help` measured in the same run;
+  `netnotes --help` measured in the same run, and the commands that read or
+  write the whole vault: list, find, dupes, merge, stats, share, export, add,
+  find after a pull, import (bench/heavy.py; a row slower than 3 s is timed
+  once after its warm-up run, and says so);
 - the watcher: save → DUE.md latency over `--saves` editor-style saves, with a
-  real observer and the default debounce (bench/watch_latency.py);
+  real observer and the default debounce, then save → due.ics with a
+  calendar feed kept too (bench/watch_latency.py);
 - a vault of 10,000 contacts and `--dated` meeting and daily notes that link
   them: the naive baseline (which parses those notes too), the digest cold,
   warm, and after a meeting note or a contact changed.
@@ -99,6 +103,7 @@ def median_of(
 def bench_size(size: int, entries: int, runs: int, naive_up_to: int, saves: int) -> list[tuple]:
     """[(label, median seconds, peak MB)] for one vault size."""
     from bench.commands import command_rows
+    from bench.heavy import heavy_rows, import_rows
     from bench.watch_latency import measure_vault
 
     with tempfile.TemporaryDirectory() as folder:
@@ -133,11 +138,20 @@ def bench_size(size: int, entries: int, runs: int, naive_up_to: int, saves: int)
         rows.append(("digest warm", *median_of(runs, digest)))
         rows.append(("digest, one note changed", *median_of(runs, digest, change_one_note)))
         rows += command_rows(root, size, runs)
+        rows += heavy_rows(root, size, runs, Path(folder))
         drop_cache()  # the watcher's cold start is reported on its own
         watched = measure_vault(root, size, saves)
         rows.append(("watch: start, cold", watched["cold_start"], 0))
         rows.append(("watch: save -> DUE.md", watched["median"], 0))
         rows.append(("watch: worst save", watched["worst"], 0))
+        config = root / "netnotes.toml"
+        settings = config.read_text()
+        config.write_text('calendar = "due.ics"\n' + settings)
+        rows.append(
+            ("watch: save -> due.ics", measure_vault(root, size, saves, "Feed Marker")["median"], 0)
+        )
+        config.write_text(settings)
+        rows += import_rows(root, size, runs, Path(folder))
         return rows
 
 
@@ -178,11 +192,11 @@ def print_size(size: int, entries: int, rows: list[tuple], title: str | None = N
     by_label = {label: seconds for label, seconds, _ in rows}
     naive, help_time = by_label.get("naive baseline"), by_label["--help"]
     print(f"\n{title or f'{size} contacts × {entries} entries'}")
-    print(f"  {'':30}{'median':>9}  {'× --help':>8}  {'× naive':>8}  {'peak MB':>8}")
+    print(f"  {'':44}{'median':>9}  {'× --help':>8}  {'× naive':>8}  {'peak MB':>8}")
     for label, seconds, memory in rows:
         of_naive = f"{seconds / naive:>8.3f}" if naive else f"{'':>8}"
         peak = f"{memory:>8}" if memory else f"{'':>8}"
-        print(f"  {label:30}{seconds:>8.3f}s  {seconds / help_time:>8.2f}  {of_naive}  {peak}")
+        print(f"  {label:44}{seconds:>8.3f}s  {seconds / help_time:>8.2f}  {of_naive}  {peak}")
 
 
 def print_growth(sizes: list[int], results: dict[int, list[tuple]]) -> None:
@@ -190,14 +204,14 @@ def print_growth(sizes: list[int], results: dict[int, list[tuple]]) -> None:
     if len(sizes) < 2:
         return
     print("\ngrowth with the vault (median seconds; last column: largest ÷ smallest)")
-    print(f"  {'':30}" + "".join(f"{size:>10}" for size in sizes) + f"{'growth':>9}")
+    print(f"  {'':44}" + "".join(f"{size:>10}" for size in sizes) + f"{'growth':>9}")
     labels = [label for label, _, _ in results[sizes[0]]]
     for label in labels:
         figures = [dict((r[0], r[1]) for r in results[size]).get(label) for size in sizes]
         if None in figures:
             continue
         cells = "".join(f"{figure:>9.3f}s" for figure in figures)
-        print(f"  {label:30}{cells}{figures[-1] / figures[0]:>8.1f}×")
+        print(f"  {label:44}{cells}{figures[-1] / figures[0]:>8.1f}×")
 
 
 def main() -> None:

@@ -34,8 +34,11 @@ def measure(size: int, saves: int, calendar: bool = False) -> dict:
         return measure_vault(root, size, saves)
 
 
-def measure_vault(root: Path, size: int, saves: int) -> dict:
-    """Start a watcher on the vault at `root` (its notes get rewritten), then time saves."""
+def measure_vault(root: Path, size: int, saves: int, marker: str = "Latency Marker") -> dict:
+    """Start a watcher on the vault at `root` (its notes get rewritten), then time saves.
+
+    Each save names its contact `marker` and a number: a second measurement on the
+    same vault needs markers of its own, or the first one's would be found at once."""
     regenerated = threading.Event()
     feed = root / "due.ics" if "due.ics" in (root / "netnotes.toml").read_text() else None
 
@@ -54,16 +57,16 @@ def measure_vault(root: Path, size: int, saves: int) -> dict:
     digest = root / "DUE.md"
     for number in range(saves):
         note = notes[(number * 7919) % len(notes)]
-        marker = f"Latency Marker {number}"
-        text = f"---\nname: {marker}\ncadence: 1 day\n---\n## Log\n- 2026-01-01 call\n"
+        name = f"{marker} {number}"
+        text = f"---\nname: {name}\ncadence: 1 day\n---\n## Log\n- 2026-01-01 call\n"
         temporary = note.with_name(f".{note.name}.tmp")
         temporary.write_text(text, encoding="utf-8")
         regenerated.clear()
         saved = time.perf_counter()
         os.replace(temporary, note)
         deadline = saved + 30
-        while marker not in digest.read_text(encoding="utf-8") or (
-            feed is not None and marker not in feed.read_text(encoding="utf-8")
+        while name not in digest.read_text(encoding="utf-8") or (
+            feed is not None and name not in feed.read_text(encoding="utf-8")
         ):
             regenerated.wait(0.005)
             regenerated.clear()
