@@ -303,3 +303,47 @@ def test_an_unchanged_vault_writes_the_calendar_from_its_memo(example_vault, mon
     os.utime(note, (stamp, stamp))
     assert "due.ics: written\n" in run(example_vault, "digest", "--write").stderr
     assert len(made) == 2 and (example_vault / "due.ics").read_bytes() != first
+
+
+def _aged(vault: Path) -> None:
+    """Every note saved a minute ago: old enough for the index to keep what it made."""
+    import os
+    import time
+
+    stamp = time.time() - 60
+    for path in vault.rglob("*.md"):
+        os.utime(path, (stamp, stamp))
+
+
+def test_the_kept_cards_and_events_follow_each_edit_as_an_export_without_the_cache(
+    example_vault,
+):
+    """Issue 28: each note's card and events are kept in the index; after an edit, a new
+    note, a deleted one and a meeting note that credits a contact, the export is byte for
+    byte what a run that reads every note without the cache makes."""
+    for kind in ("vcard", "ics"):
+        assert run(example_vault, "export", kind).exit_code == 0
+    _aged(example_vault)
+    first = {kind: run(example_vault, "export", kind).stdout_bytes for kind in ("vcard", "ics")}
+    contacts = example_vault / "contacts"
+    sam = contacts / "sam-ortiz.md"
+    sam.write_text(sam.read_text().replace("name: Sam Ortiz", "name: Samuel Ortiz"))
+    (contacts / "new-person.md").write_text(
+        "---\nname: New Person\nemails: [new@x.example]\nbirthday: --12-24\n---\n"
+    )
+    (contacts / "raj-patel.md").unlink()
+    (example_vault / "meetings").mkdir(exist_ok=True)
+    (example_vault / "meetings" / "2026-11-20 Lunch.md").write_text(
+        "---\ndate: 2026-11-20\nattendees: ['[[Aisha Rahman]]']\n---\n\n# Lunch\n"
+    )
+    _aged(example_vault)
+    for kind in ("vcard", "ics"):
+        kept = run(example_vault, "export", kind).stdout_bytes
+        assert kept == run(example_vault, "--no-cache", "export", kind).stdout_bytes
+        assert kept != first[kind]
+    cards = run(example_vault, "export", "vcard").stdout_bytes.decode("utf-8")
+    assert "FN:Samuel Ortiz\r\n" in cards and "FN:Sam Ortiz\r\n" not in cards
+    assert "EMAIL:new@x.example\r\n" in cards and "contacts/raj-patel.md" not in cards
+    feed = run(example_vault, "export", "ics").stdout_bytes.decode("utf-8")
+    assert "SUMMARY:New Person's birthday\r\n" in feed and "Samuel Ortiz" in feed
+    assert "Thank: Aisha Rahman" in feed  # the lunch the meeting note credits her with

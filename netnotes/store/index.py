@@ -41,7 +41,9 @@ INDEX_NAME = "index.sqlite"
 # timestamp tick on coarse file systems; it is parsed but not cached yet.
 RACY_SECONDS = 2.0
 PARALLEL_FROM = 400  # notes to parse before a pool of processes pays for itself
-KEPT_RESULTS = 4  # today's, and a few other horizons or days
+# Per-note results kept (newest written first): the digest's and the feed's for today and
+# a day or two before, with and without source notes, `list`'s summaries, the cards.
+KEPT_RESULTS = 8
 
 # What a damaged cache raises: SQLite's errors, and the UnicodeDecodeError Python's
 # sqlite3 raises when a changed byte makes a schema or error message invalid UTF-8.
