@@ -257,3 +257,66 @@ def test_a_snoozed_contact_is_snoozed_everywhere_not_overdue(vault):
     assert (states["overdue"], states["snoozed"]) == (0, 1)
     prepared = json.loads(run(vault, "prep", "sam", "--format", "json"))
     assert prepared["cadence"] == "every 1 month; snoozed until 2026-12-20"
+
+
+def _aged(vault: Path) -> None:
+    """Every note saved a minute ago: old enough for the index to keep what it made."""
+    stamp = time.time() - 60
+    for path in vault.rglob("*.md"):
+        os.utime(path, (stamp, stamp))
+
+
+def said(vault: Path, *args: str) -> bytes:
+    """What the command writes to stdout, byte for byte (a card's CRLF kept)."""
+    result = CliRunner().invoke(cli, ["--vault", str(vault), *args],
+                                env={"NETNOTES_TODAY": TODAY})  # fmt: skip
+    assert result.exit_code == 0, (args, result.output)
+    return result.stdout_bytes
+
+
+KEPT = {
+    "vcard": ("export", "vcard"),
+    "ics": ("export", "ics"),
+    "stats": ("stats", "--format", "json"),
+}
+
+
+def test_the_kept_cards_events_and_stats_follow_each_edit_as_a_run_without_the_cache(
+    example_vault,
+):
+    """Issue 28: each note's card, events and part of the stats are kept in the index;
+    after an edit, a new note, a deleted one and a meeting note that credits a contact,
+    each command says byte for byte what a run that reads every note without the cache
+    says."""
+    for command in KEPT.values():
+        said(example_vault, *command)
+    _aged(example_vault)
+    first = {kind: said(example_vault, *command) for kind, command in KEPT.items()}
+    contacts = example_vault / "contacts"
+    sam = contacts / "sam-ortiz.md"
+    sam.write_text(sam.read_text().replace("name: Sam Ortiz", "name: Samuel Ortiz"))
+    (contacts / "new-person.md").write_text(
+        "---\nname: New Person\nemails: [new@x.example]\nbirthday: --12-24\n---\n"
+    )
+    (contacts / "raj-patel.md").unlink()
+    _aged(example_vault)
+    before_lunch = json.loads(run(example_vault, "stats", "--format", "json"))
+    (example_vault / "meetings").mkdir(exist_ok=True)
+    (example_vault / "meetings" / "2026-11-20 Lunch.md").write_text(
+        "---\ndate: 2026-11-20\nattendees: ['[[Aisha Rahman]]']\n---\n\n# Lunch\n"
+    )
+    _aged(example_vault)
+    for kind, command in KEPT.items():
+        kept = said(example_vault, *command)
+        assert kept == said(example_vault, "--no-cache", *command), kind
+        assert kept != first[kind], kind
+    cards = said(example_vault, "export", "vcard").decode("utf-8")
+    assert "FN:Samuel Ortiz\r\n" in cards and "FN:Sam Ortiz\r\n" not in cards
+    assert "EMAIL:new@x.example\r\n" in cards and "contacts/raj-patel.md" not in cards
+    feed = said(example_vault, "export", "ics").decode("utf-8")
+    assert "SUMMARY:New Person's birthday\r\n" in feed and "Samuel Ortiz" in feed
+    assert "Thank: Aisha Rahman" in feed  # the lunch the meeting note credits her with
+    stats = json.loads(run(example_vault, "stats", "--format", "json"))
+    assert stats["contacts"] == json.loads(first["stats"])["contacts"]  # one in, one out
+    november = stats["monthly"][-1]  # the lunch, the month's one more interaction
+    assert november["interactions"] == before_lunch["monthly"][-1]["interactions"] + 1

@@ -58,29 +58,11 @@ def export_calendar(vault: Vault, today: date) -> bytes:
     from functools import partial
 
     from netnotes.formats.calendar import assemble_feed
-    from netnotes.store import index
-    from netnotes.store.loading import (
-        known_people,
-        per_note_results,
-        results_with_extras,
-        source_interactions,
-    )
-    from netnotes.store.source_notes import list_sources
+    from netnotes.store.loading import credited_results
 
     context = feed_context(vault, today)
-    key = index.context_key("feed", today.toordinal(), context.config)
-    results = per_note_results(vault, key, partial(feed_values, context=context), tuple)
-    sources = list_sources(vault)
-    if sources:
-        external, _, _ = source_interactions(vault, known_people(vault), sources)
-        results = results_with_extras(
-            vault,
-            index.context_key("feed with sources", today.toordinal(), context.config),
-            results,
-            {path: tuple(map(tuple, found)) for path, found in external.items()},
-            partial(feed_values_with_sources, context=context),
-            tuple,
-        )
+    key = ("feed", today.toordinal(), context.config)
+    results = credited_results(vault, key, partial(feed_values, context=context), tuple)
     ordered = sorted(results, key=lambda result: result[0].path)
     return assemble_feed(values[0] for _, values in ordered if values[0] is not None)
 
@@ -88,15 +70,6 @@ def export_calendar(vault: Vault, today: date) -> bytes:
 def feed_values(contact: Contact | None, problems, *, context) -> tuple[bytes | None]:
     """One note's events as the index keeps them (run in the parsing workers)."""
     return (feed_part(contact, context) if contact is not None else None,)
-
-
-def feed_values_with_sources(contact: Contact | None, problems, external: tuple, *, context):
-    """`feed_values` of a contact with what source notes credit it with merged in."""
-    from netnotes.core.sources import External, with_sources
-
-    if contact is not None:
-        contact = with_sources(contact, [External(*entry) for entry in external])
-    return feed_values(contact, problems, context=context)
 
 
 def feed_context(vault: Vault, today: date):

@@ -229,6 +229,40 @@ def summaries_with_sources(vault: Vault, summaries: list, listing=None) -> list:
 
 
 @index.collector_paused()
+def credited_results(
+    vault: Vault, key_parts: tuple, compute: index.PerNote, decode: Callable[[tuple], Any]
+) -> list[tuple[index.Record, Any]]:
+    """`per_note_results` of every contact as every command sees it: a contact that meeting
+    or daily notes credit is computed with those interactions merged in (`people`), each
+    note's values kept under `key_parts` (with or without its credits) while the note and
+    what credits it are unchanged (`export`, `stats`)."""
+    from functools import partial
+
+    from netnotes.store.source_notes import list_sources
+
+    results = per_note_results(vault, index.context_key(*key_parts), compute, decode)
+    sources = list_sources(vault)
+    if not sources:
+        return results
+    external, _, _ = source_interactions(vault, known_people(vault), sources)
+    return results_with_extras(
+        vault,
+        index.context_key("with sources", *key_parts),
+        results,
+        {path: tuple(map(tuple, found)) for path, found in external.items()},
+        partial(_with_credits, compute),
+        decode,
+    )
+
+
+def _with_credits(compute: index.PerNote, contact: Contact | None, problems, external: tuple):
+    from netnotes.core.sources import External, with_sources
+
+    if contact is not None:
+        contact = with_sources(contact, [External(*entry) for entry in external])
+    return compute(contact, problems)
+
+
 def results_with_extras(
     vault: Vault,
     key: str,
