@@ -278,16 +278,17 @@ KEPT = {
     "vcard": ("export", "vcard"),
     "ics": ("export", "ics"),
     "stats": ("stats", "--format", "json"),
+    "dupes": ("dupes",),
 }
 
 
-def test_the_kept_cards_events_and_stats_follow_each_edit_as_a_run_without_the_cache(
+def test_what_the_index_keeps_per_note_follows_each_edit_as_a_run_without_the_cache(
     example_vault,
 ):
-    """Issue 28: each note's card, events and part of the stats are kept in the index;
-    after an edit, a new note, a deleted one and a meeting note that credits a contact,
-    each command says byte for byte what a run that reads every note without the cache
-    says."""
+    """Issue 28: each note's card, events, part of the stats and duplicate keys are kept
+    in the index; after an edit, a new note, a deleted one and a meeting note that
+    credits a contact, each command says byte for byte what a run that reads every note
+    without the cache says."""
     for command in KEPT.values():
         said(example_vault, *command)
     _aged(example_vault)
@@ -296,7 +297,8 @@ def test_the_kept_cards_events_and_stats_follow_each_edit_as_a_run_without_the_c
     sam = contacts / "sam-ortiz.md"
     sam.write_text(sam.read_text().replace("name: Sam Ortiz", "name: Samuel Ortiz"))
     (contacts / "new-person.md").write_text(
-        "---\nname: New Person\nemails: [new@x.example]\nbirthday: --12-24\n---\n"
+        "---\nname: New Person\nemails: [new@x.example, Grace@TalentPartners.example]\n"
+        "birthday: --12-24\n---\n"
     )
     (contacts / "raj-patel.md").unlink()
     _aged(example_vault)
@@ -316,6 +318,10 @@ def test_the_kept_cards_events_and_stats_follow_each_edit_as_a_run_without_the_c
     feed = said(example_vault, "export", "ics").decode("utf-8")
     assert "SUMMARY:New Person's birthday\r\n" in feed and "Samuel Ortiz" in feed
     assert "Thank: Aisha Rahman" in feed  # the lunch the meeting note credits her with
+    assert said(example_vault, "dupes") == (
+        b"contacts/grace-liu.md  contacts/new-person.md  "
+        b"same e-mail: grace@talentpartners.example\n"
+    )
     stats = json.loads(run(example_vault, "stats", "--format", "json"))
     assert stats["contacts"] == json.loads(first["stats"])["contacts"]  # one in, one out
     november = stats["monthly"][-1]  # the lunch, the month's one more interaction

@@ -34,13 +34,10 @@ def export_vcard(vault: Vault) -> str:
     from netnotes.store import index
     from netnotes.store.loading import per_note_results
 
-    key = index.context_key("vcard", VCARD_VERSION, vault.config)
+    key = index.context_key("vcard", vault.config)
     results = per_note_results(vault, key, card_values, tuple)
     return "".join(values[0] for record, values in sorted(results, key=lambda r: r[0].path)
                    if values[0] is not None)  # fmt: skip
-
-
-VCARD_VERSION = 1  # bump when write_vcards writes a card differently: cached cards go
 
 
 def card_values(contact: Contact | None, problems) -> tuple[str | None]:
