@@ -3,6 +3,7 @@ attendees make a note (docs/safety.md, "One way to make a note"), and its file n
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from datetime import date
@@ -76,14 +77,10 @@ def note_from_template(
     template leaves empty (`company:`, `emails: []`) and the values do not fill is not
     written; the template gives the keys' order and spelling, not `null`s.
     """
-    end = front_matter_end(template)
-    head, body = template[:end], template[end:]
-    head = head.replace("{name}", yaml_scalar(name)).replace("{today}", today.isoformat())
-    body = body.replace("{name}", inert_in_text(name)).replace("{today}", today.isoformat())
-    text = head + body
-    _refuse_a_broken_template(text)
+    _refuse_a_broken_template(template)
+    text = _filled(template, name, today)
     given = {key: value for key, value in values.items() if value}
-    if "name:" not in head:
+    if "name:" not in text[: front_matter_end(text)]:
         given = {"name": name, **given}
     for key, value in given.items():
         spelled = yaml_scalar(value) if isinstance(value, str) else yaml_flow_list(list(value))
@@ -122,11 +119,25 @@ def inert_in_text(name: str) -> str:
     return _TAG_SIGN.sub(r"\#", _LEADING_DATE.sub(r"\1\2\\\3", name, count=1))
 
 
-def _refuse_a_broken_template(text: str) -> None:
+def _filled(template: str, name: str, today: date) -> str:
+    """The template with `{name}` and `{today}` filled: a value in the front matter (the
+    value emitter's scalar), text below it (`inert_in_text`)."""
+    end = front_matter_end(template)
+    head, body = template[:end], template[end:]
+    head = head.replace("{name}", yaml_scalar(name)).replace("{today}", today.isoformat())
+    body = body.replace("{name}", inert_in_text(name)).replace("{today}", today.isoformat())
+    return head + body
+
+
+@functools.lru_cache(maxsize=4)
+def _refuse_a_broken_template(template: str) -> None:
     """A template whose front matter does not parse (a YAML list, an unclosed bracket)
-    would make a note that is left out of everything: no note is made from it."""
+    would make a note that is left out of everything: no note is made from it. Checked
+    once a template, filled with a sample name: a name is always a quoted scalar there,
+    so no name can break a template that parses (an import makes thousands of notes)."""
     from netnotes.core.parse import parse_note
 
+    text = _filled(template, "Sample Name", date(2000, 1, 1))
     _, problems = parse_note(TEMPLATE_PATH, text.encode("utf-8"))
     for problem in problems:
         if problem.severity is Severity.ERROR:

@@ -80,7 +80,9 @@ def atomic_write(path: Path, data: bytes) -> None:
     _sync_folder(path.parent)
 
 
-def create_new(path: Path, data: bytes, *, lock_dir: Path | None = None) -> None:
+def create_new(
+    path: Path, data: bytes, *, lock_dir: Path | None = None, sync_folder: bool = True
+) -> None:
     """Write a new file at `path` atomically; FileExistsError if anything is there.
 
     The data goes to a temporary file first and is then hard-linked into
@@ -88,10 +90,13 @@ def create_new(path: Path, data: bytes, *, lock_dir: Path | None = None) -> None
     note behind, and a file that appeared meanwhile is never clobbered.
     With `lock_dir` (a note), under the note's lock, and remembered as netnotes'
     own write: the next command that edits it need not wait for it to settle.
+    `sync_folder=False`: the caller makes many notes in the folder and syncs it once
+    after the last (`sync_folders`); the note's bytes are on disk before it appears, so a
+    crash before that may lose a whole new note, never leave part of one.
     """
     if lock_dir is not None:
         with note_lock(lock_dir, path) as lock:
-            create_new(path, data)
+            create_new(path, data, sync_folder=sync_folder)
             _remember_own_write(lock, path)
         return
     temporary = _write_temporary(path, data, None)
@@ -111,7 +116,14 @@ def create_new(path: Path, data: bytes, *, lock_dir: Path | None = None) -> None
     finally:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
-    _sync_folder(path.parent)
+    if sync_folder:
+        _sync_folder(path.parent)
+
+
+def sync_folders(folders) -> None:
+    """Make the notes created in these folders with `sync_folder=False` durable."""
+    for folder in folders:
+        _sync_folder(folder)
 
 
 def _links_unsupported(error: OSError) -> bool:
