@@ -841,8 +841,7 @@ def share(ctx, text, limit, output_format, log_names) -> None:
     """
     import json
 
-    from netnotes.app.share import rank, render_share
-    from netnotes.store.loading import people
+    from netnotes.app.share import ranked, render_share
 
     vault = _vault(ctx)
     if log_names:
@@ -853,7 +852,7 @@ def share(ctx, text, limit, output_format, log_names) -> None:
                                       direction="out")  # fmt: skip
             _say(f"{written.contact.path}:{written.line}: {written.summary}")
         return
-    hits = rank(vault, people(vault), text, _today(), limit)
+    hits = ranked(vault, text, _today(), limit)
     if output_format == "json":
         click.echo(json.dumps(hits, indent=2, ensure_ascii=False))
     elif hits:

@@ -279,6 +279,7 @@ KEPT = {
     "ics": ("export", "ics"),
     "stats": ("stats", "--format", "json"),
     "dupes": ("dupes",),
+    "share": ("share", "--format", "json", "climate tech and quantum hiring"),
 }
 
 
@@ -298,14 +299,14 @@ def test_what_the_index_keeps_per_note_follows_each_edit_as_a_run_without_the_ca
     sam.write_text(sam.read_text().replace("name: Sam Ortiz", "name: Samuel Ortiz"))
     (contacts / "new-person.md").write_text(
         "---\nname: New Person\nemails: [new@x.example, Grace@TalentPartners.example]\n"
-        "birthday: --12-24\n---\n"
+        "birthday: --12-24\ninterests: [climate tech]\n---\n"
     )
     (contacts / "raj-patel.md").unlink()
     _aged(example_vault)
     before_lunch = json.loads(run(example_vault, "stats", "--format", "json"))
     (example_vault / "meetings").mkdir(exist_ok=True)
-    (example_vault / "meetings" / "2026-11-20 Lunch.md").write_text(
-        "---\ndate: 2026-11-20\nattendees: ['[[Aisha Rahman]]']\n---\n\n# Lunch\n"
+    (example_vault / "meetings" / "2026-11-20 Quantum lunch.md").write_text(
+        "---\ndate: 2026-11-20\nattendees: ['[[Aisha Rahman]]']\n---\n\n# Quantum lunch\n"
     )
     _aged(example_vault)
     for kind, command in KEPT.items():
@@ -322,6 +323,10 @@ def test_what_the_index_keeps_per_note_follows_each_edit_as_a_run_without_the_ca
         b"contacts/grace-liu.md  contacts/new-person.md  "
         b"same e-mail: grace@talentpartners.example\n"
     )
+    hits = json.loads(said(example_vault, *KEPT["share"]))
+    assert (hits[0]["contact"], hits[0]["reasons"]) == ("New Person", ["interests: climate tech"])
+    aisha = next(hit for hit in hits if hit["contact"] == "Aisha Rahman")
+    assert aisha["reasons"][0] == "note: climate, quantum"  # quantum: the meeting note's
     stats = json.loads(run(example_vault, "stats", "--format", "json"))
     assert stats["contacts"] == json.loads(first["stats"])["contacts"]  # one in, one out
     november = stats["monthly"][-1]  # the lunch, the month's one more interaction

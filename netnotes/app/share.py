@@ -28,7 +28,6 @@ from datetime import date
 from itertools import pairwise
 from urllib.parse import unquote, urlparse
 
-from netnotes.app.stats import state_of
 from netnotes.core.model import Contact
 from netnotes.core.names import fold
 from netnotes.store.vault import Vault
@@ -73,37 +72,85 @@ def _terms_of_folded(folded: str) -> list[str]:
     ]
 
 
-class _Person:
-    """A contact's words, field by field, as the ranking reads them. The note is folded
-    once; only a note that holds a query word somewhere is split into words (splitting
-    every note made `share` 60 % slower at 10,000 notes); its length is its folded words."""
+def share_row(contact: Contact | None, problems, *, context, root: str) -> tuple:
+    """One contact's part of `share` as plain values, kept in the index for the day (run in
+    the parsing workers): name, path, archived, interests, tags, company, role, its
+    keep-in-touch state, its note's length in folded words, and the words of what meeting
+    and daily notes credit it with. The note's words are read only when it may hold a
+    query word (`rank`)."""
+    from pathlib import Path
 
-    def __init__(self, vault: Vault, contact: Contact, terms: set[str]) -> None:
-        self.contact = contact
+    from netnotes.core.rules import keep_in_touch
+
+    if contact is None:
+        return (None,)
+    credited = " ".join(entry.text for entry in contact.interactions if entry.source)
+    folded = fold(_body(Path(root) / contact.path) + " " + credited)
+    return (
+        contact.name, contact.path, contact.archived, tuple(contact.interests),
+        tuple(contact.tags), contact.company, contact.role,
+        keep_in_touch(contact, context).state, folded.count(" ") + 1 if folded else 0, credited,
+    )  # fmt: skip
+
+
+class _Person:
+    """A contact's words, field by field, as the ranking reads them (from its `share_row`).
+    Only a note that may hold a query word is read and split into words (splitting every
+    note made `share` 60 % slower at 10,000 notes)."""
+
+    def __init__(self, vault: Vault, row: tuple, terms: set[str], may_hold: bool) -> None:
+        (self.name, self.path, _, interests, tags, company, role, self.state, self.length,
+         credited) = row  # fmt: skip
         self.phrases = {
-            "interests": [(value, _terms(value)) for value in contact.interests],
-            "tags": [(tag, _terms(tag.replace("-", " "))) for tag in contact.tags],
-            "company": [(contact.company, _terms(contact.company))] if contact.company else [],
-            "role": [(contact.role, _terms(contact.role))] if contact.role else [],
+            "interests": [(value, _terms(value)) for value in interests],
+            "tags": [(tag, _terms(tag.replace("-", " "))) for tag in tags],
+            "company": [(company, _terms(company))] if company else [],
+            "role": [(role, _terms(role))] if role else [],
         }
-        folded = fold(_note_text(vault, contact))
-        self.length = folded.count(" ") + 1 if folded else 0
-        holds = any(term in folded for term in terms)
-        self.note = _terms_of_folded(folded) if holds else []
+        self.note: list[str] = []
+        if may_hold or any(term in fold(credited) for term in terms):
+            folded = fold(_body(vault.root / self.path) + " " + credited)
+            if any(term in folded for term in terms):
+                self.note = _terms_of_folded(folded)
         self.note_counts = Counter(self.note)
         self.vocabulary = set(self.note_counts).union(
             word for values in self.phrases.values() for _, words in values for word in words
         )
 
 
-def rank(vault: Vault, contacts: list[Contact], text: str, today: date, limit: int) -> list[dict]:
-    """The contacts who would value `text`, best first, each with a score and its reasons."""
+def ranked(vault: Vault, text: str, today: date, limit: int) -> list[dict]:
+    """The contacts who would value `text`, best first, each with a score and its reasons.
+
+    Each contact's part is kept in the index for the day (`share_row`: issue 28, `share`
+    decoded and read every contact, 17.9 s at 100,000 notes); the notes that may hold a
+    query word are the search table's answer (store/search.py), and only they are read."""
+    from functools import partial
+
+    from netnotes.core.rules import make_context
+    from netnotes.store.loading import credited_results
+    from netnotes.store.search import matching_any
+
     query = words_of(text)
     terms = set(query)
-    pairs = set(pairwise(query))
     if not terms:
         return []
-    people = [_Person(vault, contact, terms) for contact in contacts if not contact.archived]
+    context = make_context(today, vault.config)
+    results = credited_results(
+        vault, ("share", today.toordinal(), vault.config),
+        partial(share_row, context=context, root=str(vault.root)), tuple,
+    )  # fmt: skip
+    rows = [row for _, row in results if row[0] is not None and not row[2]]
+    candidates = matching_any(vault, [record for record, _ in results], sorted(terms))
+    people = [
+        _Person(vault, row, terms, candidates is None or row[1] in candidates) for row in rows
+    ]
+    return rank(people, query, limit)
+
+
+def rank(people: list[_Person], query: list[str], limit: int) -> list[dict]:
+    """The people ranked by BM25 against the query's words."""
+    terms = set(query)
+    pairs = set(pairwise(query))
     if not people:
         return []
     holders = Counter(word for person in people for word in person.vocabulary & terms)
@@ -115,13 +162,12 @@ def rank(vault: Vault, contacts: list[Contact], text: str, today: date, limit: i
         score, reasons = _score(person, terms, pairs, idf, average)
         if score <= 0:
             continue
-        state = state_of(person.contact, today, vault)
-        due = state in ("due", "overdue")
+        due = person.state in ("due", "overdue")
         if due:
             reasons.append("keep-in-touch date near or passed")
-        elif state == "dormant":
+        elif person.state == "dormant":
             reasons.append("gone quiet: a reason to write")
-        found.append(({"contact": person.contact.name, "path": person.contact.path,
+        found.append(({"contact": person.name, "path": person.path,
                        "score": round(score, 1), "reasons": reasons}, due))  # fmt: skip
     found.sort(key=lambda pair: (-pair[0]["score"], not pair[1],
                                  pair[0]["contact"].casefold(), pair[0]["path"]))  # fmt: skip
@@ -158,18 +204,16 @@ def _holds_phrase(words: list[str], pairs: set) -> bool:
     return all(pair in pairs for pair in pairwise(words))
 
 
-def _note_text(vault: Vault, contact: Contact) -> str:
-    """The note's body (its front matter is matched key by key), with the words of the
-    interactions meeting and daily notes recorded."""
+def _body(path) -> str:
+    """The note's body: its front matter is matched key by key, not as words."""
     from netnotes.core.frontmatter import split_front_matter
     from netnotes.store.notefile import NoteUnreadable, read_note_bytes
 
     try:
-        text = read_note_bytes(vault.root / contact.path).decode("utf-8-sig", errors="replace")
-        body = split_front_matter(text.replace("\r\n", "\n")).body
+        text = read_note_bytes(path).decode("utf-8-sig", errors="replace")
+        return split_front_matter(text.replace("\r\n", "\n")).body
     except (NoteUnreadable, ValueError):
-        body = ""
-    return body + " " + " ".join(entry.text for entry in contact.interactions if entry.source)
+        return ""
 
 
 _WORD = re.compile(r"[^\W_]+")

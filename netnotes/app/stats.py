@@ -22,11 +22,6 @@ MONTHS = 24
 _SPARKS = "▁▂▃▄▅▆▇█"
 
 
-def state_of(contact: Contact, today: date, vault: Vault) -> str:
-    """Where the contact stands (`rules.keep_in_touch`, as the digest sees it)."""
-    return keep_in_touch(contact, make_context(today, vault.config)).state
-
-
 def vault_stats(vault: Vault, today: date, tag: str | None = None) -> dict:
     """`network_stats` of the vault's contacts (those with `tag`, if given), meeting and
     daily notes counted. Each contact's part is kept in the index for the day, as the

@@ -57,8 +57,14 @@ class SealBroken(Exception):
 
 def matching_paths(vault: Vault, records: list, query: str) -> set[str] | None:
     """The paths of the notes whose fields or text hold the folded query; None to scan."""
-    wanted = fold(query)
-    if len(wanted) < TRIGRAM or not vault.use_cache:
+    return matching_any(vault, records, [query])
+
+
+def matching_any(vault: Vault, records: list, queries: list[str]) -> set[str] | None:
+    """The paths of the notes whose fields or text hold any of the folded queries (one
+    search, one seal check); None to scan, as when any query is too short to search."""
+    wanted = [fold(query) for query in queries]
+    if not wanted or any(len(query) < TRIGRAM for query in wanted) or not vault.use_cache:
         return None
     connection = index.open_cache(vault, TABLES)
     if connection is None:
@@ -76,7 +82,7 @@ def matching_paths(vault: Vault, records: list, query: str) -> set[str] | None:
         connection.close()
 
 
-def _search(vault: Vault, connection: sqlite3.Connection, records: list, wanted: str) -> set:
+def _search(vault: Vault, connection: sqlite3.Connection, records: list, wanted: list[str]) -> set:
     """Bring the table up to date and ask it, in one transaction that first checks the
     seal: SQLite notices a damaged page structure, not a changed byte inside a record,
     and one changed byte in a term's list would make `find` miss a note silently."""
@@ -96,8 +102,8 @@ def _search(vault: Vault, connection: sqlite3.Connection, records: list, wanted:
                 "INSERT OR REPLACE INTO meta VALUES ('search_seal', ?)", (_seal(connection),)
             )
             connection.execute("RELEASE sealing")
-        phrase = '"' + wanted.replace('"', '""') + '"'
-        rows = connection.execute("SELECT path FROM search WHERE search MATCH ?", (phrase,))
+        phrases = " OR ".join('"' + query.replace('"', '""') + '"' for query in wanted)
+        rows = connection.execute("SELECT path FROM search WHERE search MATCH ?", (phrases,))
         found = {path for (path,) in rows}
         connection.execute("COMMIT")
         return found
