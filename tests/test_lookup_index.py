@@ -83,6 +83,47 @@ def test_right_after_add_and_merge_names_are_looked_up_without_reading_the_vault
     assert alias.stdout.startswith("contacts/jill-moreno.md:")
 
 
+def test_a_note_saved_a_moment_ago_does_not_stop_the_index_vouching(example_vault, monkeypatch):
+    """Issue 28: a full read while a note was under 2 s old vouched for nothing, so a
+    second `add` right after the first left the next lookup to read the whole vault."""
+    age_all(example_vault / "contacts")
+    CliRunner().invoke(cli, ["--vault", str(example_vault), "list"])  # warms the index
+    first = CliRunner().invoke(cli, ["--vault", str(example_vault), "add", "Zoe Park"])
+    assert first.exit_code == 0, first.output
+    # A moment later, as a person or a script would type it: the folder's last change is
+    # past the clock's tick; Zoe's note is still too fresh to cache.
+    stamp = time.time() - 1
+    os.utime(example_vault / "contacts", (stamp, stamp))
+    second = CliRunner().invoke(cli, ["--vault", str(example_vault), "add", "Yuri Tan"])
+    assert second.exit_code == 0, second.output
+
+    forbid_full_reads(monkeypatch)
+    for name, path in (("zoe", "contacts/zoe-park.md"), ("yuri", "contacts/yuri-tan.md")):
+        result = CliRunner().invoke(
+            cli, ["--vault", str(example_vault), "log", name, "coffee"], env=TODAY
+        )
+        assert result.exit_code == 0, result.output
+        assert result.stdout.startswith(f"{path}:")
+
+
+def test_the_names_of_a_note_deleted_before_it_was_cached_are_forgotten(example_vault):
+    from netnotes.store import index
+
+    age_all(example_vault / "contacts")
+    CliRunner().invoke(cli, ["--vault", str(example_vault), "list"])
+    assert (
+        CliRunner().invoke(cli, ["--vault", str(example_vault), "add", "Zoe Park"]).exit_code == 0
+    )
+    (example_vault / "contacts" / "zoe-park.md").unlink()  # before any run could cache it
+    stamp = time.time() - 1
+    os.utime(example_vault / "contacts", (stamp, stamp))
+    CliRunner().invoke(cli, ["--vault", str(example_vault), "list"])
+    names = index.all_names(open_vault(example_vault))
+    assert names is not None  # vouched for: the listing is settled
+    assert "Zoe Park" not in {name for _, name, _ in names}
+    assert len(names) == len(list((example_vault / "contacts").rglob("*.md")))
+
+
 def test_a_note_added_since_makes_the_lookup_read_the_vault_and_see_the_ambiguity(example_vault):
     age_all(example_vault / "contacts")
     CliRunner().invoke(cli, ["--vault", str(example_vault), "list"])

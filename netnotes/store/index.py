@@ -178,7 +178,9 @@ def index_path(vault: Vault) -> Path:
     return vault.root / CACHE_DIR / INDEX_NAME
 
 
-def _stat_notes(vault: Vault, folders: list[str] | None = None) -> dict[str, tuple[str, int, int]]:
+def _stat_notes(
+    vault: Vault, folders: list[tuple[str, int]] | None = None
+) -> dict[str, tuple[str, int, int]]:
     """{relative path: (file name, mtime_ns, size)} of every note, sorted by path.
 
     A name that is not a regular file (a FIFO, a device, a dangling or looping
@@ -203,15 +205,18 @@ def _stat_pair(path: str | Path) -> tuple[int, int]:
 
 @dataclass(frozen=True, slots=True)
 class Listing:
-    """One walk of the contacts folder: each note's (file, mtime_ns, size), the folders walked."""
+    """One walk of the contacts folder: each note's (file, mtime_ns, size), the folders
+    walked with each one's mtime_ns from just before it was read, and when the walk began."""
 
     notes: dict[str, tuple[str, int, int]]
-    folders: list[str]
+    folders: list[tuple[str, int]]
+    walked_ns: int = 0
 
 
 def list_notes(vault: Vault) -> Listing:
-    folders: list[str] = []
-    return Listing(_stat_notes(vault, folders), folders)
+    folders: list[tuple[str, int]] = []
+    walked_ns = time.time_ns()
+    return Listing(_stat_notes(vault, folders), folders, walked_ns)
 
 
 @contextlib.contextmanager
@@ -254,7 +259,7 @@ def load(
     need not decode them. `listing`: a walk the caller already made (not made again).
     """
     listing = listing or list_notes(vault)
-    on_disk, folders = listing.notes, listing.folders
+    on_disk = listing.notes
     report = LoadReport([])
     connection = _open(vault, report) if use_cache else None
     known: dict[str, tuple[int, int, bytes | None]] = {}
@@ -312,11 +317,12 @@ def load(
     report.records = [records[relative] for relative in sorted(records)]
     gone = [path for path in known if path not in on_disk]
     report.stored = cache_usable
-    vouched = _listing(vault, folders, fresh)
+    vouched = _listing(vault, listing)
     if cache_usable and (fresh or gone or vouched != listed):
         connection = _open(vault, LoadReport([]))
         if connection is not None:
-            _store(connection, fresh, gone, vouched, first_fill=not known)
+            _store(connection, fresh, gone, vouched, first_fill=not known,
+                   folders_changed=vouched != listed)  # fmt: skip
             connection.close()
     return report
 
@@ -333,20 +339,34 @@ def _pairs_of(connection: sqlite3.Connection, paths: list[str]) -> list[tuple]:
     return found
 
 
-def _listing(vault: Vault, folders: list[str], fresh: list[Record]) -> dict[str, int]:
-    """{vault-relative folder: mtime_ns} of the listing the index now vouches for; empty
-    (vouching for nothing) while a note is too fresh to be cached, or cannot be."""
-    now_ns = time.time_ns()
-    if any(_racy(record.mtime_ns, now_ns) for record in fresh):
-        return {}
-    listing = {}
+def _listing(vault: Vault, listing: Listing) -> dict[str, int]:
+    """{vault-relative folder: mtime_ns} of the listing the index now vouches for: each
+    folder's mtime from just before the walk read it, when any later change to the folder
+    is sure to give it another mtime (`_settled`); empty (vouching for nothing) otherwise.
+
+    The notes parsed now have their names stored even while too fresh to cache, so a note
+    saved a moment ago no longer stops the index vouching (issue 28: a second `add`
+    within 2 s of a write made the next NAME lookup read the whole vault)."""
+    vouched = {}
     skip = len(str(vault.root)) + 1
-    for folder in folders:
-        try:
-            listing[folder[skip:].replace(os.sep, "/")] = os.stat(folder).st_mtime_ns
-        except OSError:
+    for folder, mtime_ns in listing.folders:
+        if not _settled(mtime_ns, listing.walked_ns):
             return {}
-    return listing
+        vouched[folder[skip:].replace(os.sep, "/")] = mtime_ns
+    return vouched
+
+
+# A file system whose times have digits below the millisecond keeps them to the kernel's
+# tick (a few ms); one that keeps whole seconds (FAT, HFS+, some network shares) may give
+# a change made in the same second the same mtime, as RACY_SECONDS allows for.
+_FINE_TICK_NS = 50_000_000
+
+
+def _settled(mtime_ns: int, seen_ns: int) -> bool:
+    """Whether a folder whose mtime was `mtime_ns` at `seen_ns` would show any later change
+    as another mtime: it was last changed longer ago than its clock's tick."""
+    tick = _FINE_TICK_NS if mtime_ns % 1_000_000 else RACY_SECONDS * 1e9
+    return 0 <= mtime_ns < seen_ns - tick
 
 
 # -- names: NAME resolved without reading the vault ----------------------------------------
@@ -1007,6 +1027,7 @@ def _store(
     listing: dict[str, int],
     *,
     first_fill: bool = False,
+    folders_changed: bool = True,
 ) -> None:
     """Write the notes parsed anew (and forget those gone) in one transaction.
 
@@ -1025,8 +1046,10 @@ def _store(
         data = None if _racy(record.mtime_ns, now_ns) else record.blob()
         if data is not None:
             rows.append((record.path, record.mtime_ns, record.size, data))
-            if record.names is not None:
-                names.append((record.path, *record.names))
+        # A note too fresh to cache still has its names stored: the listing is vouched
+        # for with it in, and it is parsed again (and its names with it) until cached.
+        if record.names is not None:
+            names.append((record.path, *record.names))
     dropped = [(path,) for path in gone]
     if not first_fill:  # a note that was a contact may be one no longer
         dropped += [(record.path,) for record in fresh]
@@ -1035,6 +1058,9 @@ def _store(
         connection.executemany("INSERT OR REPLACE INTO notes VALUES (?, ?, ?, ?)", rows)
         connection.executemany("DELETE FROM notes WHERE path = ?", [(path,) for path in gone])
         connection.executemany("DELETE FROM names WHERE path = ?", dropped)
+        if folders_changed:  # a note removed changes its folder: the names of notes never
+            # cached (too fresh when read or made) that are gone now go too (4 ms a 10,000)
+            connection.execute("DELETE FROM names WHERE path NOT IN (SELECT path FROM notes)")
         connection.executemany("INSERT OR REPLACE INTO names VALUES (?, ?, ?, ?)", names)
         connection.execute("DELETE FROM folders")
         connection.executemany("INSERT INTO folders VALUES (?, ?)", listing.items())

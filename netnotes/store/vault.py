@@ -90,16 +90,17 @@ def contact_files(vault: Vault) -> list[Path]:
     return [Path(name) for name in contact_file_names(vault)]
 
 
-def contact_file_names(vault: Vault, folders: list[str] | None = None) -> list[str]:
+def contact_file_names(vault: Vault, folders: list[tuple[str, int]] | None = None) -> list[str]:
     """`contact_files` as strings: a large vault's listing need not build Path objects.
 
-    `folders`, when given, receives every folder the listing walked.
+    `folders`, when given, receives every folder the listing walked, with its mtime_ns
+    from just before it was read.
     """
     return [path for path, _ in _walk_notes(vault, folders)]
 
 
 def stat_contact_files(
-    vault: Vault, folders: list[str] | None = None
+    vault: Vault, folders: list[tuple[str, int]] | None = None
 ) -> list[tuple[str, int, int]]:
     """(path, mtime_ns, size) of every note `contact_file_names` lists, in its order.
 
@@ -120,7 +121,9 @@ def stat_contact_files(
     return found
 
 
-def _walk_notes(vault: Vault, folders: list[str] | None) -> list[tuple[str, os.DirEntry]]:
+def _walk_notes(
+    vault: Vault, folders: list[tuple[str, int]] | None
+) -> list[tuple[str, os.DirEntry]]:
     """(path, directory entry) of every note, sorted as vault-relative '/' paths sort."""
     digest = str(vault.digest_path)
     found = [
@@ -134,7 +137,7 @@ def _walk_notes(vault: Vault, folders: list[str] | None) -> list[tuple[str, os.D
 
 
 def _note_entries(
-    start: str, folders: list[str] | None = None, prune: str | None = None
+    start: str, folders: list[tuple[str, int]] | None = None, prune: str | None = None
 ) -> Iterator[os.DirEntry]:
     """The directory entry of every `.md` file under `start`, minus hidden, cache and
     template folders and the folder `prune`; `folders` receives every folder walked.
@@ -146,6 +149,9 @@ def _note_entries(
     while pending:
         folder = pending.pop()
         try:
+            # The folder's mtime before it is read: a listing vouched for with it misses
+            # nothing added after (index._listing).
+            stamp = os.stat(folder).st_mtime_ns if folders is not None else 0
             entries = list(os.scandir(folder))
         except FileNotFoundError:
             continue  # gone meanwhile, as os.walk skips it
@@ -157,7 +163,7 @@ def _note_entries(
                 ) from None
             continue  # a sub-folder: its notes are missing, the rest still counts
         if folders is not None:
-            folders.append(folder)
+            folders.append((folder, stamp))
         subfolders, notes = _split(entries)
         pending += [entry.path for entry in subfolders if entry.path != prune]
         for entry in notes:
