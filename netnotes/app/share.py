@@ -74,10 +74,10 @@ def _terms_of_folded(folded: str) -> list[str]:
 
 def share_row(contact: Contact | None, problems, *, context, root: str) -> tuple:
     """One contact's part of `share` as plain values, kept in the index for the day (run in
-    the parsing workers): name, path, archived, interests, tags, company, role, its
-    keep-in-touch state, its note's length in folded words, and the words of what meeting
-    and daily notes credit it with. The note's words are read only when it may hold a
-    query word (`rank`)."""
+    the parsing workers): name, path, archived, its interests, tags, company and role each
+    with its words, its keep-in-touch state, its note's length in folded words, and what
+    meeting and daily notes credit it with (as written and folded). The note's words are
+    read only when it may hold a query word (`ranked`)."""
     from pathlib import Path
 
     from netnotes.core.rules import keep_in_touch
@@ -86,10 +86,15 @@ def share_row(contact: Contact | None, problems, *, context, root: str) -> tuple
         return (None,)
     credited = " ".join(entry.text for entry in contact.interactions if entry.source)
     folded = fold(_body(Path(root) / contact.path) + " " + credited)
+    company, role = contact.company, contact.role
     return (
-        contact.name, contact.path, contact.archived, tuple(contact.interests),
-        tuple(contact.tags), contact.company, contact.role,
-        keep_in_touch(contact, context).state, folded.count(" ") + 1 if folded else 0, credited,
+        contact.name, contact.path, contact.archived,
+        tuple((value, tuple(_terms(value))) for value in contact.interests),
+        tuple((tag, tuple(_terms(tag.replace("-", " ")))) for tag in contact.tags),
+        ((company, tuple(_terms(company))),) if company else (),
+        ((role, tuple(_terms(role))),) if role else (),
+        keep_in_touch(contact, context).state, folded.count(" ") + 1 if folded else 0,
+        credited, fold(credited),
     )  # fmt: skip
 
 
@@ -100,15 +105,10 @@ class _Person:
 
     def __init__(self, vault: Vault, row: tuple, terms: set[str], may_hold: bool) -> None:
         (self.name, self.path, _, interests, tags, company, role, self.state, self.length,
-         credited) = row  # fmt: skip
-        self.phrases = {
-            "interests": [(value, _terms(value)) for value in interests],
-            "tags": [(tag, _terms(tag.replace("-", " "))) for tag in tags],
-            "company": [(company, _terms(company))] if company else [],
-            "role": [(role, _terms(role))] if role else [],
-        }
+         credited, credited_folded) = row  # fmt: skip
+        self.phrases = {"interests": interests, "tags": tags, "company": company, "role": role}
         self.note: list[str] = []
-        if may_hold or any(term in fold(credited) for term in terms):
+        if may_hold or (credited_folded and any(term in credited_folded for term in terms)):
             folded = fold(_body(vault.root / self.path) + " " + credited)
             if any(term in folded for term in terms):
                 self.note = _terms_of_folded(folded)
