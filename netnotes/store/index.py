@@ -41,9 +41,11 @@ INDEX_NAME = "index.sqlite"
 # timestamp tick on coarse file systems; it is parsed but not cached yet.
 RACY_SECONDS = 2.0
 PARALLEL_FROM = 400  # notes to parse before a pool of processes pays for itself
-# Per-note results kept (newest written first): the digest's and the feed's for today and
-# a day or two before, with and without source notes, `list`'s summaries, the cards.
-KEPT_RESULTS = 8
+# Per-note results kept, newest written first: a day's set of every command that keeps
+# them (the digest, stats, share and the feed, each with and without what meeting and
+# daily notes credit; list's summaries, the cards, dupes' and import's keys), so that one
+# command does not push out another's; a new day's set pushes out the last one's.
+KEPT_RESULTS = 12
 
 # What a damaged cache raises: SQLite's errors, and the UnicodeDecodeError Python's
 # sqlite3 raises when a changed byte makes a schema or error message invalid UTF-8.

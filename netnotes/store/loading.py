@@ -228,14 +228,13 @@ def summaries_with_sources(vault: Vault, summaries: list, listing=None) -> list:
     return [summary_with_days(s, days[s.path]) if s.path in days else s for s in summaries]
 
 
-@index.collector_paused()
 def credited_results(
     vault: Vault, key_parts: tuple, compute: index.PerNote, decode: Callable[[tuple], Any]
 ) -> list[tuple[index.Record, Any]]:
     """`per_note_results` of every contact as every command sees it: a contact that meeting
     or daily notes credit is computed with those interactions merged in (`people`), each
     note's values kept under `key_parts` (with or without its credits) while the note and
-    what credits it are unchanged (`export`, `stats`)."""
+    what credits it are unchanged (`export`, `stats`, `share`)."""
     from functools import partial
 
     from netnotes.store.source_notes import list_sources
@@ -263,6 +262,7 @@ def _with_credits(compute: index.PerNote, contact: Contact | None, problems, ext
     return compute(contact, problems)
 
 
+@index.collector_paused()
 def results_with_extras(
     vault: Vault,
     key: str,
