@@ -124,6 +124,32 @@ def test_the_names_of_a_note_deleted_before_it_was_cached_are_forgotten(example_
     assert len(names) == len(list((example_vault / "contacts").rglob("*.md")))
 
 
+def test_add_checks_the_new_name_against_the_index_not_every_note(example_vault, monkeypatch):
+    """Issue 28: `add` read every note's summary to refuse a name in use (1.6 s at 100,000
+    notes); with the index vouching, it asks the names table, and still refuses."""
+    from netnotes.app import actions as commands
+
+    age_all(example_vault / "contacts")
+    CliRunner().invoke(cli, ["--vault", str(example_vault), "list"])  # warms the index
+
+    def no_summaries(*_args, **_kwargs):
+        raise AssertionError("every note's summary was read")
+
+    monkeypatch.setattr(commands, "load_summaries", no_summaries)
+    taken = CliRunner().invoke(cli, ["--vault", str(example_vault), "add", "jill MORENO"])
+    assert taken.exit_code == 1
+    assert taken.stderr == (
+        "Error: contacts/jill-moreno.md already has a contact named 'Jill Moreno'\n"
+    )
+    added = CliRunner().invoke(cli, ["--vault", str(example_vault), "add", "Jill Moreau"])
+    assert added.exit_code == 0, added.output
+    assert (example_vault / "contacts" / "jill-moreau.md").exists()
+    again = CliRunner().invoke(cli, ["--vault", str(example_vault), "add", "Jill Moreau"])
+    assert again.stderr == (
+        "Error: contacts/jill-moreau.md already has a contact named 'Jill Moreau'\n"
+    )
+
+
 def test_a_note_added_since_makes_the_lookup_read_the_vault_and_see_the_ambiguity(example_vault):
     age_all(example_vault / "contacts")
     CliRunner().invoke(cli, ["--vault", str(example_vault), "list"])
