@@ -107,6 +107,11 @@ class Record:
     def contact(self) -> Contact | None:
         return self.parsed[0]
 
+    def release(self) -> None:
+        """Let go of a parse read from the cache (fetched again when next asked for)."""
+        if self._blob is not None:
+            self._parsed = self._blob = None
+
     def summary(self):
         """(Summary or None, problems): from the cached values without building the contact
         when it was not parsed in this run; a damaged record is read from the note."""

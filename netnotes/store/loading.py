@@ -59,6 +59,9 @@ def read_vault(vault: Vault) -> tuple[list[Contact], list[Problem], int]:
     return contacts, vault_problems(vault, identities, problems), len(records)
 
 
+_DECODED_AT_ONCE = 1000
+
+
 @index.collector_paused()
 def per_note_results(
     vault: Vault,
@@ -113,12 +116,16 @@ def per_note_results(
                 continue
         stale.append(len(results))
         results.append((record, None))
-    if stale:
-        records = [results[position][0] for position in stale]
+    # A thousand notes at a time, each one's decoded parse let go once its values are
+    # made: the first run of a day's stats at 100,000 notes held every contact (1.1 GB).
+    for start in range(0, len(stale), _DECODED_AT_ONCE):
+        chunk = stale[start : start + _DECODED_AT_ONCE]
+        records = [results[position][0] for position in chunk]
         index.fetch_parses(vault, records)
-        for position, record in zip(stale, records, strict=True):
+        for position, record in zip(chunk, records, strict=True):
             values = compute(record.contact, record.problems)
             results[position] = (record, decode(values))
+            record.release()
             if not racy(record.mtime_ns, now_ns):
                 rows[record.path] = (record.mtime_ns, record.size, values)
                 computed += 1
@@ -301,6 +308,7 @@ def results_with_extras(
             extra = extras[record.path]
             values = compute(record.contact, record.problems, extra)
             updated[position] = (record, decode(values))
+            record.release()  # as per_note_results does: no decoded contact is kept
             if not index.is_racy(record.mtime_ns, now_ns):
                 rows[record.path] = (record.mtime_ns, record.size, (extra, values))
     if vault.use_cache and (stale or rows.keys() != cached.keys()):
