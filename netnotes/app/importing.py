@@ -352,6 +352,7 @@ def plan_import(vault: Vault, records: list[Person | Skip], *, tag: str | None) 
             plan.updated.append((contact, person, changes))
         else:
             plan.unchanged += 1
+            record.release()  # a re-import of 10,000 cards held 10,000 decoded contacts
     return plan
 
 
