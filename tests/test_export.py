@@ -292,7 +292,9 @@ def test_an_unchanged_vault_writes_the_calendar_from_its_memo(example_vault, mon
         os.utime(path, (stamp, stamp))
     made = []
     real = exporting.export_calendar
-    monkeypatch.setattr(exporting, "export_calendar", lambda *a: made.append(1) or real(*a))
+    monkeypatch.setattr(
+        exporting, "export_calendar", lambda *a, **k: made.append(1) or real(*a, **k)
+    )
     run(example_vault, "digest", "--write")
     first = (example_vault / "due.ics").read_bytes()
     assert "due.ics: unchanged\n" in run(example_vault, "digest", "--write").stderr

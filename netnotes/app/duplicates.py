@@ -65,7 +65,8 @@ def duplicate_keys(contact: Contact | None, problems) -> tuple:
     keys = {("e-mail", email.strip().lower()) for email in contact.emails}
     keys |= {("profile", url_key(link)) for link in links_of(contact)}
     keys |= {("name", fold(name)) for name in (contact.name, *contact.aliases)}
-    return (tuple(identity_of(contact)), tuple(sorted(keys)))
+    # The identity without its duplicate-check keys: `dupes` keys are these, not those.
+    return (tuple(identity_of(contact)._replace(keys=())), tuple(sorted(keys)))
 
 
 @dataclass(frozen=True, slots=True)

@@ -47,11 +47,12 @@ def card_values(contact: Contact | None, problems) -> tuple[str | None]:
     return (write_vcards([contact], contact_uid) if contact is not None else None,)
 
 
-def export_calendar(vault: Vault, today: date) -> bytes:
+def export_calendar(vault: Vault, today: date, *, listing=None, sources=None) -> bytes:
     """The feed of every contact (meeting and daily notes merged in), in path order: a full
     pass of the rules a year ahead, which a vault without a calendar never pays. Each
     note's events are kept in the index for the day, as the digest's rows are (issue 28:
-    at 100,000 notes, making every event again took 42 s and 1.8 GB)."""
+    at 100,000 notes, making every event again took 42 s and 1.8 GB). `listing`,
+    `sources`: the walks `write_calendar` made for its memo."""
     from functools import partial
 
     from netnotes.formats.calendar import assemble_feed
@@ -59,7 +60,8 @@ def export_calendar(vault: Vault, today: date) -> bytes:
 
     context = feed_context(vault, today)
     key = ("feed", today.toordinal(), context.config)
-    results = credited_results(vault, key, partial(feed_values, context=context), tuple)
+    results = credited_results(vault, key, partial(feed_values, context=context), tuple,
+                               listing=listing, sources=sources)  # fmt: skip
     ordered = sorted(results, key=lambda result: result[0].path)
     return assemble_feed(values[0] for _, values in ordered if values[0] is not None)
 
@@ -107,14 +109,18 @@ def write_calendar(vault: Vault, today: date) -> bool | None:
     from netnotes.store import index
     from netnotes.store.source_notes import list_sources, sources_signature
 
-    key = None
+    key = listing = sources = None
     if vault.use_cache:
-        notes = index.listing_signature(index.list_notes(vault))
-        sources = sources_signature(list_sources(vault))
-        if notes is not None and sources is not None:
-            key = index.context_key("calendar", today.toordinal(), vault.config, notes, sources)
+        listing, sources = index.list_notes(vault), list_sources(vault)
+        notes, signed = index.listing_signature(listing), sources_signature(sources)
+        if notes is not None and signed is not None:
+            key = index.context_key("calendar", today.toordinal(), vault.config, notes, signed)
     remembered = index.read_memo(vault, key) if key else None
-    data = remembered[0] if remembered else export_calendar(vault, today)
+    data = (
+        remembered[0]
+        if remembered
+        else export_calendar(vault, today, listing=listing, sources=sources)
+    )
     if key and not remembered:
         index.save_memo(vault, key, (data,))
     return write_output(vault, vault.root / vault.config.calendar, data)

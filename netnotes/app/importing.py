@@ -305,6 +305,9 @@ def _plain_named(person: Person) -> Person:
 
 
 def plan_import(vault: Vault, records: list[Person | Skip], *, tag: str | None) -> ImportPlan:
+    from netnotes.store import index
+    from netnotes.store.loading import per_note_results
+
     plan = ImportPlan(records=len(records))
     people = []
     for record in records:
@@ -313,9 +316,6 @@ def plan_import(vault: Vault, records: list[Person | Skip], *, tag: str | None) 
         else:
             record = _plain_named(_printable_record(record))
             people.append(replace(record, tags=unique([*record.tags, tag])) if tag else record)
-    from netnotes.store import index
-    from netnotes.store.loading import per_note_results
-
     # What records match on is kept in the index with each note (issue 28: decoding every
     # contact to match 10,000 cards took most of an import into a large vault); only the
     # matched notes' contacts are decoded, to see what they lack.

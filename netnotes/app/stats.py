@@ -13,7 +13,7 @@ from datetime import date
 
 from netnotes.core.errors import NetnotesError
 from netnotes.core.model import Contact, Direction
-from netnotes.core.practice import days_said, median_delay, outreach, thanks
+from netnotes.core.practice import days_said, median_days, outreach, thanks
 from netnotes.core.rules import keep_in_touch, last_contact, make_context
 from netnotes.store.vault import Vault
 
@@ -73,12 +73,10 @@ def stats_row(contact: Contact | None, problems, *, context) -> tuple:
 
 def network_stats(rows: list[tuple], today: date) -> dict:
     """The stats document from the contacts' `stats_row`s."""
-    from netnotes.core.practice import Tally
-
     states = {state: 0 for state in STATES}
     by_tag: dict[str, dict[str, int]] = {}
     sent = answered = meetings = thanked = 0
-    delays: list[Tally] = []
+    delays: list[int] = []  # the days each answered outreach took, every contact's
     left_unanswered: list[dict] = []
     dormant_now: list[str] = []
     months = _months(today)
@@ -92,7 +90,7 @@ def network_stats(rows: list[tuple], today: date) -> dict:
             counts[state] += 1
         sent += counted
         answered += done
-        delays.append(Tally([], [], [], taken))
+        delays += taken
         meetings += met
         thanked += thanked_here
         if theirs is not None:
@@ -111,7 +109,7 @@ def network_stats(rows: list[tuple], today: date) -> dict:
             "sent": sent,
             "answered": answered,
             "reply_rate": round(answered / sent, 3) if sent else None,
-            "median_reply_days": median_delay(delays),
+            "median_reply_days": median_days(delays),
         },
         "unanswered": left_unanswered,
         "thanks_rate": round(thanked / meetings, 3) if meetings else None,

@@ -55,7 +55,11 @@ def outreach(contact: Contact, nudge_after: Duration, today: date) -> Tally:
 
 def median_delay(tallies) -> float | None:
     """The median days an answer took, over several contacts' outreach tallies."""
-    delays = [delay for tally in tallies for delay in tally.delays]
+    return median_days([delay for tally in tallies for delay in tally.delays])
+
+
+def median_days(delays: list[int]) -> float | None:
+    """The median of the days answers took (`Tally.delays`, of one contact or many)."""
     return statistics.median(delays) if delays else None
 
 

@@ -189,7 +189,8 @@ def contact_with_sources(vault: Vault, contact: Contact) -> Contact:
 
 
 def contacts_with_sources(vault: Vault, contacts: list[Contact]) -> list[Contact]:
-    """Every contact with what meeting and daily notes credit it with (`stats`, `share`)."""
+    """Every contact with what meeting and daily notes credit it with, decoded: the plain
+    reading the kept per-note sets (`credited_results`) are held to in the tests."""
     from netnotes.core.sources import with_sources
     from netnotes.store.source_notes import list_sources
 
@@ -199,13 +200,6 @@ def contacts_with_sources(vault: Vault, contacts: list[Contact]) -> list[Contact
     people = [(contact.path, contact.name, contact.aliases) for contact in contacts]
     external, _, _ = source_interactions(vault, people, listing)
     return [with_sources(contact, external.get(contact.path, ())) for contact in contacts]
-
-
-def people(vault: Vault) -> list[Contact]:
-    """Every contact as every command sees it: its note, with what meeting and daily notes
-    credit it with (`stats`, `share`, the feed)."""
-    contacts, _ = load_contacts(vault)
-    return contacts_with_sources(vault, contacts)
 
 
 def summaries_with_sources(vault: Vault, summaries: list, listing=None) -> list:
@@ -236,18 +230,26 @@ def summaries_with_sources(vault: Vault, summaries: list, listing=None) -> list:
 
 
 def credited_results(
-    vault: Vault, key_parts: tuple, compute: index.PerNote, decode: Callable[[tuple], Any]
+    vault: Vault,
+    key_parts: tuple,
+    compute: index.PerNote,
+    decode: Callable[[tuple], Any],
+    *,
+    listing: index.Listing | None = None,
+    sources=None,
 ) -> list[tuple[index.Record, Any]]:
     """`per_note_results` of every contact as every command sees it: a contact that meeting
-    or daily notes credit is computed with those interactions merged in (`people`), each
-    note's values kept under `key_parts` (with or without its credits) while the note and
-    what credits it are unchanged (`export`, `stats`, `share`)."""
+    or daily notes credit is computed with those interactions merged in, each note's
+    values kept under `key_parts` (with or without its credits) while the note and what
+    credits it are unchanged (`export`, `stats`, `share`). `listing`, `sources`: the walks
+    of the contacts and of the source notes when the caller made them (not made twice)."""
     from functools import partial
 
     from netnotes.store.source_notes import list_sources
 
-    results = per_note_results(vault, index.context_key(*key_parts), compute, decode)
-    sources = list_sources(vault)
+    key = index.context_key(*key_parts)
+    results = per_note_results(vault, key, compute, decode, listing=listing)
+    sources = list_sources(vault) if sources is None else sources
     if not sources:
         return results
     external, _, _ = source_interactions(vault, known_people(vault), sources)
