@@ -788,3 +788,31 @@ def test_connected_under_another_spelling_is_exported_too(vault):
         "---\nname: Tomas Berg\nConnected_On: 2026-11-12\n---\n"
     )
     assert "connected.X-ABDATE:2026-11-12\n" in run(vault, "export", "vcard").stdout
+
+
+def test_the_contacts_folder_is_made_durable_once_after_the_last_new_note(vault, monkeypatch):
+    """Each new note's bytes are fsynced before it appears; its folder is fsynced once
+    after the last one (not once a note), so every note of the import is durable."""
+    from netnotes.store import writer
+
+    contacts = vault / "contacts"
+    synced = []
+    real = writer._sync_folder
+
+    def sync(folder: Path) -> None:
+        synced.append((Path(folder), sorted(path.name for path in contacts.glob("*.md"))))
+        real(folder)
+
+    monkeypatch.setattr(writer, "_sync_folder", sync)
+    cards = vault / "cards.vcf"
+    cards.write_text(
+        "".join(
+            f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:{name}\r\nEND:VCARD\r\n"
+            for name in ("Ana Lima", "Ben Okafor", "Chen Wei")
+        ),
+        encoding="utf-8",
+    )
+    result = run(vault, "import", str(cards))
+    assert result.exit_code == 0, result.output
+    new_notes = [(contacts, ["ana-lima.md", "ben-okafor.md", "chen-wei.md"])]
+    assert [entry for entry in synced if entry[0] == contacts] == new_notes

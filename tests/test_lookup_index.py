@@ -299,3 +299,19 @@ def test_a_path_is_looked_up_in_the_listing(example_vault, query):
     assert actions._find_through_index(vault, query) is None
     result = CliRunner().invoke(cli, ["--vault", str(example_vault), "show", query], env=TODAY)
     assert result.exit_code == 0 and result.stdout.startswith("Jill Moreno")
+
+
+def test_a_folder_is_vouched_for_only_once_its_clock_has_ticked_past_its_last_change():
+    """A change made in the same tick as the folder's last one could keep its mtime: the
+    index vouches for a folder only when its mtime is older than the tick, 50 ms where
+    times have digits below the millisecond, 2 s where they are whole seconds."""
+    from netnotes.store import index
+
+    fine = 1_764_000_000_123_456_789  # ext4, btrfs, APFS: nanoseconds
+    coarse = 1_764_000_000_000_000_000  # FAT, HFS+, some shares: whole seconds
+    ms = 1_000_000
+    assert not index._settled(fine, fine + 10 * ms)
+    assert index._settled(fine, fine + 60 * ms)
+    assert not index._settled(coarse, coarse + 1_000 * ms)
+    assert index._settled(coarse, coarse + 2_100 * ms)
+    assert not index._settled(-1, fine)  # not a folder's time
